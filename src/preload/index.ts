@@ -1,0 +1,2 @@
+// STUB: owned by the fronts work (issue 2).
+export {}

@@ -1,0 +1,4 @@
+// STUB: the image feature replaces this.
+export function ImageScreen(): React.JSX.Element {
+  return <div className="placeholder">Image</div>
+}

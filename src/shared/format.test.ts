@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { formatBytes, formatDelta, formatDockerSize, groupDigits, shortId } from './format'
+
+describe('formatDockerSize (docker images rounding)', () => {
+  it.each([
+    [0, '0B'],
+    [999, '999B'],
+    [1000, '1kB'],
+    [1234, '1.23kB'],
+    [999_500, '1e+03kB'],
+    [7054012, '7.05MB'],
+    [1_100_000_000, '1.1GB'],
+    [187_654_321, '188MB']
+  ])('%d -> %s', (n, s) => {
+    expect(formatDockerSize(n)).toBe(s)
+  })
+})
+
+describe('formatBytes', () => {
+  it('adds a space and keeps the sign', () => {
+    expect(formatBytes(1234)).toBe('1.23 kB')
+    expect(formatBytes(-852_000_000)).toBe('-852 MB')
+    expect(formatDelta(220_000_000)).toBe('+220 MB')
+    expect(formatDelta(0)).toBe('0 B')
+  })
+})
+
+it('groups digits and shortens ids', () => {
+  expect(groupDigits(1234567)).toBe('1,234,567')
+  expect(shortId('sha256:0123456789abcdef0123')).toBe('0123456789ab')
+})

@@ -1,0 +1,172 @@
+/** Where an analysed image comes from. */
+export type ImageSource =
+  | { kind: 'engine'; ref: string }
+  | { kind: 'archive'; path: string }
+
+export interface AnalyzeOptions {
+  /** Skip the layer cache (and do not write it). */
+  noCache?: boolean
+  /** "linux/amd64", "linux/arm64/v8": picks one image from a multi-platform OCI index. */
+  platform?: string
+}
+
+export type EntryKind = 'file' | 'dir' | 'symlink' | 'hardlink' | 'other'
+export type ChangeKind = 'added' | 'changed' | 'deleted' | 'unchanged'
+export type WasteReason = 'deleted' | 'overwritten' | 'metadata-only'
+
+export interface LayerSummary {
+  /** 0-based position in the image (0 = bottom). */
+  index: number
+  /** "sha256:..." of the uncompressed layer tar (RootFS.Layers / rootfs.diff_ids). */
+  diffId: string
+  /** Sum of regular-file sizes in the layer tar (uncompressed content bytes). */
+  contentBytes: number
+  /** Size of the layer blob as stored in the source when compressed (OCI manifest), else absent. */
+  compressedBytes?: number
+  /** Regular files in the layer tar (hard links and symlinks not included). */
+  files: number
+  /** All tar entries except whiteout markers. */
+  entries: number
+  /** Relative to the layers below: paths new here, paths replaced here, paths whited out here. */
+  added: number
+  changed: number
+  deleted: number
+  addedBytes: number
+  changedBytes: number
+  /** Bytes of lower-layer files this layer hides by whiteouts. */
+  deletedBytes: number
+  /** The history step that made the layer, cleaned for display ("RUN apt-get install ..."). */
+  createdBy: string
+  createdByRaw: string
+  created?: string
+  historyIndex: number
+  /** True when the layer belongs to the detected base image. */
+  isBase: boolean
+}
+
+export interface HistoryStep {
+  index: number
+  createdBy: string
+  createdByRaw: string
+  created?: string
+  comment?: string
+  /** ENV, CMD, LABEL... make no layer. */
+  emptyLayer: boolean
+  layerIndex?: number
+  /** The engine's own history size for the step (bytes), when it reports one. */
+  engineSize?: number
+}
+
+export interface WastePath {
+  path: string
+  /** Bytes of the hidden copy. */
+  bytes: number
+  reason: WasteReason
+  /** Layer that holds (and ships) the hidden copy. */
+  layerIndex: number
+  /** Layer that deleted or overwrote it. */
+  byLayerIndex: number
+}
+
+export interface WasteSummary {
+  /** Sum of layer content bytes - final filesystem bytes. */
+  bytes: number
+  /** final bytes / sum of layer content bytes (1 = no waste). */
+  efficiency: number
+  /** dive's figures, for CI rules moved over from dive (dive counts the kept copy too). */
+  dive: { score: number; wastedBytes: number; userWastedPercent: number }
+  /** Largest first, at most 1000. */
+  paths: WastePath[]
+  /** How many wasted paths exist in all. */
+  pathCount: number
+}
+
+export interface ImageIdentity {
+  /** Image ID ("sha256:..." of the config) . */
+  id: string
+  repoTags: string[]
+  /**
+   * Engine images: bytes exactly as `docker images` shows it (inspect .Size).
+   * Archives: sum of layer content bytes (what the engine would show after `docker load`).
+   */
+  size: number
+  sizeKind: 'engine' | 'content'
+  /** Sum of compressed layer blob sizes, where the source knows it. */
+  compressedSize?: number
+  created?: string
+  os?: string
+  arch?: string
+  variant?: string
+}
+
+export interface ImageAnalysis {
+  /** Stable key for follow-up queries (tree, treemap, compare, report). */
+  key: string
+  source: ImageSource
+  format: 'docker-archive' | 'oci' | 'cache'
+  image: ImageIdentity
+  layers: LayerSummary[]
+  history: HistoryStep[]
+  /** Sum of layers' content bytes. */
+  layerBytes: number
+  /** The stacked filesystem: regular files still visible after every layer. */
+  final: { bytes: number; files: number; entries: number }
+  waste: WasteSummary
+  /** A local image whose layers are a prefix of this image's, if one was found. */
+  base?: { ref: string; layers: number }
+  /** How many layers came from the cache. */
+  cachedLayers: number
+  /** Milliseconds spent analysing (export + parse). */
+  elapsedMs: number
+}
+
+/** A node of a layer's tree or of the stacked filesystem, with sizes rolled up. */
+export interface FileNode {
+  name: string
+  path: string
+  kind: EntryKind
+  /** Regular-file bytes at or below this node. */
+  bytes: number
+  /** Regular files at or below this node. */
+  files: number
+  change?: ChangeKind
+  /** This entry is a whiteout (deletion) in the layer. */
+  whiteout?: boolean
+  /** Directory made opaque in this layer. */
+  opaque?: boolean
+  linkTarget?: string
+  mode?: number
+  /** Layer that last wrote this path (stacked view). */
+  layerIndex?: number
+  waste?: { reason: WasteReason; bytes: number; byLayerIndex: number }
+  hasChildren: boolean
+}
+
+/** Which tree: one layer's own entries, or the stack of layers 0..layer (null = whole image). */
+export interface TreeScope {
+  key: string
+  layer: number | null
+  mode: 'layer' | 'stacked'
+}
+
+export interface TreemapNode {
+  name: string
+  path: string
+  bytes: number
+  files: number
+  change?: ChangeKind
+  kind: EntryKind | 'aggregate'
+  /** For kind 'aggregate': how many small entries it stands for. */
+  count?: number
+  children?: TreemapNode[]
+}
+
+/** Progress of a long job (export, analysis, build), sent as an event. */
+export interface JobProgress {
+  jobId: string
+  phase: string
+  bytesDone: number
+  /** 0 or absent when unknown. */
+  bytesTotal?: number
+  message?: string
+}
