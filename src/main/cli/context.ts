@@ -1,0 +1,41 @@
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { existsSync } from 'node:fs'
+import { createBackend, type Backend } from '../api'
+import { defaultCacheDir } from '../api/backend'
+import type { HandlerContext } from '../api/types'
+
+/** Version baked in at build time would be nicer; package.json is beside out/ in every install. */
+export const VERSION = '0.1.0'
+
+/** The repo/install root: out/main/cli.js -> ../../ ; src/main/cli/*.ts (tests, tsx) -> ../../../ */
+export function appRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'resources'))) return dir
+    dir = resolve(dir, '..')
+  }
+  return process.cwd()
+}
+
+export interface CliGlobals {
+  cacheDir?: string
+}
+
+export function cliBackend(globals: CliGlobals = {}, front: 'cli' | 'browser' = 'cli'): Backend {
+  return createBackend({
+    cacheDir: globals.cacheDir ?? process.env.LAYERSCOPE_CACHE_DIR ?? defaultCacheDir(),
+    resourcesDir: join(appRoot(), 'resources'),
+    front,
+    version: VERSION
+  })
+}
+
+/** Handler context for a CLI command: Ctrl-C cancels, progress goes to stderr when it is a TTY. */
+export function cliContext(signal: AbortSignal, onProgress?: HandlerContext['emit']): Omit<HandlerContext, 'jobId'> {
+  return {
+    signal,
+    front: 'cli',
+    emit: onProgress ?? (() => undefined)
+  }
+}
