@@ -71,15 +71,22 @@ export interface Channels {
   }
 
   'dockerfile:open': {
-    req: { path: string; contextDir?: string; target?: string }
+    req: { path: string; contextDir?: string; target?: string; buildArgs?: Record<string, string> }
     res: DockerfileAnalysis
   }
   'dockerfile:build': {
-    req: JobRequest & { path: string; contextDir?: string; target?: string }
+    req: JobRequest & {
+      path: string
+      contextDir?: string
+      target?: string
+      buildArgs?: Record<string, string>
+      /** Keep the stage images (labelled org.layerscope.stage-build=1) instead of removing them. */
+      keepImages?: boolean
+    }
     res: StageGraph
   }
   'dockerfile:links': {
-    req: { path: string; imageKey: string; target?: string }
+    req: { path: string; imageKey: string; target?: string; buildArgs?: Record<string, string> }
     res: LayerLineLink[]
   }
 

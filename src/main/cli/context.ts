@@ -18,6 +18,16 @@ export function appRoot(): string {
   return process.cwd()
 }
 
+/** The built renderer beside this build (out/renderer), found from wherever the bundle's chunk lives. */
+export function builtRendererDir(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(join(dir, 'renderer', 'index.html'))) return join(dir, 'renderer')
+    dir = resolve(dir, '..')
+  }
+  return null
+}
+
 export interface CliGlobals {
   cacheDir?: string
 }

@@ -169,4 +169,6 @@ export interface JobProgress {
   /** 0 or absent when unknown. */
   bytesTotal?: number
   message?: string
+  /** Which side of a comparison this progress belongs to (compare:open only). */
+  side?: 'a' | 'b'
 }

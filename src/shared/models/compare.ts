@@ -19,8 +19,16 @@ export interface LayerRef {
 }
 
 export interface FileDeltaCount {
+  /** Entries that are not directories (regular files, symlinks, hard links, others). */
   count: number
+  /**
+   * Regular-file bytes: added = bytes in B, removed = bytes in A (both positive),
+   * changed = bytesB - bytesA (net, signed). added - removed + changed = final bytes B - A.
+   */
   bytes: number
+  /** Regular-file bytes of these entries in A and in B. */
+  bytesA?: number
+  bytesB?: number
 }
 
 export interface Contributor {
@@ -33,6 +41,12 @@ export interface Contributor {
   status: 'onlyA' | 'onlyB' | 'changed'
   /** Can drill further (a directory with differing children). */
   hasChildren: boolean
+  /** Entry kind (the B side's when both exist). */
+  kind?: 'file' | 'dir' | 'symlink' | 'hardlink' | 'other'
+  /** Sum of |size B - size A| over the differing entries below: what ranks the rows. */
+  churn?: number
+  /** Differing non-directory entries below (added + removed + changed). */
+  differing?: number
 }
 
 export interface Comparison {
@@ -51,6 +65,14 @@ export interface Comparison {
     layers: number
     wastedBytes: number
     efficiency: number
+    /**
+     * Which sizes `bytes` and `ratio` compare: 'engine' = both inspect .Size (as `docker images`);
+     * 'content' = sums of layer content bytes (used when one side is an archive, so both
+     * figures measure the same thing).
+     */
+    basis?: 'engine' | 'content'
+    /** Final filesystem bytes B - A. */
+    finalBytes?: number
   }
   /** Final filesystems diffed: in B but not A, in A but not B, in both but different. */
   files: { added: FileDeltaCount; removed: FileDeltaCount; changed: FileDeltaCount }
@@ -60,6 +82,10 @@ export interface Comparison {
   sentence: string
   /** Notes a person should know (same image twice, different platforms...). */
   notes: string[]
+  /** Short names for the two sides as used in the sentence ("single", "multi"). */
+  labels?: { a: string; b: string }
+  /** Milliseconds spent opening both sides and diffing. */
+  elapsedMs?: number
 }
 
 export interface DiffTreemapNode {

@@ -9,6 +9,8 @@ export interface DockerfileInstruction {
   /** Original text (continuations joined), for display. */
   text: string
   range: SourceRange
+  /** Bytes the layer of this line adds to its stage image, once built (history Size). */
+  measuredBytes?: number
 }
 
 export interface StageNode {
@@ -26,6 +28,8 @@ export interface StageNode {
   unused: boolean
   /** Measured by building the stage with --target, when the user asked for it. */
   measured?: { imageId: string; size: number; layers: number }
+  /** Why the build of this stage failed, when it did. */
+  buildError?: { message: string; line?: number }
   /** Bytes this stage hands to later stages through COPY --from (measured). */
   passesBytes?: number
 }
@@ -46,6 +50,8 @@ export interface StageGraph {
   nodes: StageNode[]
   edges: StageEdge[]
   target: string
+  /** Set once the stages were built: which builder the engine used. */
+  builder?: 'buildkit' | 'legacy'
 }
 
 export interface SyntaxProblem {
@@ -65,6 +71,10 @@ export interface BuildContextReport {
   /** Secrets or clutter that would be sent: .env*, keys, .git. */
   secrets: { path: string; reason: string; bytes: number }[]
   suggestedDockerignore: string
+  /** What the build would send with the suggested .dockerignore. */
+  suggestedSent?: { bytes: number; files: number }
+  /** Symlinks are sent as links (never followed): counted apart from regular files. */
+  symlinks?: number
 }
 
 export interface Advice {
@@ -77,6 +87,8 @@ export interface Advice {
   /** Bytes it costs in the built image, when measured; estimated otherwise. */
   bytes?: number
   bytesKind?: 'measured' | 'estimated'
+  /** Where the byte figure comes from, in words ("history size of line 12", "typical node:20 vs node:20-slim"). */
+  basis?: string
   severity: 'high' | 'medium' | 'low'
 }
 
@@ -85,6 +97,10 @@ export interface DockerfileAnalysis {
   contextDir: string
   text: string
   problems: SyntaxProblem[]
+  /** Parser directives (syntax, escape, check) found at the top. */
+  directives?: Record<string, string>
+  /** Global ARGs (before the first FROM) with the value they resolved to. */
+  args?: { name: string; value?: string; line: number }[]
   graph: StageGraph
   context: BuildContextReport
   advice: Advice[]
@@ -97,4 +113,9 @@ export interface LayerLineLink {
   stage: string
   line?: number
   confidence: 'exact' | 'likely' | 'none'
+  /** The history entry, for display. */
+  createdBy?: string
+  /** History Size of the entry (bytes the layer adds; 0 for metadata steps). */
+  size?: number
+  emptyLayer?: boolean
 }

@@ -1,10 +1,5 @@
-// STUB: owned by the fronts work (issue 2). window.api in Electron, HTTP/SSE client in a browser.
 import type { LayerscopeApi } from '../../../shared/api'
+import { createHttpApi } from './http-client'
 
-declare global {
-  interface Window {
-    api?: LayerscopeApi
-  }
-}
-
-export const api: LayerscopeApi = window.api as LayerscopeApi
+/** window.api in Electron (from the preload); the HTTP/SSE client when served to a browser. */
+export const api: LayerscopeApi = window.api ?? createHttpApi()

@@ -1,8 +1,148 @@
 import type { StateCreator } from 'zustand'
+import type { ApiError } from '../../../shared/errors'
+import type { EngineStatus } from '../../../shared/models/engine'
+import type { ImageSummary, SampleArchive } from '../../../shared/models/images'
+import { call, toApiError } from '../lib/call'
+import { loadJson, saveJson } from '../lib/persist'
 import type { AppState } from './index'
 
-// STUB slice: the images feature fills this in.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ImagesSlice {}
+export type ImageSortKey = 'name' | 'size' | 'created' | 'layers'
+export interface ImageSort {
+  key: ImageSortKey
+  dir: 'asc' | 'desc'
+}
 
-export const createImagesSlice: StateCreator<AppState, [], [], ImagesSlice> = () => ({})
+export interface ImagesSlice {
+  engine: EngineStatus | null
+  /** The engine:status call itself failed (backend down), not the engine. */
+  engineError: ApiError | null
+  images: ImageSummary[] | null
+  imagesError: ApiError | null
+  imagesLoading: boolean
+  samples: SampleArchive[] | null
+  samplesError: ApiError | null
+  imageSort: ImageSort
+  imageFilter: string
+  /** Image IDs ticked for Compare (at most two, oldest dropped). */
+  selectedImageIds: string[]
+  loadImages: () => Promise<void>
+  loadSamples: () => Promise<void>
+  setImageSort: (key: ImageSortKey) => void
+  setImageFilter: (filter: string) => void
+  toggleImageSelected: (id: string) => void
+  clearImageSelection: () => void
+}
+
+/** What a row is called: its first tag, or `<none>:<none>` for a dangling image. */
+export function imageName(img: Pick<ImageSummary, 'repoTags'>): string {
+  return img.repoTags[0] ?? '<none>:<none>'
+}
+
+/** The reference to open an image by: a tag when it has one (reads better), else the ID. */
+export function imageRef(img: Pick<ImageSummary, 'repoTags' | 'id'>): string {
+  const tag = img.repoTags.find((t) => t !== '<none>:<none>')
+  return tag ?? img.id
+}
+
+export function filterImages(images: ImageSummary[], filter: string): ImageSummary[] {
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean)
+  if (words.length === 0) return images
+  return images.filter((img) => {
+    const hay = [...(img.repoTags.length ? img.repoTags : ['<none>:<none>']), img.id.replace(/^sha256:/, '')].join(' ').toLowerCase()
+    return words.every((w) => hay.includes(w))
+  })
+}
+
+export function sortImages(images: ImageSummary[], sort: ImageSort): ImageSummary[] {
+  const sign = sort.dir === 'asc' ? 1 : -1
+  const by = (a: ImageSummary, b: ImageSummary): number => {
+    switch (sort.key) {
+      case 'size':
+        return a.size - b.size
+      case 'layers':
+        return a.layers - b.layers
+      case 'created':
+        return Date.parse(a.created) - Date.parse(b.created)
+      case 'name': {
+        // Dangling images sort last by name either way they are not named.
+        const an = a.repoTags[0]
+        const bn = b.repoTags[0]
+        if (!an || !bn) return an ? -sign : bn ? sign : 0
+        return an.localeCompare(bn)
+      }
+    }
+  }
+  // Ties fall back to the ID so the order is stable between reloads.
+  return [...images].sort((a, b) => by(a, b) * sign || a.id.localeCompare(b.id))
+}
+
+/** Selector: the list as shown (filtered, sorted). */
+export function selectVisibleImages(s: Pick<ImagesSlice, 'images' | 'imageFilter' | 'imageSort'>): ImageSummary[] {
+  return sortImages(filterImages(s.images ?? [], s.imageFilter), s.imageSort)
+}
+
+const DEFAULT_SORT: ImageSort = { key: 'created', dir: 'desc' }
+function isSort(v: unknown): v is ImageSort {
+  const s = v as ImageSort
+  return !!s && ['name', 'size', 'created', 'layers'].includes(s.key) && (s.dir === 'asc' || s.dir === 'desc')
+}
+
+export const createImagesSlice: StateCreator<AppState, [], [], ImagesSlice> = (set, get) => ({
+  engine: null,
+  engineError: null,
+  images: null,
+  imagesError: null,
+  imagesLoading: false,
+  samples: null,
+  samplesError: null,
+  imageSort: loadJson('imageSort', DEFAULT_SORT, isSort),
+  imageFilter: '',
+  selectedImageIds: [],
+  loadImages: async () => {
+    set({ imagesLoading: true })
+    let engine: EngineStatus | null = null
+    try {
+      engine = await call('engine:status', {})
+      set({ engine, engineError: null })
+    } catch (e) {
+      set({ engine: null, engineError: toApiError(e), imagesLoading: false })
+      void get().loadSamples()
+      return
+    }
+    if (!engine.ok) {
+      set({ images: null, imagesError: null, imagesLoading: false })
+      void get().loadSamples()
+      return
+    }
+    try {
+      const images = await call('images:list', {})
+      const ids = new Set(images.map((i) => i.id))
+      set((s) => ({ images, imagesError: null, imagesLoading: false, selectedImageIds: s.selectedImageIds.filter((id) => ids.has(id)) }))
+    } catch (e) {
+      set({ imagesError: toApiError(e), imagesLoading: false })
+    }
+  },
+  loadSamples: async () => {
+    if (get().samples) return
+    try {
+      set({ samples: await call('images:samples', {}), samplesError: null })
+    } catch (e) {
+      set({ samplesError: toApiError(e) })
+    }
+  },
+  setImageSort: (key) =>
+    set((s) => {
+      // Clicking the active column flips it; a new column starts with its natural direction.
+      const imageSort: ImageSort =
+        s.imageSort.key === key ? { key, dir: s.imageSort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: key === 'name' ? 'asc' : 'desc' }
+      saveJson('imageSort', imageSort)
+      return { imageSort }
+    }),
+  setImageFilter: (imageFilter) => set({ imageFilter }),
+  toggleImageSelected: (id) =>
+    set((s) => {
+      if (s.selectedImageIds.includes(id)) return { selectedImageIds: s.selectedImageIds.filter((x) => x !== id) }
+      return { selectedImageIds: [...s.selectedImageIds, id].slice(-2) }
+    }),
+  clearImageSelection: () => set({ selectedImageIds: [] })
+})

@@ -1,0 +1,230 @@
+// Diffs two final filesystems into one tree holding both sides, with sizes rolled up per
+// directory. Only headers are compared (no content digests are known): an entry differs when
+// it exists on one side only, or its kind, size or link target differs. A same-size content
+// change is only invisible when the entry comes from a non-shared layer on both sides.
+import type { EntryKind } from '../../../shared/models/analysis'
+import type { FileDeltaCount } from '../../../shared/models/compare'
+import type { FinalEntry } from '../analysis/analyzed-image'
+
+export type DiffStatus = 'same' | 'onlyA' | 'onlyB' | 'changed'
+
+export interface DiffNode {
+  name: string
+  /** "/" for the root, else "/usr/lib". */
+  path: string
+  kindA?: EntryKind
+  kindB?: EntryKind
+  sizeA: number
+  sizeB: number
+  linkA?: string
+  linkB?: string
+  /** Layer that last wrote the entry on each side. */
+  layerA?: number
+  layerB?: number
+  status: DiffStatus
+  /** Regular-file bytes at or below, per side. */
+  totalA: number
+  totalB: number
+  /** Regular-file bytes of differing entries at or below, per side. */
+  diffA: number
+  diffB: number
+  /** Sum of |sizeB - sizeA| over differing entries at or below. */
+  churn: number
+  /** Differing non-directory entries at or below. */
+  added: number
+  removed: number
+  changed: number
+  children?: Map<string, DiffNode>
+}
+
+export interface FsDiff {
+  root: DiffNode
+  files: { added: FileDeltaCount; removed: FileDeltaCount; changed: FileDeltaCount }
+}
+
+export interface FsDiffOptions {
+  /**
+   * Layers below this index are the same on both sides (the shared prefix): an entry last
+   * written by the same shared layer on both sides is identical, whatever its headers say.
+   */
+  sharedLayers?: number
+  signal?: AbortSignal
+}
+
+function newNode(name: string, path: string): DiffNode {
+  return { name, path, sizeA: 0, sizeB: 0, status: 'same', totalA: 0, totalB: 0, diffA: 0, diffB: 0, churn: 0, added: 0, removed: 0, changed: 0 }
+}
+
+/** "./usr/x/", "/usr/x", "usr/x" -> ["usr", "x"]. Names are data, never resolved ("..", "." kept as names except leading "."). */
+export function splitPath(p: string): string[] {
+  return p.split('/').filter((s, i) => s.length > 0 && !(i === 0 && s === '.'))
+}
+
+export function joinPath(parent: string, name: string): string {
+  return parent === '/' ? `/${name}` : `${parent}/${name}`
+}
+
+function insert(root: DiffNode, e: FinalEntry, side: 'A' | 'B'): void {
+  const parts = splitPath(e.path)
+  if (parts.length === 0) return // the root itself
+  let node = root
+  for (const part of parts) {
+    node.children ??= new Map()
+    let child = node.children.get(part)
+    if (!child) {
+      child = newNode(part, joinPath(node.path, part))
+      node.children.set(part, child)
+    }
+    node = child
+  }
+  if (side === 'A') {
+    node.kindA = e.kind
+    node.sizeA = e.kind === 'file' ? e.size : 0
+    node.linkA = e.linkTarget
+    node.layerA = e.layer
+  } else {
+    node.kindB = e.kind
+    node.sizeB = e.kind === 'file' ? e.size : 0
+    node.linkB = e.linkTarget
+    node.layerB = e.layer
+  }
+}
+
+/** Post-order pass: statuses and every rolled-up figure. Iterative, so deep trees cannot overflow the stack. */
+function rollUp(root: DiffNode, sharedLayers: number): void {
+  const order: DiffNode[] = []
+  const stack: DiffNode[] = [root]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    order.push(n)
+    if (n.children) for (const c of n.children.values()) stack.push(c)
+  }
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = order[i]!
+    const inA = n.kindA !== undefined || n === root
+    const inB = n.kindB !== undefined || n === root
+    // A path present only as a parent of entries (no own header) is a directory on that side.
+    const kindA = n.kindA ?? (n.children && hasSide(n, 'A') ? 'dir' : undefined)
+    const kindB = n.kindB ?? (n.children && hasSide(n, 'B') ? 'dir' : undefined)
+    n.kindA = n === root ? 'dir' : kindA
+    n.kindB = n === root ? 'dir' : kindB
+    const presentA = inA || kindA !== undefined
+    const presentB = inB || kindB !== undefined
+    let selfDiffers = false
+    if (presentA && presentB) {
+      const sameLayer = n.layerA !== undefined && n.layerA === n.layerB && n.layerA < sharedLayers
+      selfDiffers =
+        !sameLayer &&
+        (n.kindA !== n.kindB || n.sizeA !== n.sizeB || (n.kindA !== 'dir' && (n.linkA ?? '') !== (n.linkB ?? '')))
+    }
+    n.totalA = n.sizeA
+    n.totalB = n.sizeB
+    n.diffA = 0
+    n.diffB = 0
+    n.churn = 0
+    n.added = n.removed = n.changed = 0
+    const countA = presentA && n.kindA !== 'dir'
+    const countB = presentB && n.kindB !== 'dir'
+    if (!presentA || !presentB || selfDiffers) {
+      n.diffA += n.sizeA
+      n.diffB += n.sizeB
+      n.churn += Math.abs(n.sizeB - n.sizeA)
+      if (countA && countB) n.changed++
+      else if (countB) n.added++
+      else if (countA) n.removed++
+    }
+    let childDiffers = false
+    if (n.children) {
+      for (const c of n.children.values()) {
+        n.totalA += c.totalA
+        n.totalB += c.totalB
+        n.diffA += c.diffA
+        n.diffB += c.diffB
+        n.churn += c.churn
+        n.added += c.added
+        n.removed += c.removed
+        n.changed += c.changed
+        if (c.status !== 'same') childDiffers = true
+      }
+    }
+    n.status = !presentB ? 'onlyA' : !presentA ? 'onlyB' : selfDiffers || childDiffers ? 'changed' : 'same'
+  }
+}
+
+function hasSide(n: DiffNode, side: 'A' | 'B'): boolean {
+  // Children are processed first (post-order), so their kinds are final.
+  for (const c of n.children!.values()) if ((side === 'A' ? c.kindA : c.kindB) !== undefined) return true
+  return false
+}
+
+/** Builds the diff tree of two final filesystems. Memory: one node per path of the union. */
+export function diffFilesystems(a: Iterable<FinalEntry>, b: Iterable<FinalEntry>, opts: FsDiffOptions = {}): FsDiff {
+  const root = newNode('', '/')
+  let n = 0
+  for (const e of a) {
+    insert(root, e, 'A')
+    if ((++n & 0xffff) === 0 && opts.signal?.aborted) throw abortError()
+  }
+  for (const e of b) {
+    insert(root, e, 'B')
+    if ((++n & 0xffff) === 0 && opts.signal?.aborted) throw abortError()
+  }
+  rollUp(root, opts.sharedLayers ?? 0)
+  return { root, files: countFiles(root) }
+}
+
+function abortError(): Error {
+  const e = new Error('Cancelled.')
+  e.name = 'AbortError'
+  return e
+}
+
+function countFiles(root: DiffNode): FsDiff['files'] {
+  const added = { count: 0, bytes: 0, bytesA: 0, bytesB: 0 }
+  const removed = { count: 0, bytes: 0, bytesA: 0, bytesB: 0 }
+  const changed = { count: 0, bytes: 0, bytesA: 0, bytesB: 0 }
+  const stack: DiffNode[] = [root]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (n.status === 'same') continue
+    const countA = n !== root && n.status !== 'onlyB' && n.kindA !== 'dir'
+    const countB = n !== root && n.status !== 'onlyA' && n.kindB !== 'dir'
+    const selfDiffers = n.status !== 'changed' || isSelfChanged(n)
+    if (selfDiffers) {
+      if (countA && countB) {
+        changed.count++
+        changed.bytesA += n.sizeA
+        changed.bytesB += n.sizeB
+      } else if (countB) {
+        added.count++
+        added.bytesB += n.sizeB
+      } else if (countA) {
+        removed.count++
+        removed.bytesA += n.sizeA
+      }
+    }
+    if (n.children) for (const c of n.children.values()) stack.push(c)
+  }
+  added.bytes = added.bytesB
+  removed.bytes = removed.bytesA
+  changed.bytes = changed.bytesB - changed.bytesA
+  return { added, removed, changed }
+}
+
+/** A node present on both sides whose own header differs (not just something below it). */
+export function isSelfChanged(n: DiffNode): boolean {
+  if (n.status !== 'changed') return false
+  let below = 0
+  if (n.children) for (const c of n.children.values()) below += c.added + c.removed + c.changed
+  return n.added + n.removed + n.changed > below || n.kindA !== n.kindB
+}
+
+/** The node at a path ("/", "/usr/lib", "usr/lib/"), or undefined. */
+export function findNode(root: DiffNode, path: string): DiffNode | undefined {
+  let node: DiffNode | undefined = root
+  for (const part of splitPath(path)) {
+    node = node.children?.get(part)
+    if (!node) return undefined
+  }
+  return node
+}
