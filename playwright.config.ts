@@ -9,7 +9,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list']],
+  // scripts/test.sh reads the JSON report to count tests.
+  reporter: process.env.LAYERSCOPE_E2E_JSON ? [['list'], ['json', { outputFile: process.env.LAYERSCOPE_E2E_JSON }]] : [['list']],
   outputDir: 'test-results',
   use: {
     viewport: { width: 1440, height: 900 },

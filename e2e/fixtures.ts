@@ -5,8 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-export const ROOT = resolve(__dirname, '..')
+// package.json has "type": "module": no __dirname in ESM.
+export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..')
 export const OUT_DIR = resolve(ROOT, process.env.LAYERSCOPE_OUT ?? 'out')
 export const SCREENSHOT_DIR = resolve(ROOT, 'test-results', 'screenshots')
 

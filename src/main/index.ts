@@ -1,2 +1,87 @@
-// STUB: owned by the fronts work (issue 2): Electron lifecycle, window, IPC.
-export {}
+// The Electron front: app lifecycle, the one window, IPC to the shared backend.
+// Everything that does real work lives in core and is shared with `serve` and the CLI.
+import { app, BrowserWindow, dialog, ipcMain } from 'electron'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createBackend } from './api'
+import { registerIpc } from './ipc/register'
+import { isTrustedSenderUrl } from './ipc/sender-check'
+import { createMainWindow, hardenSession } from './window/main-window'
+
+const HERE = dirname(fileURLToPath(import.meta.url))
+const RENDERER_DIR = join(HERE, '..', 'renderer')
+const PRELOAD = join(HERE, '..', 'preload', 'index.cjs')
+const DEV_SERVER_URL = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
+
+let mainWindow: BrowserWindow | null = null
+
+// Every webContents, present or future: no new windows, no webviews.
+app.on('web-contents-created', (_e, contents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+  contents.on('will-attach-webview', (e) => e.preventDefault())
+})
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore()
+      mainWindow.focus()
+    }
+  })
+  void app.whenReady().then(start)
+}
+
+function start(): void {
+  const backend = createBackend(
+    {
+      cacheDir: join(app.getPath('userData'), 'cache'),
+      resourcesDir: join(app.getAppPath(), 'resources'),
+      front: 'electron',
+      version: app.getVersion()
+    },
+    {
+      // Electron-only: the native file dialog.
+      'dialog:open': async (req) => {
+        const filters =
+          req.kind === 'archive'
+            ? [
+                { name: 'Image archives', extensions: ['tar', 'gz', 'tgz', 'zst', 'oci'] },
+                { name: 'All files', extensions: ['*'] }
+              ]
+            : req.kind === 'dockerfile'
+              ? [{ name: 'All files', extensions: ['*'] }]
+              : []
+        const properties: Array<'openFile' | 'openDirectory'> = req.kind === 'directory' ? ['openDirectory'] : ['openFile']
+        const opts = { title: `Open ${req.kind === 'directory' ? 'a build context folder' : req.kind === 'archive' ? 'an image archive' : 'a Dockerfile'}`, properties, filters }
+        const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts)
+        return { path: r.canceled ? null : (r.filePaths[0] ?? null) }
+      }
+    }
+  )
+
+  hardenSession()
+  registerIpc(ipcMain, backend, {
+    contents: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null),
+    isTrustedUrl: (url) => isTrustedSenderUrl(url, { rendererDir: RENDERER_DIR, ...(DEV_SERVER_URL ? { devServerUrl: DEV_SERVER_URL } : {}) })
+  })
+
+  const open = (): void => {
+    mainWindow = createMainWindow({
+      preload: PRELOAD,
+      rendererDir: RENDERER_DIR,
+      ...(DEV_SERVER_URL ? { devServerUrl: DEV_SERVER_URL } : {}),
+      stateFile: join(app.getPath('userData'), 'window-state.json')
+    })
+    mainWindow.on('closed', () => (mainWindow = null))
+  }
+  open()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) open()
+  })
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})

@@ -25,7 +25,11 @@ export interface JobRequest {
 export interface Channels {
   'app:info': { req: Record<string, never>; res: { version: string; front: 'electron' | 'browser'; platform: string } }
   'engine:status': { req: Record<string, never>; res: EngineStatus }
-  'images:list': { req: Record<string, never>; res: ImageSummary[] }
+  /**
+   * all: also intermediate images (`docker images -a`); filters: the engine's image filters as
+   * `docker images --filter` takes them, e.g. { reference: ['myapp:*'], dangling: ['true'] }.
+   */
+  'images:list': { req: { all?: boolean; filters?: Record<string, string[]> }; res: ImageSummary[] }
   'images:samples': { req: Record<string, never>; res: SampleArchive[] }
   /** Native file dialog (Electron only; the browser front answers INVALID_INPUT). */
   'dialog:open': {
@@ -91,6 +95,10 @@ export interface Channels {
   }
 
   'report:render': { req: ReportRequest; res: ReportOutput }
+  /** Desktop app only: renders the report and writes it where the user picks in the native save dialog. */
+  'report:save': { req: ReportRequest; res: { path: string | null } }
+  /** Desktop app only: renders the report as PNG and puts the picture on the clipboard. */
+  'report:copy': { req: ReportRequest; res: { copied: boolean } }
 }
 
 export type Channel = keyof Channels
@@ -118,7 +126,9 @@ export const CHANNELS = [
   'dockerfile:open',
   'dockerfile:build',
   'dockerfile:links',
-  'report:render'
+  'report:render',
+  'report:save',
+  'report:copy'
 ] as const satisfies readonly Channel[]
 
 // Compile-time check that CHANNELS lists every channel.

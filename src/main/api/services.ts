@@ -9,9 +9,15 @@ export class Services {
 
   constructor(readonly options: BackendOptions) {}
 
+  /** The engine as DOCKER_HOST / the Docker context / the default socket / Podman say (resolved once). */
   engine(): EngineClient {
     this.engineClient ??= EngineClient.fromEnvironment()
     return this.engineClient
+  }
+
+  /** Forget the resolved engine so the next call resolves again (after a failed status). */
+  resetEngine(): void {
+    this.engineClient = undefined
   }
 
   analysis(): AnalysisService {

@@ -9,6 +9,7 @@ import type { EventName, Events } from '../../shared/api'
 import type { Backend } from '../api'
 import { checkRequestOrigin, requestToken, tokenMatches } from './security'
 import { serveStatic } from './static-files'
+import { CONTENT_SECURITY_POLICY } from '../window/csp'
 
 export interface ServeOptions {
   backend: Backend
@@ -30,6 +31,7 @@ export interface RunningServer {
 const MAX_JSON_BODY = 1024 * 1024
 
 const SECURITY_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',

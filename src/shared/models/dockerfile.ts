@@ -52,6 +52,28 @@ export interface StageGraph {
   target: string
   /** Set once the stages were built: which builder the engine used. */
   builder?: 'buildkit' | 'legacy'
+  /** Positions from the layout engine (dagre), so the app and the exported SVG agree. */
+  layout?: StageGraphLayout
+}
+
+export interface LayoutBox {
+  /** Centre. */
+  x: number
+  y: number
+  width: number
+  height: number
+  title: string
+  subtitle: string
+  /** Instruction summary lines shown in the box. */
+  lines: string[]
+}
+
+export interface StageGraphLayout {
+  width: number
+  height: number
+  nodes: Record<string, LayoutBox>
+  /** Parallel to StageGraph.edges. */
+  edges: { points: { x: number; y: number }[] }[]
 }
 
 export interface SyntaxProblem {
@@ -119,3 +141,16 @@ export interface LayerLineLink {
   size?: number
   emptyLayer?: boolean
 }
+
+/** Text metrics of a stage box, shared by the layout (backend) and every drawing of it. */
+export const STAGE_BOX = {
+  charWidth: 7.3,
+  titleCharWidth: 8.6,
+  lineHeight: 16,
+  padX: 12,
+  headerHeight: 44,
+  footerHeight: 24,
+  maxLines: 6,
+  maxChars: 44,
+  minWidth: 170
+} as const

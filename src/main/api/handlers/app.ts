@@ -1,17 +1,67 @@
+import { readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import type { SampleArchive } from '../../../shared/models/images'
+import { LayerscopeError } from '../../core/errors'
 import type { Services } from '../services'
 import type { HandlerGroup } from '../types'
-import { notYet } from './stub'
 
-export function appHandlers(s: Services): HandlerGroup<'app:info' | 'engine:status' | 'images:list' | 'images:samples' | 'dialog:open'> {
+export type AppChannels = 'app:info' | 'engine:status' | 'images:list' | 'images:samples' | 'dialog:open'
+
+export function appHandlers(s: Services): HandlerGroup<AppChannels> {
   return {
     'app:info': async () => ({
       version: s.options.version,
       front: s.options.front === 'electron' ? 'electron' : 'browser',
       platform: process.platform
     }),
-    'engine:status': async () => s.engine().status(),
-    'images:list': async () => s.engine().listImages(),
-    'images:samples': notYet('Sample archives'),
-    'dialog:open': notYet('File dialogs')
+    'engine:status': async () => {
+      const status = await s.engine().status()
+      // Not reachable now: resolve again next time (Docker started, a socket appeared, env fixed).
+      if (!status.ok) s.resetEngine()
+      return status
+    },
+    'images:list': async (req, ctx) => s.engine().listImages({ all: req.all === true, filters: checkFilters(req.filters), signal: ctx.signal }),
+    'images:samples': async () => listSamples(join(s.options.resourcesDir, 'samples')),
+    // The Electron front overrides this with the native dialog (createBackend overrides).
+    'dialog:open': async () => {
+      throw new LayerscopeError('INVALID_INPUT', 'File dialogs exist only in the desktop app: drop an archive on the window or type its path.')
+    }
   }
+}
+
+interface SampleManifestEntry {
+  file: string
+  title: string
+  description: string
+}
+
+/** The bundled archives listed in resources/samples/samples.json (missing files are left out). */
+export function listSamples(dir: string): SampleArchive[] {
+  let entries: SampleManifestEntry[]
+  try {
+    entries = (JSON.parse(readFileSync(join(dir, 'samples.json'), 'utf8')) as { samples: SampleManifestEntry[] }).samples
+  } catch {
+    return []
+  }
+  const out: SampleArchive[] = []
+  for (const e of entries) {
+    const path = join(dir, e.file)
+    try {
+      out.push({ path, title: e.title, description: e.description, fileBytes: statSync(path).size })
+    } catch {
+      // A sample deleted from an install is simply not offered.
+    }
+  }
+  return out
+}
+
+/** `--filter key=value` pairs as the engine takes them; anything else is refused with the expected shape. */
+function checkFilters(filters: unknown): Record<string, string[]> | undefined {
+  if (filters === undefined || filters === null) return undefined
+  const ok =
+    typeof filters === 'object' &&
+    !Array.isArray(filters) &&
+    Object.values(filters).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))
+  if (!ok) throw new LayerscopeError('INVALID_INPUT', 'images:list filters must look like { "reference": ["myapp:*"] }.')
+  return filters as Record<string, string[]>
 }

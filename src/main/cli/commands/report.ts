@@ -1,4 +1,196 @@
+// `layerscope report A [B] -o out.png|svg|json|md` and `layerscope ci IMAGE [--baseline B]`.
+// Exit codes: 0 done / gate passed, 1 gate failed, 2 error (bad input, missing image, I/O).
 import type { Command } from 'commander'
+import { existsSync, readFileSync } from 'node:fs'
+import { extname, resolve } from 'node:path'
+import type { ImageAnalysis, ImageSource } from '../../../shared/models/analysis'
+import type { ReportFormat, ReportTheme } from '../../../shared/models/report'
+import { formatBytes } from '../../../shared/format'
+import type { Backend } from '../../api'
+import { LayerscopeError } from '../../core/errors'
+import { checkWritable, writeFileAtomic } from '../../core/report/atomic-write'
+import { evaluateGate, checkBaselineNeeded, formatGateTable } from '../../core/report/ci-gate'
+import { gateJunit } from '../../core/report/junit'
+import { checkRenderOptions, isReportFormat, REPORT_FORMATS } from '../../core/report/render-report'
+import { DEFAULT_RULE_FILES, DEFAULT_RULES, hasRules, parseRules, type CiRules } from '../../core/report/rules'
+import { cliBackend, cliContext, type CliGlobals } from '../context'
 
-// STUB: the report command(s) are filled in by their feature.
-export function registerReport(_program: Command): void {}
+const EXTENSIONS: Record<string, ReportFormat> = { '.png': 'png', '.svg': 'svg', '.json': 'json', '.md': 'md', '.markdown': 'md' }
+
+/** An existing file or folder is an archive (docker save / OCI layout); anything else an engine reference. */
+export function sourceFromArg(arg: string): ImageSource {
+  return existsSync(arg) ? { kind: 'archive', path: resolve(arg) } : { kind: 'engine', ref: arg }
+}
+
+export function formatFor(output: string, explicit?: string): ReportFormat {
+  if (explicit !== undefined) {
+    if (!isReportFormat(explicit)) throw new LayerscopeError('INVALID_INPUT', `Unknown report format "${explicit}": use ${REPORT_FORMATS.join(', ')}.`)
+    return explicit
+  }
+  const ext = extname(output).toLowerCase()
+  const f = EXTENSIONS[ext]
+  if (!f) {
+    throw new LayerscopeError(
+      'INVALID_INPUT',
+      `Cannot tell the report format from "${output}"${ext ? ` (unknown extension ${ext})` : ' (no extension)'}: name it .png, .svg, .json or .md, or pass --format.`
+    )
+  }
+  return f
+}
+
+function fail(e: unknown): void {
+  const msg = e instanceof LayerscopeError || e instanceof Error ? e.message : String(e)
+  process.stderr.write(`layerscope: ${msg}\n`)
+  process.exitCode = 2
+}
+
+/** Ctrl-C cancels the running job instead of killing the process mid-write. */
+function interruptSignal(): AbortSignal {
+  const ctl = new AbortController()
+  process.once('SIGINT', () => ctl.abort())
+  return ctl.signal
+}
+
+function progressPrinter(): ReturnType<typeof cliContext>['emit'] | undefined {
+  if (!process.stderr.isTTY) return undefined
+  return (_event, payload) => {
+    const p = payload as { phase?: string; message?: string; bytesDone?: number }
+    const line = p.message ?? `${p.phase ?? ''} ${p.bytesDone ? formatBytes(p.bytesDone) : ''}`
+    process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 80) - 1)}`)
+  }
+}
+
+/** Opens an image through the backend's analysis service (cached layers are not re-read). */
+async function openImage(backend: Backend, arg: string, signal: AbortSignal, what: string): Promise<ImageAnalysis> {
+  const emit = progressPrinter()
+  try {
+    const img = await backend.services.analysis().open(sourceFromArg(arg), {
+      signal,
+      onProgress: (p) => emit?.('job:progress', { ...p, jobId: `cli-${what}` })
+    })
+    return img.analysis
+  } catch (e) {
+    if (e instanceof LayerscopeError) throw new LayerscopeError(e.code, `${what} (${arg}): ${e.message}`)
+    throw e
+  } finally {
+    if (emit) process.stderr.write('\r\x1b[2K')
+  }
+}
+
+interface ReportOpts {
+  output: string
+  format?: string
+  theme: string
+  width?: string
+  dockerfile?: string
+}
+
+async function runReport(a: string, b: string | undefined, opts: ReportOpts, globals: CliGlobals): Promise<void> {
+  const format = formatFor(opts.output, opts.format)
+  const width = opts.width !== undefined ? Number(opts.width) : undefined
+  checkRenderOptions({ format, theme: opts.theme, width })
+  checkWritable(opts.output)
+  if (opts.dockerfile && !existsSync(opts.dockerfile)) throw new LayerscopeError('NOT_FOUND', `Dockerfile ${opts.dockerfile} does not exist.`)
+  const backend = cliBackend(globals)
+  const signal = interruptSignal()
+  const imgA = await openImage(backend, a, signal, b ? 'A' : 'Image')
+  const imgB = b ? await openImage(backend, b, signal, 'B') : undefined
+  const out = await backend.dispatcher.invoke(
+    'report:render',
+    {
+      a: imgA.key,
+      ...(imgB ? { b: imgB.key } : {}),
+      ...(opts.dockerfile ? { dockerfile: resolve(opts.dockerfile) } : {}),
+      format,
+      theme: opts.theme as ReportTheme,
+      ...(width !== undefined ? { width } : {})
+    },
+    cliContext(signal)
+  )
+  await writeFileAtomic(opts.output, out.encoding === 'base64' ? Buffer.from(out.data, 'base64') : out.data)
+  process.stderr.write(`Wrote ${opts.output} (${format}${format === 'png' || format === 'svg' ? `, ${opts.theme}` : ''}).\n`)
+}
+
+interface CiOpts {
+  baseline?: string
+  rules?: string
+  junit?: string
+  json?: boolean
+  maxSize?: string
+  minEfficiency?: string
+}
+
+/** Rules from --rules, else the first default file in the working directory, else dive's defaults. */
+export function loadRules(path: string | undefined, cwd = process.cwd()): { rules: CiRules; from: string } {
+  const file = path ?? DEFAULT_RULE_FILES.map((f) => resolve(cwd, f)).find((f) => existsSync(f))
+  if (!file) return { rules: DEFAULT_RULES, from: "dive's defaults (no rules file found)" }
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    throw new LayerscopeError('NOT_FOUND', `Cannot read the rules file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (e as Error).message}.`)
+  }
+  const rules = parseRules(text, path ?? file)
+  if (!hasRules(rules)) throw new LayerscopeError('INVALID_INPUT', `${path ?? file}: no rules in the file (every rule is disabled or missing).`)
+  return { rules, from: path ?? file }
+}
+
+async function runCi(image: string, opts: CiOpts, globals: CliGlobals): Promise<void> {
+  const started = Date.now()
+  const { rules: fileRules, from } = loadRules(opts.rules)
+  const rules: CiRules = { ...fileRules }
+  // Command-line limits override the file's (quick gates without a file).
+  if (opts.maxSize !== undefined) Object.assign(rules, parseRules(`maxSize: ${opts.maxSize}`, '--max-size'))
+  if (opts.minEfficiency !== undefined) Object.assign(rules, parseRules(`minEfficiency: ${opts.minEfficiency}`, '--min-efficiency'))
+  checkBaselineNeeded(rules, opts.baseline !== undefined)
+  if (opts.junit) checkWritable(opts.junit)
+  const backend = cliBackend(globals)
+  const signal = interruptSignal()
+  const img = await openImage(backend, image, signal, 'Image')
+  const base = opts.baseline ? await openImage(backend, opts.baseline, signal, 'Baseline') : undefined
+  const result = evaluateGate(rules, img, base)
+  if (opts.junit) await writeFileAtomic(opts.junit, gateJunit(result, Date.now() - started))
+  if (opts.json) process.stdout.write(JSON.stringify({ ...result, rulesFrom: from }, null, 2) + '\n')
+  else process.stdout.write(`Rules:    ${from}\n${formatGateTable(result)}`)
+  process.exitCode = result.passed ? 0 : 1
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('Write a size report of an image, or of a comparison A -> B, as PNG, SVG, JSON or Markdown.')
+    .argument('<a>', 'image reference (engine) or archive path (docker save / OCI layout)')
+    .argument('[b]', 'second image: the report compares A -> B')
+    .requiredOption('-o, --output <file>', 'where to write: report.png, report.svg, report.json or report.md')
+    .option('--format <format>', 'png, svg, json or md (default: from the output file extension)')
+    .option('--theme <theme>', 'light or dark (PNG and SVG)', 'light')
+    .option('--width <px>', 'pixel width of the PNG/SVG (layout is 1200 wide and scales)')
+    .option('--dockerfile <path>', 'Dockerfile the image was built from: adds the stage graph and advice')
+    .addHelpText('after', '\nExit codes: 0 written, 2 error (unknown format, unwritable path, missing image).')
+    .action(async (a: string, b: string | undefined, opts: ReportOpts) => {
+      try {
+        await runReport(a, b, opts, program.opts<CliGlobals>())
+      } catch (e) {
+        fail(e)
+      }
+    })
+
+  program
+    .command('ci')
+    .description("Gate a build on image size and waste rules (also reads dive's .dive-ci). Exit 0 pass, 1 fail, 2 error.")
+    .argument('<image>', 'image reference (engine) or archive path')
+    .option('--baseline <image>', 'image to measure growth against (maxGrowth rules)')
+    .option('--rules <file>', `rules file (default: ${DEFAULT_RULE_FILES.join(', ')} in the working directory)`)
+    .option('--max-size <size>', 'shortcut rule: maximum size, e.g. 200MB')
+    .option('--min-efficiency <ratio>', 'shortcut rule: minimum efficiency, e.g. 0.95 or 95%')
+    .option('--junit <file>', 'also write the result as JUnit XML')
+    .option('--json', 'print the result as JSON instead of a table')
+    .addHelpText('after', '\nRules file format: see docs/ci.md.')
+    .action(async (image: string, opts: CiOpts) => {
+      try {
+        await runCi(image, opts, program.opts<CliGlobals>())
+      } catch (e) {
+        fail(e)
+      }
+    })
+}

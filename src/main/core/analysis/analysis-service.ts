@@ -1,23 +1,355 @@
-// STUB: owned by the analysis core work (issue 3). Replace the bodies; keep the shape.
+// Opens an image from the engine or an archive, using the layer cache when every layer is
+// known (then nothing is exported), and keeps a few analysed images in memory by key.
+import { existsSync } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { Readable } from 'node:stream'
 import type { AnalyzeOptions, ImageSource, JobProgress } from '../../../shared/models/analysis'
 import type { EngineClient } from '../engine/engine-client'
-import { LayerscopeError } from '../errors'
+import { LayerscopeError, isCancelled, throwIfCancelled } from '../errors'
+import { readImageFile, readImageStream, readOciDir, type ImageConfig, type ReadImage } from '../archive/image-reader'
+import { parsePlatform } from '../archive/oci'
+import { LayerCache } from '../cache/layer-cache'
 import type { AnalyzedImage } from './analyzed-image'
+import { detectBase, type BaseInfo } from './base-image'
+import { historyFromEngine, type RawHistory } from './history'
+import { buildImage, type ModelLayer } from './image-model'
+import type { LayerEntries } from './layer-entries'
+import { PathTable } from './path-table'
 
 export interface OpenOptions extends AnalyzeOptions {
   signal?: AbortSignal
   onProgress?: (p: Omit<JobProgress, 'jobId'>) => void
 }
 
-export class AnalysisService {
-  constructor(readonly opts: { engine: () => EngineClient; cacheDir: string }) {}
+interface EngineInspect {
+  Id: string
+  RepoTags?: string[] | null
+  Size: number
+  Created?: string
+  Os?: string
+  Architecture?: string
+  Variant?: string
+  RootFS?: { Layers?: string[] }
+}
 
-  async open(_source: ImageSource, _options: OpenOptions = {}): Promise<AnalyzedImage> {
-    throw new LayerscopeError('INTERNAL', 'not implemented')
+interface EngineHistoryEntry {
+  Created?: number
+  CreatedBy?: string
+  Comment?: string
+  Size?: number
+}
+
+const MAX_OPEN = 4
+
+export class AnalysisService {
+  readonly cache: LayerCache
+  private open_ = new Map<string, AnalyzedImage>()
+  /** Counts engine exports (the `docker save` stream): tests prove cached re-opens skip it. */
+  exports = 0
+
+  constructor(readonly opts: { engine: () => EngineClient; cacheDir: string }) {
+    this.cache = new LayerCache(opts.cacheDir)
+  }
+
+  async open(source: ImageSource, options: OpenOptions = {}): Promise<AnalyzedImage> {
+    throwIfCancelled(options.signal)
+    const started = performance.now()
+    let img: AnalyzedImage
+    if (source?.kind === 'engine' && typeof source.ref === 'string' && source.ref.trim() !== '') {
+      img = await this.openEngine({ kind: 'engine', ref: source.ref.trim() }, options, started)
+    } else if (source?.kind === 'archive' && typeof source.path === 'string' && source.path !== '') {
+      img = await this.openArchive({ kind: 'archive', path: resolve(source.path) }, options, started)
+    } else {
+      throw new LayerscopeError('INVALID_INPUT', 'Say which image to open: an engine image name/ID or an archive path.')
+    }
+    this.remember(img)
+    return img
   }
 
   /** An image opened earlier in this process; NOT_FOUND when the key is unknown. */
   get(key: string): AnalyzedImage {
-    throw new LayerscopeError('NOT_FOUND', `No analysis ${key} is open; open the image again.`)
+    const img = this.open_.get(key)
+    if (!img) throw new LayerscopeError('NOT_FOUND', `No analysis ${key} is open; open the image again.`)
+    this.open_.delete(key)
+    this.open_.set(key, img)
+    return img
   }
+
+  private remember(img: AnalyzedImage): void {
+    const key = img.analysis.key
+    this.open_.delete(key)
+    this.open_.set(key, img)
+    while (this.open_.size > MAX_OPEN) this.open_.delete(this.open_.keys().next().value!)
+  }
+
+  // ---- engine -------------------------------------------------------------------------
+
+  private async openEngine(source: { kind: 'engine'; ref: string }, o: OpenOptions, started: number): Promise<AnalyzedImage> {
+    const docker = this.opts.engine().docker
+    const inspect = (await engineCall(() => docker.getImage(source.ref).inspect(), source.ref)) as EngineInspect
+    const id = inspect.Id
+    if (o.platform) {
+      const want = parsePlatform(o.platform)
+      if (inspect.Os !== want.os || inspect.Architecture !== want.architecture || (want.variant && inspect.Variant && inspect.Variant !== want.variant)) {
+        throw new LayerscopeError(
+          'PLATFORM_MISMATCH',
+          `${source.ref} is ${[inspect.Os, inspect.Architecture, inspect.Variant].filter(Boolean).join('/')}, not ${o.platform}: the engine keeps one platform per image.`
+        )
+      }
+    }
+    const diffIds = inspect.RootFS?.Layers ?? []
+    const key = `engine:${id}`
+    const repoTags = (inspect.RepoTags ?? []).filter((t) => t !== '<none>:<none>')
+    const open = this.open_.get(key)
+    if (open && !o.noCache) {
+      // Already analysed in this process: images are immutable, only their tags move.
+      open.analysis.image.repoTags = repoTags
+      open.analysis.elapsedMs = Math.round(performance.now() - started)
+      return open
+    }
+    const historyP = engineCall(() => docker.getImage(id).history(), source.ref).catch(() => [] as EngineHistoryEntry[]) as Promise<EngineHistoryEntry[]>
+    const baseP = detectBase(docker, id, diffIds).catch(() => undefined)
+    const total = inspect.Size
+    const progress = (phase: string, bytesDone: number): void => o.onProgress?.({ phase, bytesDone, bytesTotal: total })
+
+    const paths = new PathTable()
+    let layers: ModelLayer[] | null = null
+    let config: ImageConfig | undefined
+    let format: 'docker-archive' | 'oci' | 'cache' = 'cache'
+    let cached = 0
+    if (!o.noCache && diffIds.length > 0 && diffIds.every((d) => this.cache.hasLayer(d))) {
+      progress('cache', 0)
+      layers = this.loadCached(diffIds, paths)
+      if (layers) {
+        cached = layers.length
+        const ci = this.cache.loadImage(id)
+        config = ci?.config
+        if (ci) layers.forEach((l) => (l.compressedBytes = ci.compressed?.[l.diffId]))
+      }
+    }
+    let read: ReadImage | undefined
+    const fresh = layers === null
+    if (layers === null) {
+      const paths2 = paths.size > 1 ? new PathTable() : paths
+      progress('export', 0)
+      this.exports++
+      let stream: Readable
+      try {
+        stream = (await engineCall(() => docker.getImage(id).get(), source.ref)) as Readable
+        read = await readImageStream(stream, { paths: paths2, label: `The export of ${source.ref}`, signal: o.signal, onBytes: (n) => progress('export', n) })
+      } catch (e) {
+        if (isCancelled(e) || o.signal?.aborted) throw new LayerscopeError('CANCELLED', 'Cancelled.')
+        const still = await docker
+          .getImage(id)
+          .inspect()
+          .then(() => true)
+          .catch(() => false)
+        if (!still) throw new LayerscopeError('IMAGE_NOT_FOUND', `${source.ref} was removed while it was being exported.`)
+        if (e instanceof LayerscopeError && e.code === 'ARCHIVE_INVALID') {
+          throw new LayerscopeError('ENGINE_ERROR', `The engine's export of ${source.ref} ended early or was damaged (${e.message}) Was the engine restarted? Try again.`)
+        }
+        throw e
+      }
+      const got = read.layers.map((l) => l.diffId)
+      if (got.join() !== diffIds.join()) {
+        throw new LayerscopeError('ENGINE_ERROR', `The engine exported different layers for ${source.ref} than it reports; was the tag moved during export? Try again.`)
+      }
+      config = read.config
+      format = read.format
+      layers = read.layers.map((l) => ({ diffId: l.diffId, entries: l.entries, compressedBytes: l.compressedBytes }))
+      return this.finish({
+        key, source, format, id, repoTags, config, paths: paths2, layers, cached: 0, started, o,
+        engineSize: inspect.Size, created: inspect.Created, historyP, baseP, fresh
+      })
+    }
+    return this.finish({ key, source, format, id, repoTags, config, paths, layers, cached, started, o, engineSize: inspect.Size, created: inspect.Created, historyP, baseP, fresh })
+  }
+
+  private async finish(a: {
+    key: string
+    source: ImageSource
+    format: 'docker-archive' | 'oci' | 'cache'
+    id: string
+    repoTags: string[]
+    config: ImageConfig | undefined
+    paths: PathTable
+    layers: ModelLayer[]
+    cached: number
+    started: number
+    o: OpenOptions
+    engineSize?: number
+    created?: string
+    historyP?: Promise<EngineHistoryEntry[]>
+    baseP?: Promise<BaseInfo | undefined>
+    fresh: boolean
+  }): Promise<AnalyzedImage> {
+    throwIfCancelled(a.o.signal)
+    a.o.onProgress?.({ phase: 'analyse', bytesDone: 0, bytesTotal: 0 })
+    const engineHistory = a.historyP ? await a.historyP : undefined
+    let history: RawHistory[] | undefined
+    let engineSizes: number[] | undefined
+    if (engineHistory && engineHistory.length > 0) {
+      const oldestFirst = [...engineHistory].reverse()
+      const configHistory = a.config?.history
+      if (!configHistory) history = historyFromEngine(engineHistory, a.layers.length)
+      if (!configHistory || configHistory.length === oldestFirst.length) engineSizes = oldestFirst.map((h) => h.Size ?? 0)
+    }
+    const base = a.baseP ? await a.baseP : undefined
+    throwIfCancelled(a.o.signal)
+    const img = buildImage({
+      key: a.key,
+      source: a.source,
+      format: a.format,
+      id: a.id,
+      repoTags: a.repoTags,
+      config: a.config ?? {},
+      history,
+      engineSizes,
+      engineSize: a.engineSize,
+      created: a.created,
+      paths: a.paths,
+      layers: a.layers,
+      cachedLayers: a.cached,
+      elapsedMs: 0,
+      base
+    })
+    if (a.fresh && !a.o.noCache && a.config) {
+      throwIfCancelled(a.o.signal)
+      await this.store(a.id, a.config, a.format === 'cache' ? 'docker-archive' : a.format, a.layers)
+    }
+    img.analysis.elapsedMs = Math.round(performance.now() - a.started)
+    return img
+  }
+
+  private loadCached(diffIds: string[], paths: PathTable): ModelLayer[] | null {
+    const out: ModelLayer[] = []
+    for (const d of diffIds) {
+      const e = this.cache.loadLayer(d, paths)
+      if (!e) return null
+      out.push({ diffId: d, entries: e })
+    }
+    return out
+  }
+
+  private async store(id: string, config: ImageConfig, format: 'docker-archive' | 'oci', layers: ModelLayer[]): Promise<void> {
+    try {
+      const seen = new Set<string>()
+      for (const l of layers) {
+        if (seen.has(l.diffId)) continue
+        seen.add(l.diffId)
+        if (!this.cache.hasLayer(l.diffId)) await this.cache.saveLayer(l.diffId, l.entries)
+      }
+      const compressed: Record<string, number> = {}
+      for (const l of layers) if (l.compressedBytes !== undefined) compressed[l.diffId] = l.compressedBytes
+      await this.cache.saveImage({ id, config, format, compressed })
+    } catch {
+      // A cache that cannot be written (read-only disk, full) must not fail the analysis.
+    }
+  }
+
+  // ---- archives -----------------------------------------------------------------------
+
+  private async openArchive(source: { kind: 'archive'; path: string }, o: OpenOptions, started: number): Promise<AnalyzedImage> {
+    const path = source.path
+    const st = await stat(path).catch(() => null)
+    if (!st) throw new LayerscopeError('NOT_FOUND', `${path} does not exist.`)
+    let read: ReadImage
+    let cachedLayers = 0
+    const paths = new PathTable()
+    if (st.isDirectory()) {
+      if (!existsSync(join(path, 'oci-layout')) || !existsSync(join(path, 'index.json'))) {
+        throw new LayerscopeError('ARCHIVE_INVALID', `${path} is a folder but not an OCI image layout (no oci-layout and index.json in it).`)
+      }
+      let total = 0
+      const skip = new Set<string>()
+      const r = await readOciDir(path, {
+        paths,
+        label: path,
+        signal: o.signal,
+        platform: o.platform,
+        skipLayer: (d) => {
+          if (o.noCache || !this.cache.hasLayer(d)) return false
+          skip.add(d)
+          return true
+        },
+        onBytes: (n) => o.onProgress?.({ phase: 'read', bytesDone: n, bytesTotal: total })
+      })
+      total = r.bytesTotal
+      read = r
+      if (skip.size > 0) {
+        for (const l of read.layers) {
+          if (!skip.has(l.diffId)) continue
+          const e = this.cache.loadLayer(l.diffId, paths)
+          if (!e) return this.openArchive(source, { ...o, noCache: true }, started)
+          l.entries = e
+          cachedLayers++
+        }
+      }
+      // Compressed sizes are known from the manifest even for skipped layers.
+    } else if (st.isFile()) {
+      read = await readImageFile(path, {
+        paths,
+        label: path,
+        signal: o.signal,
+        platform: o.platform,
+        onBytes: (n) => o.onProgress?.({ phase: 'read', bytesDone: n, bytesTotal: st.size })
+      })
+    } else {
+      throw new LayerscopeError('ARCHIVE_INVALID', `${path} is neither a file nor a folder.`)
+    }
+    if (o.platform && !st.isDirectory()) checkPlatform(read.config, o.platform, path)
+    const key = `archive:${read.id}:${path}`
+    const layers: ModelLayer[] = read.layers.map((l) => ({ diffId: l.diffId, entries: l.entries as LayerEntries, compressedBytes: l.compressedBytes }))
+    return this.finish({
+      key,
+      source,
+      format: read.format,
+      id: read.id,
+      repoTags: read.repoTags,
+      config: read.config,
+      paths,
+      layers,
+      cached: cachedLayers,
+      started,
+      o,
+      fresh: cachedLayers < layers.length
+    })
+  }
+
+  // ---- cache --------------------------------------------------------------------------
+
+  cacheInfo(): Promise<{ dir: string; entries: number; bytes: number }> {
+    return this.cache.info()
+  }
+
+  cacheClear(): Promise<{ removedEntries: number; removedBytes: number }> {
+    return this.cache.clear()
+  }
+}
+
+function checkPlatform(config: ImageConfig, platform: string, where: string): void {
+  const want = parsePlatform(platform)
+  if ((config.os && config.os !== want.os) || (config.architecture && config.architecture !== want.architecture)) {
+    throw new LayerscopeError('PLATFORM_MISMATCH', `${where} holds a ${[config.os, config.architecture, config.variant].filter(Boolean).join('/')} image, not ${platform}.`)
+  }
+}
+
+/** Runs a dockerode call and turns its failures into errors a person can act on. */
+async function engineCall<T>(fn: () => Promise<T>, ref: string): Promise<T> {
+  try {
+    return await fn()
+  } catch (e) {
+    throw engineError(e, ref)
+  }
+}
+
+export function engineError(e: unknown, ref: string): LayerscopeError {
+  if (e instanceof LayerscopeError) return e
+  const err = e as { statusCode?: number; code?: string; message?: string; json?: { message?: string } }
+  const msg = err.json?.message ?? err.message ?? String(e)
+  if (err.statusCode === 404) return new LayerscopeError('IMAGE_NOT_FOUND', `No local image ${ref}: \`docker images\` lists what this engine has.`)
+  if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') return new LayerscopeError('ENGINE_UNREACHABLE', `Docker is not running (${msg}); start it and try again.`)
+  if (err.code === 'EACCES') return new LayerscopeError('ENGINE_PERMISSION', `No permission to talk to Docker (${msg}); add yourself to the docker group.`)
+  return new LayerscopeError('ENGINE_ERROR', `The engine failed on ${ref}: ${msg.trim()}`)
 }

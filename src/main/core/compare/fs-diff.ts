@@ -22,6 +22,8 @@ export interface DiffNode {
   layerA?: number
   layerB?: number
   status: DiffStatus
+  /** The entry itself differs (one side only, or kind/size/link target), not just something below it. */
+  self: boolean
   /** Regular-file bytes at or below, per side. */
   totalA: number
   totalB: number
@@ -30,6 +32,8 @@ export interface DiffNode {
   diffB: number
   /** Sum of |sizeB - sizeA| over differing entries at or below. */
   churn: number
+  /** Sum of max(sizeA, sizeB) over differing entries at or below: the diff treemap's area. */
+  span: number
   /** Differing non-directory entries at or below. */
   added: number
   removed: number
@@ -52,7 +56,7 @@ export interface FsDiffOptions {
 }
 
 function newNode(name: string, path: string): DiffNode {
-  return { name, path, sizeA: 0, sizeB: 0, status: 'same', totalA: 0, totalB: 0, diffA: 0, diffB: 0, churn: 0, added: 0, removed: 0, changed: 0 }
+  return { name, path, sizeA: 0, sizeB: 0, status: 'same', self: false, totalA: 0, totalB: 0, diffA: 0, diffB: 0, churn: 0, span: 0, added: 0, removed: 0, changed: 0 }
 }
 
 /** "./usr/x/", "/usr/x", "usr/x" -> ["usr", "x"]. Names are data, never resolved ("..", "." kept as names except leading "."). */
@@ -122,13 +126,16 @@ function rollUp(root: DiffNode, sharedLayers: number): void {
     n.diffA = 0
     n.diffB = 0
     n.churn = 0
+    n.span = 0
     n.added = n.removed = n.changed = 0
     const countA = presentA && n.kindA !== 'dir'
     const countB = presentB && n.kindB !== 'dir'
-    if (!presentA || !presentB || selfDiffers) {
+    n.self = n !== root && (!presentA || !presentB || selfDiffers)
+    if (n.self) {
       n.diffA += n.sizeA
       n.diffB += n.sizeB
       n.churn += Math.abs(n.sizeB - n.sizeA)
+      n.span += Math.max(n.sizeA, n.sizeB)
       if (countA && countB) n.changed++
       else if (countB) n.added++
       else if (countA) n.removed++
@@ -141,6 +148,7 @@ function rollUp(root: DiffNode, sharedLayers: number): void {
         n.diffA += c.diffA
         n.diffB += c.diffB
         n.churn += c.churn
+        n.span += c.span
         n.added += c.added
         n.removed += c.removed
         n.changed += c.changed
@@ -187,10 +195,9 @@ function countFiles(root: DiffNode): FsDiff['files'] {
   while (stack.length > 0) {
     const n = stack.pop()!
     if (n.status === 'same') continue
-    const countA = n !== root && n.status !== 'onlyB' && n.kindA !== 'dir'
-    const countB = n !== root && n.status !== 'onlyA' && n.kindB !== 'dir'
-    const selfDiffers = n.status !== 'changed' || isSelfChanged(n)
-    if (selfDiffers) {
+    if (n.self) {
+      const countA = n.status !== 'onlyB' && n.kindA !== 'dir'
+      const countB = n.status !== 'onlyA' && n.kindB !== 'dir'
       if (countA && countB) {
         changed.count++
         changed.bytesA += n.sizeA
@@ -209,14 +216,6 @@ function countFiles(root: DiffNode): FsDiff['files'] {
   removed.bytes = removed.bytesA
   changed.bytes = changed.bytesB - changed.bytesA
   return { added, removed, changed }
-}
-
-/** A node present on both sides whose own header differs (not just something below it). */
-export function isSelfChanged(n: DiffNode): boolean {
-  if (n.status !== 'changed') return false
-  let below = 0
-  if (n.children) for (const c of n.children.values()) below += c.added + c.removed + c.changed
-  return n.added + n.removed + n.changed > below || n.kindA !== n.kindB
 }
 
 /** The node at a path ("/", "/usr/lib", "usr/lib/"), or undefined. */

@@ -1,66 +1,102 @@
-// Minimal version by the coordinator (default socket, DOCKER_HOST unix/tcp). The engine
-// work (issue 2) completes it; keep `docker`, `endpoint` and the method names.
+// The connection to a Docker-compatible engine (Docker or Podman), reached the way the docker
+// CLI would reach it (see endpoint-resolver.ts). No Electron import: every front uses this.
 import Docker from 'dockerode'
+import { readFileSync } from 'node:fs'
+import type { IncomingMessage } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
 import type { EngineEndpoint, EngineStatus } from '../../../shared/models/engine'
 import type { ImageSummary } from '../../../shared/models/images'
 import { LayerscopeError } from '../errors'
+import { resolveEngine, type Connection, type ResolveOptions, type ResolvedEngine } from './endpoint-resolver'
+import { listImageSummaries, type ListImagesOptions } from './image-list'
+
+/** How long status() waits for an answer before calling the engine unreachable. */
+const STATUS_TIMEOUT_MS = 15_000
 
 export class EngineClient {
-  /** The dockerode client for this endpoint (API calls: inspect, history, get, build). */
-  readonly docker: Docker
+  readonly endpoint: EngineEndpoint
+  private readonly resolved: ResolvedEngine
+  private client?: Docker
 
-  constructor(readonly endpoint: EngineEndpoint) {
-    const u = endpoint.url
-    if (u.startsWith('unix://')) this.docker = new Docker({ socketPath: u.slice('unix://'.length) })
-    else if (u.startsWith('tcp://')) {
-      const url = new URL(u)
-      this.docker = new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' })
-    } else throw new LayerscopeError('ENGINE_CONFIG', `Unsupported engine address "${u}".`)
+  constructor(resolved: ResolvedEngine) {
+    this.resolved = resolved
+    this.endpoint = resolved.endpoint
   }
 
-  /** DOCKER_HOST, then the default socket. */
-  static fromEnvironment(env: NodeJS.ProcessEnv = process.env): EngineClient {
-    if (env.DOCKER_HOST) return new EngineClient({ url: env.DOCKER_HOST, via: 'DOCKER_HOST' })
-    return new EngineClient({ url: 'unix:///var/run/docker.sock', via: 'default' })
+  /** DOCKER_HOST > DOCKER_CONTEXT > currentContext > default socket > Podman. */
+  static fromEnvironment(env: NodeJS.ProcessEnv = process.env, opts: Omit<ResolveOptions, 'env'> = {}): EngineClient {
+    return new EngineClient(resolveEngine({ ...opts, env }))
+  }
+
+  /** The connection in use (null when the configuration is unusable). */
+  get connection(): Connection | null {
+    return this.resolved.ok ? this.resolved.connection : null
+  }
+
+  /**
+   * The dockerode client for this endpoint (API calls: inspect, history, get, build).
+   * Throws ENGINE_CONFIG (with what to fix) when DOCKER_HOST or the context is unusable.
+   */
+  get docker(): Docker {
+    if (!this.resolved.ok) throw new LayerscopeError('ENGINE_CONFIG', this.resolved.message)
+    this.client ??= makeDocker(this.resolved.connection, this.endpoint)
+    return this.client
   }
 
   async status(): Promise<EngineStatus> {
+    if (!this.resolved.ok) {
+      return { ok: false, endpoint: this.endpoint, code: 'ENGINE_CONFIG', message: this.resolved.message }
+    }
     try {
-      const v = await this.docker.version()
+      const work = (async () => {
+        const ping = await this.ping()
+        const v = await this.docker.version()
+        return { ping, v }
+      })()
+      const { ping, v } = await withTimeout(work, STATUS_TIMEOUT_MS, () =>
+        new LayerscopeError(
+          'ENGINE_UNREACHABLE',
+          `The engine at ${this.endpoint.url} did not answer within ${STATUS_TIMEOUT_MS / 1000} s. Check that it is running and reachable, then retry.`
+        )
+      )
+      const components = JSON.stringify(v.Components ?? [])
+      const isPodman = /podman/i.test(components) || /podman/i.test(ping.server ?? '') || this.endpoint.via === 'podman'
       return {
         ok: true,
         endpoint: this.endpoint,
-        engine: /podman/i.test(JSON.stringify(v.Components ?? '')) ? 'podman' : 'docker',
+        engine: isPodman ? 'podman' : 'docker',
         version: v.Version,
         apiVersion: v.ApiVersion,
         os: v.Os,
         arch: v.Arch,
-        buildkit: false
+        buildkit: ping.builderVersion === '2'
       }
     } catch (e) {
       const err = this.explain(e)
-      return { ok: false, endpoint: this.endpoint, code: err.code as 'ENGINE_UNREACHABLE', message: err.message }
+      const code = err.code === 'ENGINE_UNREACHABLE' || err.code === 'ENGINE_PERMISSION' || err.code === 'ENGINE_CONFIG' ? err.code : 'ENGINE_ERROR'
+      return { ok: false, endpoint: this.endpoint, code, message: err.message }
     }
   }
 
-  async listImages(): Promise<ImageSummary[]> {
-    try {
-      const list = await this.docker.listImages({ all: false })
-      return await Promise.all(
-        list.map(async (img) => {
-          const info = await this.docker.getImage(img.Id).inspect()
-          return {
-            id: img.Id,
-            repoTags: (img.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
-            repoDigests: (img.RepoDigests ?? []).filter((d) => d !== '<none>@<none>'),
-            size: info.Size,
-            created: new Date(img.Created * 1000).toISOString(),
-            layers: info.RootFS?.Layers?.length ?? 0,
-            os: info.Os,
-            arch: info.Architecture
-          }
-        })
+  /** GET /_ping with its headers: Builder-Version "2" means BuildKit builds work through the API. */
+  async ping(): Promise<{ builderVersion?: string; apiVersion?: string; server?: string }> {
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      this.docker.modem.dial({ path: '/_ping', method: 'GET', isStream: true, statusCodes: { 200: true, 500: 'server error' }, options: {} }, (err, r) =>
+        err ? reject(err) : resolve(r as IncomingMessage)
       )
+    })
+    res.resume()
+    const h = (name: string): string | undefined => {
+      const v = res.headers[name]
+      return Array.isArray(v) ? v[0] : v
+    }
+    return { builderVersion: h('builder-version'), apiVersion: h('api-version'), server: h('server') }
+  }
+
+  /** Every image (all tags; dangling ones with empty repoTags), size = inspect .Size. */
+  async listImages(opts: ListImagesOptions = {}): Promise<ImageSummary[]> {
+    try {
+      return await listImageSummaries(this.docker, opts)
     } catch (e) {
       throw this.explain(e)
     }
@@ -69,14 +105,97 @@ export class EngineClient {
   /** Engine errors -> what a person can do about them. */
   explain(e: unknown): LayerscopeError {
     if (e instanceof LayerscopeError) return e
-    const code = (e as { code?: string }).code
+    const err = e as { code?: string; statusCode?: number; message?: string; json?: { message?: string } }
+    const code = err.code
     const where = this.endpoint.url
-    if (code === 'ENOENT' || code === 'ECONNREFUSED') {
-      return new LayerscopeError('ENGINE_UNREACHABLE', `Docker is not running at ${where}. Start Docker (or set DOCKER_HOST), then retry.`)
+    const how = howToStart(this.endpoint)
+    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') {
+      const what = this.endpoint.via === 'podman' ? 'Podman' : 'Docker'
+      const detail = code === 'ENOENT' ? 'no socket there' : code === 'ECONNREFUSED' ? 'connection refused' : code.toLowerCase()
+      return new LayerscopeError('ENGINE_UNREACHABLE', `${what} is not running at ${where} (${detail}). ${how}`)
     }
-    if (code === 'EACCES') {
-      return new LayerscopeError('ENGINE_PERMISSION', `Permission denied on ${where}. Add your user to the "docker" group or run with access to the socket.`)
+    if (code === 'EACCES' || code === 'EPERM') {
+      return new LayerscopeError(
+        'ENGINE_PERMISSION',
+        `Permission denied on ${where}. Add your user to the "docker" group (sudo usermod -aG docker $USER, then log in again) or run with access to that socket.`
+      )
     }
-    return new LayerscopeError('ENGINE_ERROR', `The engine at ${where} answered: ${(e as Error).message}`)
+    if (err.statusCode !== undefined) {
+      const msg = err.json?.message ?? err.message ?? ''
+      if (err.statusCode === 404) return new LayerscopeError('IMAGE_NOT_FOUND', `The engine at ${where} answered: ${msg.trim()}`)
+      return new LayerscopeError('ENGINE_ERROR', `The engine at ${where} answered (HTTP ${err.statusCode}): ${msg.trim()}`)
+    }
+    if (/certificate|ssl|tls|self.signed/i.test(err.message ?? '')) {
+      return new LayerscopeError(
+        'ENGINE_CONFIG',
+        `TLS to ${where} failed: ${err.message}. Check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) or the context's TLS files.`
+      )
+    }
+    return new LayerscopeError('ENGINE_ERROR', `The engine at ${where} failed: ${err.message ?? String(e)}`)
   }
+}
+
+function howToStart(endpoint: EngineEndpoint): string {
+  switch (endpoint.via) {
+    case 'DOCKER_HOST':
+      return 'Start the engine there, or fix or unset DOCKER_HOST, then retry.'
+    case 'context':
+      return `Start the engine of context "${endpoint.context ?? ''}" or switch with \`docker context use default\`, then retry.`
+    case 'podman':
+      return 'Start it with `systemctl --user start podman.socket` (or `podman system service`), then retry.'
+    default:
+      return 'Start Docker (e.g. `sudo systemctl start docker`) or set DOCKER_HOST, then retry. You can still open image archives.'
+  }
+}
+
+/**
+ * dockerode options for a connection. Every field is given explicitly because docker-modem
+ * also reads DOCKER_HOST/DOCKER_CERT_PATH from the environment and would mix them in.
+ */
+function makeDocker(c: Connection, endpoint: EngineEndpoint): Docker {
+  const base = { host: undefined, port: undefined, socketPath: undefined, ca: undefined, cert: undefined, key: undefined, protocol: undefined }
+  try {
+    if (c.kind === 'unix') return new Docker({ ...base, socketPath: c.socketPath })
+    if (c.kind === 'ssh') {
+      return new Docker({
+        ...base,
+        protocol: 'ssh',
+        host: c.host,
+        port: c.port,
+        ...(c.username ? { username: c.username } : {}),
+        sshOptions: { agent: process.env.SSH_AUTH_SOCK }
+      } as Docker.DockerOptions)
+    }
+    const tls = c.tls
+    if (!tls) return new Docker({ ...base, host: c.host, port: c.port, protocol: 'http' })
+    return new Docker({
+      ...base,
+      host: c.host,
+      port: c.port,
+      protocol: 'https',
+      ...(tls.ca ? { ca: readFileSync(tls.ca) } : {}),
+      ...(tls.cert && tls.key ? { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } : {}),
+      // Node checks the server certificate unless told not to (context SkipTLSVerify / DOCKER_TLS without verify).
+      ...(tls.verify ? {} : { agent: new HttpsAgent({ rejectUnauthorized: false }), checkServerIdentity: () => undefined })
+    } as Docker.DockerOptions)
+  } catch (e) {
+    throw new LayerscopeError('ENGINE_CONFIG', `Cannot set up the connection to ${endpoint.url}: ${(e as Error).message}`)
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(onTimeout()), ms)
+    t.unref?.()
+    p.then(
+      (v) => {
+        clearTimeout(t)
+        resolve(v)
+      },
+      (e: unknown) => {
+        clearTimeout(t)
+        reject(e instanceof Error ? e : new Error(String(e)))
+      }
+    )
+  })
 }

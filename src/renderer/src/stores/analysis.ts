@@ -1,8 +1,96 @@
 import type { StateCreator } from 'zustand'
+import type { ApiError } from '../../../shared/errors'
+import type { ImageAnalysis, ImageSource, JobProgress, TreeScope } from '../../../shared/models/analysis'
+import { call, newJobId, toApiError } from '../lib/call'
+import { mark } from '../lib/perf'
 import type { AppState } from './index'
 
-// STUB slice: the analysis feature fills this in.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface AnalysisSlice {}
+/** An analysis:open in flight (or failed): drives the progress bar, Cancel and the error state. */
+export interface OpenJob {
+  jobId: string
+  source: ImageSource
+  label: string
+  startedAt: number
+  progress: JobProgress | null
+  error: ApiError | null
+  cancelling: boolean
+}
 
-export const createAnalysisSlice: StateCreator<AppState, [], [], AnalysisSlice> = () => ({})
+export type ScopeMode = 'layer' | 'stacked'
+
+export interface AnalysisSlice {
+  /** Opened analyses by key (the backend keeps them too; this avoids refetching). */
+  analyses: Record<string, ImageAnalysis>
+  openJob: OpenJob | null
+  /** Layer selected in the image view (null = the whole image); shared by every panel. */
+  selectedLayer: number | null
+  /** With a layer selected: only that layer's changes, or the image stacked up to it. */
+  scopeMode: ScopeMode
+  /** Opens an image (engine ref or archive) and shows it in the image view. */
+  openImage: (source: ImageSource, label?: string, options?: { noCache?: boolean }) => Promise<string | null>
+  cancelOpen: () => Promise<void>
+  dismissOpenError: () => void
+  /** Feed of job:progress events (subscribed once in main.tsx). */
+  onJobProgress: (p: JobProgress) => void
+  selectLayer: (index: number | null) => void
+  setScopeMode: (mode: ScopeMode) => void
+}
+
+export function sourceLabel(source: ImageSource): string {
+  return source.kind === 'engine' ? source.ref : (source.path.split(/[\\/]/).pop() ?? source.path)
+}
+
+export function sameSource(a: ImageSource | undefined, b: ImageSource | undefined): boolean {
+  if (!a || !b || a.kind !== b.kind) return false
+  return a.kind === 'engine' ? a.ref === (b as typeof a).ref : a.path === (b as typeof a).path
+}
+
+/** Selector: the tree/treemap scope for the current selection. */
+export function selectScope(s: Pick<AnalysisSlice, 'selectedLayer' | 'scopeMode'>, key: string): TreeScope {
+  if (s.selectedLayer === null) return { key, layer: null, mode: 'stacked' }
+  return { key, layer: s.selectedLayer, mode: s.scopeMode }
+}
+
+export const createAnalysisSlice: StateCreator<AppState, [], [], AnalysisSlice> = (set, get) => ({
+  analyses: {},
+  openJob: null,
+  selectedLayer: null,
+  scopeMode: 'layer',
+  openImage: async (source, label, options) => {
+    const name = label ?? sourceLabel(source)
+    const jobId = newJobId('open')
+    const view = get().view
+    const pending = { name: 'image' as const, key: '', source, label: name }
+    if (view.name === 'image' && sameSource(view.source, source)) get().replaceView(pending)
+    else get().navigate(pending)
+    set({ openJob: { jobId, source, label: name, startedAt: Date.now(), progress: null, error: null, cancelling: false }, selectedLayer: null })
+    try {
+      const analysis = await call('analysis:open', { jobId, source, ...(options?.noCache ? { options: { noCache: true } } : {}) })
+      if (get().openJob?.jobId !== jobId) return null // superseded by another open
+      mark('analysis-done')
+      set((s) => ({ analyses: { ...s.analyses, [analysis.key]: analysis }, openJob: null }))
+      const v = get().view
+      if (v.name === 'image' && v.key === '' && sameSource(v.source, source)) get().replaceView({ ...pending, key: analysis.key })
+      return analysis.key
+    } catch (e) {
+      if (get().openJob?.jobId !== jobId) return null
+      set((s) => (s.openJob ? { openJob: { ...s.openJob, error: toApiError(e), cancelling: false } } : s))
+      return null
+    }
+  },
+  cancelOpen: async () => {
+    const job = get().openJob
+    if (!job || job.error) return
+    set({ openJob: { ...job, cancelling: true } })
+    try {
+      await call('job:cancel', { jobId: job.jobId })
+    } catch (e) {
+      set((s) => (s.openJob ? { openJob: { ...s.openJob, cancelling: false, error: toApiError(e) } } : s))
+    }
+  },
+  dismissOpenError: () => set({ openJob: null }),
+  onJobProgress: (p) =>
+    set((s) => (s.openJob && s.openJob.jobId === p.jobId && !s.openJob.error ? { openJob: { ...s.openJob, progress: p } } : s)),
+  selectLayer: (selectedLayer) => set({ selectedLayer }),
+  setScopeMode: (scopeMode) => set({ scopeMode })
+})

@@ -1,8 +1,152 @@
 import type { StateCreator } from 'zustand'
+import type { ApiError } from '../../../shared/errors'
+import type { JobProgress } from '../../../shared/models/analysis'
+import type { DockerfileAnalysis, StageGraph } from '../../../shared/models/dockerfile'
+import { api } from '../api'
+import { call, newJobId, toApiError } from '../lib/call'
+import { loadJson, saveJson } from '../lib/persist'
 import type { AppState } from './index'
 
-// STUB slice: the dockerfile feature fills this in.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface DockerfileSlice {}
+export interface DockerfileInput {
+  path: string
+  contextDir: string
+  target: string
+}
 
-export const createDockerfileSlice: StateCreator<AppState, [], [], DockerfileSlice> = () => ({})
+/** A dockerfile:build in flight or finished: streamed log, stage progress, Cancel, the error. */
+export interface StageBuildJob {
+  jobId: string
+  startedAt: number
+  running: boolean
+  progress: JobProgress | null
+  log: { line: string; stream: 'stdout' | 'stderr' }[]
+  cancelling: boolean
+  error: ApiError | null
+  finishedAt?: number
+}
+
+export interface DockerfileSlice {
+  dfInput: DockerfileInput
+  dfAnalysis: DockerfileAnalysis | null
+  dfLoading: boolean
+  dfError: ApiError | null
+  /** Selected node of the stage graph (its lines show in the side panel). */
+  dfSelected: string | null
+  /** A line to point at (clicked advice, a failed build's line). */
+  dfFocusLine: number | null
+  dfBuild: StageBuildJob | null
+  setDockerfileInput: (patch: Partial<DockerfileInput>) => void
+  openDockerfile: (input?: Partial<DockerfileInput>) => Promise<void>
+  buildStages: () => Promise<void>
+  cancelStageBuild: () => Promise<void>
+  selectStageNode: (id: string | null) => void
+  focusDockerfileLine: (line: number | null) => void
+}
+
+const MAX_LOG = 4000
+
+function isInput(v: unknown): v is DockerfileInput {
+  const o = v as DockerfileInput
+  return typeof o === 'object' && o !== null && typeof o.path === 'string' && typeof o.contextDir === 'string' && typeof o.target === 'string'
+}
+
+/** The stage that holds a line (for advice and failed-build lines). */
+export function stageOfLine(graph: StageGraph, line: number): string | null {
+  const n = graph.nodes.find((x) => x.range && x.range.startLine <= line && line <= x.range.endLine)
+  return n?.id ?? null
+}
+
+function request(i: DockerfileInput): { path: string; contextDir?: string; target?: string } {
+  return { path: i.path.trim(), ...(i.contextDir.trim() ? { contextDir: i.contextDir.trim() } : {}), ...(i.target ? { target: i.target } : {}) }
+}
+
+export const createDockerfileSlice: StateCreator<AppState, [], [], DockerfileSlice> = (set, get) => ({
+  dfInput: loadJson<DockerfileInput>('dockerfile-input', { path: '', contextDir: '', target: '' }, isInput),
+  dfAnalysis: null,
+  dfLoading: false,
+  dfError: null,
+  dfSelected: null,
+  dfFocusLine: null,
+  dfBuild: null,
+
+  setDockerfileInput: (patch) =>
+    set((s) => {
+      const dfInput = { ...s.dfInput, ...patch }
+      saveJson('dockerfile-input', dfInput)
+      return { dfInput }
+    }),
+
+  openDockerfile: async (input) => {
+    if (input) get().setDockerfileInput(input)
+    const i = get().dfInput
+    if (!i.path.trim()) {
+      set({ dfError: { code: 'INVALID_INPUT', message: 'Enter the path of a Dockerfile (or of a folder with one).' } })
+      return
+    }
+    set({ dfLoading: true, dfError: null })
+    try {
+      const analysis = await call('dockerfile:open', request(i))
+      const keepSelection = get().dfAnalysis?.path === analysis.path
+      set((s) => ({
+        dfAnalysis: analysis,
+        dfLoading: false,
+        dfSelected: keepSelection && analysis.graph.nodes.some((n) => n.id === s.dfSelected) ? s.dfSelected : analysis.graph.target || null,
+        dfFocusLine: keepSelection ? s.dfFocusLine : null,
+        dfBuild: keepSelection ? s.dfBuild : null
+      }))
+    } catch (e) {
+      set({ dfLoading: false, dfError: toApiError(e) })
+    }
+  },
+
+  buildStages: async () => {
+    const i = get().dfInput
+    const jobId = newJobId('stages')
+    set({ dfBuild: { jobId, startedAt: Date.now(), running: true, progress: null, log: [], cancelling: false, error: null } })
+    const offLog = api?.on('job:log', (p) => {
+      if (p.jobId !== jobId) return
+      set((s) => (s.dfBuild?.jobId === jobId ? { dfBuild: { ...s.dfBuild, log: [...s.dfBuild.log, { line: p.line, stream: p.stream }].slice(-MAX_LOG) } } : s))
+    })
+    const offProgress = api?.on('job:progress', (p) => {
+      if (p.jobId !== jobId) return
+      set((s) => (s.dfBuild?.jobId === jobId ? { dfBuild: { ...s.dfBuild, progress: p } } : s))
+    })
+    try {
+      const graph = await call('dockerfile:build', { jobId, ...request(i) })
+      set((s) => ({
+        dfAnalysis: s.dfAnalysis ? { ...s.dfAnalysis, graph } : s.dfAnalysis,
+        dfBuild: s.dfBuild?.jobId === jobId ? { ...s.dfBuild, running: false, cancelling: false, finishedAt: Date.now() } : s.dfBuild
+      }))
+      // Re-open: advice now uses the measured bytes (the backend keeps the measurement).
+      await get().openDockerfile()
+    } catch (e) {
+      const error = toApiError(e)
+      const line = typeof error.detail?.line === 'number' ? error.detail.line : null
+      set((s) => ({
+        dfBuild: s.dfBuild?.jobId === jobId ? { ...s.dfBuild, running: false, cancelling: false, error, finishedAt: Date.now() } : s.dfBuild,
+        ...(line !== null && s.dfAnalysis ? { dfFocusLine: line, dfSelected: stageOfLine(s.dfAnalysis.graph, line) ?? s.dfSelected } : {})
+      }))
+    } finally {
+      offLog?.()
+      offProgress?.()
+    }
+  },
+
+  cancelStageBuild: async () => {
+    const b = get().dfBuild
+    if (!b?.running) return
+    set({ dfBuild: { ...b, cancelling: true } })
+    try {
+      await call('job:cancel', { jobId: b.jobId })
+    } catch {
+      /* the build ends on its own; its error says what happened */
+    }
+  },
+
+  selectStageNode: (id) => set({ dfSelected: id, dfFocusLine: null }),
+  focusDockerfileLine: (line) =>
+    set((s) => ({
+      dfFocusLine: line,
+      dfSelected: line !== null && s.dfAnalysis ? (stageOfLine(s.dfAnalysis.graph, line) ?? s.dfSelected) : s.dfSelected
+    }))
+})

@@ -8,13 +8,15 @@ export type TreemapColorMode = 'change' | 'directory'
 /** Preferences remembered in localStorage. The theme follows the system unless overridden. */
 export interface Settings {
   theme: ThemeChoice
+  /** Treemap colours for one layer's changes, and for stacked views (where most is unchanged). */
   treemapColor: TreemapColorMode
+  treemapColorStacked: TreemapColorMode
   treeSort: 'size' | 'name'
   /** Width of the layers pane in the image view (px). */
   layersPaneWidth: number
 }
 
-const DEFAULTS: Settings = { theme: 'system', treemapColor: 'change', treeSort: 'size', layersPaneWidth: 520 }
+const DEFAULTS: Settings = { theme: 'system', treemapColor: 'change', treemapColorStacked: 'directory', treeSort: 'size', layersPaneWidth: 520 }
 
 export interface SettingsSlice {
   settings: Settings

@@ -1,0 +1,74 @@
+// Compare in a real browser against the real backend and engine: open a comparison of the
+// single- and multi-stage builds, read the summary, drill into a contributor, swap sides.
+import { test, expect, snap } from './fixtures'
+import { APP_MULTI, APP_SINGLE, buildAppImages, inspectImage } from '../src/main/core/compare/testdata/compare-fixtures'
+import { formatDockerSize } from '../src/shared/format'
+
+test.beforeAll(async () => {
+  await buildAppImages()
+})
+
+test('compare single-stage and multi-stage builds', async ({ app }) => {
+  const single = inspectImage(APP_SINGLE)
+  const multi = inspectImage(APP_MULTI)
+  await app.getByRole('button', { name: 'Compare', exact: true }).first().click()
+  await expect(app.getByTestId('compare-screen')).toBeVisible()
+  await snap(app, 'compare-empty')
+
+  // Pick both sides from the engine list.
+  await app.getByTestId('pick-a').selectOption(`engine:${APP_SINGLE}`)
+  await app.getByTestId('pick-b').selectOption(`engine:${APP_MULTI}`)
+  await app.getByTestId('compare-run').click()
+  await expect(app.getByTestId('compare-result')).toBeVisible({ timeout: 120_000 })
+
+  // Summary: sizes exactly as docker shows them, exact bytes on hover, the verdict and sentence.
+  await expect(app.getByTestId('size-a')).toContainText(formatDockerSize(single.size))
+  await expect(app.getByTestId('size-b')).toContainText(formatDockerSize(multi.size))
+  await expect(app.getByTestId('size-a').locator('[data-bytes]')).toHaveAttribute('data-bytes', String(single.size))
+  await expect(app.getByTestId('verdict')).toContainText(/multi is \d+(\.\d)?x smaller/)
+  await expect(app.getByTestId('sentence')).toContainText('/usr/lib/gcc/x86_64-linux-gnu/12')
+  await expect(app.getByTestId('layer-shared')).toHaveCount(1)
+  await expect(app.getByTestId('layer-different')).toHaveCount(4)
+  await expect(app.getByTestId('treemap')).toBeVisible()
+  await app.waitForTimeout(300)
+  await snap(app, 'compare-summary')
+
+  // Drill into the biggest contributor: breadcrumbs follow, files show.
+  await app.getByTestId('contributor').first().click()
+  await expect(app.getByTestId('crumbs')).toContainText('12')
+  await expect(app.locator('[data-testid=contributor][data-path="/usr/lib/gcc/x86_64-linux-gnu/12/cc1"]')).toBeVisible()
+  await app.getByTestId('contributors').scrollIntoViewIfNeeded()
+  await snap(app, 'compare-drilled')
+  await app.getByTestId('crumbs').getByRole('button', { name: '/' }).click()
+  await expect(app.locator('[data-testid=contributor][data-path="/usr/lib/gcc/x86_64-linux-gnu/12"]')).toBeVisible()
+
+  // Swap sides: A is now multi, and it reads bigger.
+  await app.getByTestId('swap').click()
+  await expect(app.getByTestId('verdict')).toContainText(/single is \d+(\.\d)?x bigger/, { timeout: 60_000 })
+  await expect(app.getByTestId('size-a')).toContainText(formatDockerSize(multi.size))
+  await app.getByTestId('compare-picker').scrollIntoViewIfNeeded()
+  await snap(app, 'compare-swapped')
+
+  // Jump to one side's own image view.
+  await app.getByTestId('open-b').click()
+  await expect(app.getByTestId('compare-screen')).toHaveCount(0)
+})
+
+test('compare in the dark theme and a missing side', async ({ app }) => {
+  await app.emulateMedia({ colorScheme: 'dark' })
+  await app.getByRole('button', { name: 'Compare', exact: true }).first().click()
+  await app.getByTestId('pick-a').selectOption(`engine:${APP_SINGLE}`)
+  await app.getByTestId('pick-b').selectOption(`engine:${APP_MULTI}`)
+  await app.getByTestId('compare-run').click()
+  await expect(app.getByTestId('compare-result')).toBeVisible({ timeout: 120_000 })
+  await app.waitForTimeout(300)
+  await snap(app, 'compare-dark')
+
+  // An archive path that does not exist: the error names the side.
+  await app.getByTestId('pick-b').selectOption('__other__')
+  await app.getByRole('textbox', { name: 'Archive path for side B' }).fill('/nonexistent/image.tar')
+  await app.getByRole('button', { name: 'Use' }).click()
+  await app.getByTestId('compare-run').click()
+  await expect(app.getByTestId('compare-error')).toContainText('Side B')
+  await snap(app, 'compare-error')
+})

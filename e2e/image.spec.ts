@@ -1,0 +1,128 @@
+// The image view against images built here on the real engine: header numbers, layers,
+// treemap drill-down, the file tree (filter, deleted file marked), waste, and Cancel.
+import { copyFileSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { formatDockerSize } from '../src/shared/format'
+import { buildImage, docker, ensureBaseImage, removeTestImages } from '../scripts/fixtures/base-image'
+import { ROOT, SCREENSHOT_DIR, expect, snap, test, type Page } from './fixtures'
+
+const PREFIX = 'layerscope-test/ui-image'
+const TAG = `${PREFIX}:1`
+const BIG = `${PREFIX}-big:1`
+
+const DOCKERFILE = `FROM layerscope-fixture/busybox:1
+COPY big.bin /app/big.bin
+COPY data/ /app/data/
+COPY app.conf /etc/app.conf
+RUN rm /app/big.bin
+RUN echo "version 2 of the config, longer than the first one" > /etc/app.conf
+ENV MODE=production
+CMD ["/bin/sh"]
+`
+
+test.beforeAll(async () => {
+  await ensureBaseImage()
+  buildImage(TAG, DOCKERFILE, {
+    'big.bin': Buffer.alloc(900_000, 1),
+    'data/one.dat': Buffer.alloc(700_000, 2),
+    'data/two.dat': Buffer.alloc(500_000, 3),
+    'data/three.dat': Buffer.alloc(300_000, 4),
+    'app.conf': 'version 1\n'
+  })
+  // Big enough that its export takes a moment: the analysis can be cancelled mid-way.
+  buildImage(BIG, 'FROM layerscope-fixture/busybox:1\nRUN dd if=/dev/zero of=/big1 bs=1M count=400 && dd if=/dev/zero of=/big2 bs=1M count=400\n')
+})
+test.afterAll(() => {
+  removeTestImages(PREFIX)
+})
+
+async function openFromList(app: Page, tag: string): Promise<void> {
+  await app.getByTestId('image-filter').fill(tag)
+  await app.locator(`[data-testid=image-row][data-name="${tag}"]`).click()
+}
+
+test('inspects an image: header, layers, treemap, tree, waste', async ({ app }) => {
+  const inspect = JSON.parse(docker(['image', 'inspect', TAG]))[0] as { Id: string; Size: number; RootFS: { Layers: string[] } }
+  await openFromList(app, TAG)
+  const view = app.getByTestId('image-view')
+  await expect(view).toBeVisible()
+
+  // Header numbers against the engine.
+  await expect(app.getByTestId('image-title')).toHaveText(TAG)
+  await expect(app.getByTestId('image-id')).toHaveText(inspect.Id.replace('sha256:', '').slice(0, 12))
+  await expect(app.getByTestId('stat-size').locator('.stat-value')).toHaveText(formatDockerSize(inspect.Size))
+  await expect(app.getByTestId('stat-size').locator('.stat-value')).toHaveText(docker(['images', '--format', '{{.Size}}', TAG]).trim())
+  await expect(app.getByTestId('stat-layers').locator('.stat-value')).toHaveText(String(inspect.RootFS.Layers.length))
+  // 900,000 bytes deleted and the 10-byte config overwritten are waste.
+  await expect(app.getByTestId('stat-wasted').locator('.stat-value')).toHaveText('900 kB')
+  await expect(app.getByTestId('treemap')).toBeVisible()
+  await expect(app.locator('[data-testid=tree-row]').first()).toBeVisible()
+  await snap(app, 'image-view')
+
+  // Treemap: drill into /app by clicking its block, then back.
+  const appLabel = app.locator('.tm-overlay text', { hasText: /^app/ })
+  await expect(appLabel).toBeVisible()
+  const box = (await appLabel.boundingBox())!
+  await app.mouse.click(box.x + 4, box.y + box.height + 6)
+  await expect(app.getByTestId('treemap-crumbs')).toContainText('app')
+  await expect(app.locator('.tm-overlay text', { hasText: /^data/ })).toBeVisible()
+  await snap(app, 'image-treemap-drilled')
+  await app.getByTestId('treemap-back').click()
+  await expect(app.getByTestId('treemap-crumbs')).not.toContainText('app')
+
+  // Select the layer that deletes big.bin: its own changes show the deletion.
+  const rmRow = app.locator('[data-testid=layer-row]', { hasText: 'rm /app/big.bin' })
+  await rmRow.click()
+  await expect(rmRow).toHaveClass(/active/)
+  const rmLayer = Number(await rmRow.getAttribute('data-layer'))
+  await expect(app.getByTestId('scope-bar')).toContainText(`Layer ${rmLayer}`)
+  // The bar chart shows the same selection (outlined bar) — the store drives both.
+  await app.locator('[data-testid=tree-row][data-path="/app"]').click()
+  const deleted = app.locator('[data-testid=tree-row][data-path="/app/big.bin"]')
+  await expect(deleted).toBeVisible()
+  await expect(deleted.locator('[data-marker=whiteout], [data-marker=deleted]').first()).toBeVisible()
+  await snap(app, 'image-layer-deleted')
+
+  // Keyboard: ↑ in the layer table moves the selection to the layer below.
+  await app.getByTestId('layers-table').focus()
+  await app.keyboard.press('ArrowUp')
+  await expect(app.getByTestId('scope-bar')).toContainText(`Layer ${rmLayer - 1}`)
+
+  // Whole image, filter the tree by path.
+  await app.getByTestId('layer-row-all').click()
+  await app.getByTestId('tree-filter').fill('app.conf')
+  await expect(app.locator('[data-testid=tree-row][data-path="/etc/app.conf"]')).toBeVisible()
+  await expect(app.getByTestId('tree-filter-count')).toContainText('1 match')
+  await app.getByTestId('tree-filter').fill('')
+
+  // Waste: the deleted file, with why and the layer that pays.
+  await app.getByTestId('tab-waste').click()
+  const wasteRow = app.locator('[data-testid=waste-row]', { hasText: '/app/big.bin' })
+  await expect(wasteRow).toContainText(`deleted in layer ${rmLayer}`)
+  await expect(wasteRow).toContainText('900 kB')
+  await expect(app.locator('[data-testid=waste-row]', { hasText: '/etc/app.conf' })).toContainText('overwritten in layer')
+  await snap(app, 'image-waste')
+
+  // Dark theme, same view.
+  await app.emulateMedia({ colorScheme: 'dark' })
+  await app.getByTestId('tab-files').click()
+  await snap(app, 'image-view-dark')
+  await app.emulateMedia({ colorScheme: 'light' })
+
+  // The README screenshot.
+  mkdirSync(join(ROOT, 'docs'), { recursive: true })
+  copyFileSync(join(SCREENSHOT_DIR, 'image-view.png'), join(ROOT, 'docs', 'screenshot.png'))
+})
+
+test('a long analysis shows progress and can be cancelled', async ({ app }) => {
+  await openFromList(app, BIG)
+  const progress = app.getByTestId('progress')
+  await expect(progress).toBeVisible()
+  await snap(app, 'image-progress')
+  await progress.getByRole('button', { name: 'Cancel' }).click()
+  await expect(app.getByTestId('open-cancelled')).toBeVisible()
+  await snap(app, 'image-cancelled')
+  // Starting again works and reaches the image view.
+  await app.getByRole('button', { name: 'Start again' }).click()
+  await expect(app.getByTestId('image-view')).toBeVisible({ timeout: 120_000 })
+})

@@ -1,0 +1,130 @@
+// Turns parsed (or cached) layers + config into the ImageAnalysis every front shows.
+import type { ImageAnalysis, ImageSource, LayerSummary } from '../../../shared/models/analysis'
+import type { ImageConfig } from '../archive/image-reader'
+import { AnalyzedImage } from './analyzed-image'
+import { joinHistory, type RawHistory } from './history'
+import type { LayerEntries } from './layer-entries'
+import type { PathTable } from './path-table'
+import { Refs, stackLayers } from './stack'
+
+export interface ModelLayer {
+  diffId: string
+  entries: LayerEntries
+  compressedBytes?: number
+}
+
+export interface ModelInput {
+  key: string
+  source: ImageSource
+  format: ImageAnalysis['format']
+  id: string
+  repoTags: string[]
+  config: ImageConfig
+  /** Overrides config.history (engine /history when the config is not known). */
+  history?: RawHistory[]
+  engineSizes?: number[]
+  /** inspect .Size for engine images. */
+  engineSize?: number
+  created?: string
+  paths: PathTable
+  layers: ModelLayer[]
+  cachedLayers: number
+  elapsedMs: number
+  base?: { ref: string; layers: number }
+}
+
+export function buildImage(input: ModelInput): AnalyzedImage {
+  const entries = input.layers.map((l) => l.entries)
+  const refs = new Refs(entries)
+  const top = entries.length - 1
+  const stack = stackLayers(input.paths, refs, top, true)
+  const { steps, stepOfLayer } = joinHistory(input.history ?? input.config.history ?? [], entries.length, input.engineSizes)
+
+  let layerBytes = 0
+  let compressed = 0
+  let allCompressed = entries.length > 0
+  const layers: LayerSummary[] = input.layers.map((l, i) => {
+    const e = l.entries
+    const c = stack.changes![i]!
+    const step = steps[stepOfLayer[i]!]
+    layerBytes += e.contentBytes
+    if (l.compressedBytes !== undefined) compressed += l.compressedBytes
+    else allCompressed = false
+    const s: LayerSummary = {
+      index: i,
+      diffId: l.diffId,
+      contentBytes: e.contentBytes,
+      files: e.files,
+      entries: e.entries,
+      added: c.added,
+      changed: c.changed,
+      deleted: c.deleted,
+      addedBytes: c.addedBytes,
+      changedBytes: c.changedBytes,
+      deletedBytes: c.deletedBytes,
+      createdBy: step?.createdBy ?? '',
+      createdByRaw: step?.createdByRaw ?? '',
+      historyIndex: stepOfLayer[i] ?? -1,
+      isBase: input.base !== undefined && i < input.base.layers
+    }
+    if (l.compressedBytes !== undefined) s.compressedBytes = l.compressedBytes
+    if (step?.created) s.created = step.created
+    return s
+  })
+
+  let finalBytes = 0
+  let finalFiles = 0
+  let finalEntries = 0
+  const vis = stack.vis
+  for (let id = 1; id < vis.length; id++) {
+    const r = vis[id]!
+    if (r < 0) continue
+    finalEntries++
+    const L = refs.layerOf(r)
+    const l = entries[L]!
+    const i = r - refs.offsets[L]!
+    if (l.kind[i] === 0) {
+      finalFiles++
+      finalBytes += l.size[i]!
+    }
+  }
+
+  const waste = stack.waste!
+  let userBytes = 0
+  for (let i = 1; i < entries.length; i++) userBytes += entries[i]!.contentBytes
+  const dive = stack.dive!
+  const analysis: ImageAnalysis = {
+    key: input.key,
+    source: input.source,
+    format: input.format,
+    image: {
+      id: input.id,
+      repoTags: input.repoTags,
+      size: input.engineSize ?? layerBytes,
+      sizeKind: input.engineSize !== undefined ? 'engine' : 'content'
+    },
+    layers,
+    history: steps,
+    layerBytes,
+    final: { bytes: finalBytes, files: finalFiles, entries: finalEntries },
+    waste: {
+      bytes: layerBytes - finalBytes,
+      efficiency: layerBytes === 0 ? 1 : finalBytes / layerBytes,
+      dive: { score: dive.score, wastedBytes: dive.wastedBytes, userWastedPercent: userBytes === 0 ? 0 : dive.wastedBytes / userBytes },
+      paths: [],
+      pathCount: waste.count
+    },
+    cachedLayers: input.cachedLayers,
+    elapsedMs: input.elapsedMs
+  }
+  if (allCompressed) analysis.image.compressedSize = compressed
+  const created = input.created ?? input.config.created
+  if (created) analysis.image.created = created
+  if (input.config.os) analysis.image.os = input.config.os
+  if (input.config.architecture) analysis.image.arch = input.config.architecture
+  if (input.config.variant) analysis.image.variant = input.config.variant
+  if (input.base) analysis.base = input.base
+  const img = new AnalyzedImage(analysis, input.paths, entries, stack)
+  analysis.waste.paths = img.wastePaths(0, 1000).paths
+  return img
+}

@@ -1,0 +1,99 @@
+// Every path of one image, interned once: id -> (parent id, name), and per directory a
+// name -> id map. Names are stored once (the map key is the same string), so a million
+// paths cost roughly their names plus a few bytes each.
+export const ROOT = 0
+
+export class PathTable {
+  private parents = new Int32Array(1024)
+  readonly names: string[] = ['']
+  private kids: (Map<string, number> | undefined)[] = [undefined]
+  private dirPathCache = new Map<number, string>()
+
+  get size(): number {
+    return this.names.length
+  }
+
+  parent(id: number): number {
+    return this.parents[id]!
+  }
+
+  name(id: number): string {
+    return this.names[id]!
+  }
+
+  children(id: number): Map<string, number> | undefined {
+    return this.kids[id]
+  }
+
+  /** Id of a normalised path ("" = root), created with its parents when new. */
+  intern(path: string): number {
+    if (path === '') return ROOT
+    let id = ROOT
+    let start = 0
+    for (;;) {
+      const slash = path.indexOf('/', start)
+      const name = slash < 0 ? path.slice(start) : path.slice(start, slash)
+      id = this.child(id, name)
+      if (slash < 0) return id
+      start = slash + 1
+    }
+  }
+
+  /** Id of a path if it is known, else -1. */
+  lookup(path: string): number {
+    if (path === '') return ROOT
+    let id = ROOT
+    for (const name of path.split('/')) {
+      if (name === '') continue
+      const next = this.kids[id]?.get(name)
+      if (next === undefined) return -1
+      id = next
+    }
+    return id
+  }
+
+  child(parent: number, name: string): number {
+    let m = this.kids[parent]
+    if (!m) {
+      m = new Map()
+      this.kids[parent] = m
+    }
+    const found = m.get(name)
+    if (found !== undefined) return found
+    const id = this.names.length
+    this.names.push(name)
+    this.kids.push(undefined)
+    if (id >= this.parents.length) {
+      const grown = new Int32Array(this.parents.length * 2)
+      grown.set(this.parents)
+      this.parents = grown
+    }
+    this.parents[id] = parent
+    m.set(name, id)
+    return id
+  }
+
+  /** Full normalised path of an id. Directory prefixes are memoised. */
+  path(id: number): string {
+    if (id === ROOT) return ''
+    const p = this.parents[id]!
+    const name = this.names[id]!
+    if (p === ROOT) return name
+    return `${this.dirPath(p)}/${name}`
+  }
+
+  private dirPath(id: number): string {
+    let s = this.dirPathCache.get(id)
+    if (s === undefined) {
+      s = this.path(id)
+      if (this.dirPathCache.size > 200_000) this.dirPathCache.clear()
+      this.dirPathCache.set(id, s)
+    }
+    return s
+  }
+
+  isAncestor(anc: number, id: number): boolean {
+    for (let p = id; p !== ROOT; p = this.parents[p]!) if (p === anc) return true
+    return anc === ROOT
+  }
+}

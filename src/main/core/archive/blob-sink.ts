@@ -1,0 +1,270 @@
+// Decides what one blob is from its first bytes (never its name): gzip, zstd, plain tar,
+// JSON, or unknown; then parses tar headers as the bytes pass (decompressing on the way) or
+// buffers small JSON. Contents of files inside layers are never kept.
+import { createGunzip, type Gunzip } from 'node:zlib'
+import { Decompress } from 'fzstd'
+import { LayerscopeError } from '../errors'
+import { TarReader, type EntrySink, type TarHeader } from './tar-reader'
+
+export type BlobKind = 'gzip' | 'zstd' | 'tar' | 'json' | 'unknown'
+
+const SNIFF = 512
+/** Configs, manifests and indexes are small; a bigger "JSON" blob is not one of them. */
+export const MAX_JSON = 16 * 1024 * 1024
+
+export function sniff(head: Buffer): BlobKind {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip'
+  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd'
+  if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') return 'tar'
+  if (head.length >= 512 && looksLikeTarHeader(head)) return 'tar'
+  let i = 0
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++
+  if (i < head.length && (head[i] === 0x7b || head[i] === 0x5b)) return 'json'
+  return 'unknown'
+}
+
+/** A v7 header with a valid checksum, or an empty tar (all zeros). */
+function looksLikeTarHeader(b: Buffer): boolean {
+  let zero = true
+  for (let i = 0; i < 512; i++) if (b[i] !== 0) zero = false
+  if (zero) return true
+  let sum = 0
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : b[i]!
+  const stored = parseInt(b.toString('latin1', 148, 156).replace(/\0.*$/s, '').trim(), 8)
+  return stored === sum
+}
+
+export interface BlobResult {
+  kind: BlobKind
+  /** Compression of the blob when it held a tar. */
+  compression?: 'gzip' | 'zstd' | 'none'
+  /** Bytes of the blob itself (compressed size for compressed layers). */
+  blobBytes: number
+  json?: unknown
+  /** First bytes in hex, for "unknown format" messages. */
+  head?: string
+  /** Set when the blob looked like a layer but could not be read. */
+  error?: LayerscopeError
+}
+
+export interface BlobSinkOptions {
+  label: string
+  /** Called for each entry header of a layer tar. */
+  onLayerEntry: (h: TarHeader) => void
+  /** Called once, when the blob turns out to be a layer, before any entry. */
+  onLayerStart?: () => void
+  done: (r: BlobResult) => void
+}
+
+/** An EntrySink for one blob (an outer tar entry or a blob file). */
+export class BlobSink implements EntrySink {
+  private head: Buffer[] = []
+  private headLen = 0
+  private inner: EntrySink | null = null
+  private jsonParts: Buffer[] | null = null
+  private kind: BlobKind | null = null
+  private bytes = 0
+  private failed: LayerscopeError | undefined
+  private headHex = ''
+
+  constructor(private readonly opts: BlobSinkOptions) {}
+
+  write(chunk: Buffer): void | Promise<void> {
+    this.bytes += chunk.length
+    if (this.failed) return
+    if (this.kind === null) {
+      this.head.push(Buffer.from(chunk))
+      this.headLen += chunk.length
+      if (this.headLen < SNIFF) return
+      return this.decide()
+    }
+    return this.forward(chunk)
+  }
+
+  private forward(chunk: Buffer): void | Promise<void> {
+    if (this.inner) {
+      try {
+        const r = this.inner.write(chunk)
+        if (r) return r.catch((e: unknown) => this.fail(e))
+      } catch (e) {
+        this.fail(e)
+      }
+    } else if (this.jsonParts) {
+      if (this.bytes > MAX_JSON) {
+        this.jsonParts = null
+        this.kind = 'unknown'
+      } else this.jsonParts.push(Buffer.from(chunk))
+    }
+  }
+
+  private fail(e: unknown): void {
+    this.failed =
+      e instanceof LayerscopeError ? e : new LayerscopeError('ARCHIVE_INVALID', `${this.opts.label} could not be read: ${e instanceof Error ? e.message : String(e)}.`)
+    this.inner = null
+  }
+
+  private decide(): void | Promise<void> {
+    const head = Buffer.concat(this.head)
+    this.head = []
+    this.kind = sniff(head)
+    this.headHex = head.subarray(0, 8).toString('hex')
+    if (this.kind === 'gzip' || this.kind === 'zstd' || this.kind === 'tar') {
+      this.opts.onLayerStart?.()
+      const tar = new TarReader(
+        (h) => {
+          this.opts.onLayerEntry(h)
+          return null
+        },
+        { label: this.opts.label }
+      )
+      this.inner = this.kind === 'gzip' ? new GunzipSink(tar, this.opts.label) : this.kind === 'zstd' ? new ZstdSink(tar, this.opts.label) : tar
+    } else if (this.kind === 'json') {
+      this.jsonParts = []
+    }
+    return this.forward(head)
+  }
+
+  async end(): Promise<void> {
+    if (this.kind === null && !this.failed) await this.decide()
+    let error = this.failed
+    if (this.inner && !error) {
+      try {
+        await this.inner.end()
+      } catch (e) {
+        this.fail(e)
+        error = this.failed
+      }
+    }
+    const kind = this.kind ?? 'unknown'
+    const r: BlobResult = { kind, blobBytes: this.bytes }
+    if (kind === 'gzip' || kind === 'zstd' || kind === 'tar') r.compression = kind === 'tar' ? 'none' : kind
+    if (kind === 'json' && this.jsonParts) {
+      try {
+        r.json = JSON.parse(Buffer.concat(this.jsonParts).toString('utf8'))
+      } catch {
+        r.kind = 'unknown'
+      }
+    }
+    if (r.kind === 'unknown') r.head = this.headHex
+    if (error) r.error = error
+    this.opts.done(r)
+  }
+}
+
+/** Runs async writes one after another (decompressor callbacks do not wait for us). */
+class Serial {
+  private chain: Promise<void> = Promise.resolve()
+  pending = 0
+  error: unknown
+  push(fn: () => Promise<void>): void {
+    this.pending++
+    this.chain = this.chain.then(async () => {
+      try {
+        if (this.error === undefined) await fn()
+      } catch (e) {
+        this.error ??= e
+      } finally {
+        this.pending--
+      }
+    })
+  }
+  async drain(): Promise<void> {
+    await this.chain
+    if (this.error !== undefined) throw this.error
+  }
+}
+
+class GunzipSink implements EntrySink {
+  private gz: Gunzip
+  private serial = new Serial()
+  private gzError: unknown
+  private ended: Promise<void>
+
+  constructor(
+    private readonly tar: TarReader,
+    private readonly label: string
+  ) {
+    this.gz = createGunzip({ chunkSize: 64 * 1024 })
+    this.gz.on('data', (d: Buffer) => {
+      this.serial.push(() => this.tar.write(d))
+      if (this.serial.pending > 8) {
+        this.gz.pause()
+        void this.serial.drain().then(
+          () => this.gz.resume(),
+          () => this.gz.resume()
+        )
+      }
+    })
+    this.ended = new Promise((resolve) => {
+      this.gz.on('end', () => resolve())
+      this.gz.on('error', (e) => {
+        this.gzError = e
+        resolve()
+      })
+    })
+  }
+
+  write(chunk: Buffer): Promise<void> | void {
+    if (this.gzError) throw this.err()
+    if (this.serial.error !== undefined) throw this.serial.error
+    if (!this.gz.write(chunk)) {
+      return new Promise((resolve) => {
+        const done = (): void => {
+          this.gz.off('drain', done)
+          this.gz.off('error', done)
+          resolve()
+        }
+        this.gz.once('drain', done)
+        this.gz.once('error', done)
+      })
+    }
+  }
+
+  private err(): LayerscopeError {
+    const msg = this.gzError instanceof Error ? this.gzError.message : String(this.gzError)
+    return new LayerscopeError('ARCHIVE_INVALID', `${this.label}: its gzip data is corrupt or truncated (${msg}).`)
+  }
+
+  async end(): Promise<void> {
+    this.gz.end()
+    await this.ended
+    if (this.gzError) throw this.err()
+    await this.serial.drain()
+    await this.tar.end()
+  }
+}
+
+class ZstdSink implements EntrySink {
+  private dec: Decompress
+  private serial = new Serial()
+
+  constructor(
+    private readonly tar: TarReader,
+    private readonly label: string
+  ) {
+    this.dec = new Decompress((data) => {
+      const copy = Buffer.from(data)
+      this.serial.push(() => this.tar.write(copy))
+    })
+  }
+
+  private push(chunk: Uint8Array, final: boolean): void {
+    try {
+      this.dec.push(chunk, final)
+    } catch (e) {
+      throw new LayerscopeError('ARCHIVE_INVALID', `${this.label}: its zstd data is corrupt or truncated (${e instanceof Error ? e.message : String(e)}).`)
+    }
+  }
+
+  write(chunk: Buffer): Promise<void> | void {
+    if (this.serial.error !== undefined) throw this.serial.error
+    this.push(chunk, false)
+    if (this.serial.pending > 8) return this.serial.drain()
+  }
+
+  async end(): Promise<void> {
+    this.push(new Uint8Array(0), true)
+    await this.serial.drain()
+    await this.tar.end()
+  }
+}

@@ -1,0 +1,92 @@
+// OCI index -> (nested index) -> manifest, choosing the host's platform or the asked one.
+import { arch as hostArch } from 'node:os'
+import { LayerscopeError } from '../errors'
+
+export interface OciDescriptor {
+  mediaType?: string
+  digest: string
+  size?: number
+  platform?: { os?: string; architecture?: string; variant?: string }
+  annotations?: Record<string, string>
+}
+export interface OciManifest {
+  mediaType?: string
+  config: OciDescriptor
+  layers: OciDescriptor[]
+}
+interface OciIndex {
+  manifests?: OciDescriptor[]
+}
+
+const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'])
+
+/** Go's GOARCH names for Node's os.arch(). */
+export function hostPlatform(): { os: string; architecture: string; variant?: string } {
+  const a = hostArch()
+  const map: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }
+  return { os: 'linux', architecture: map[a] ?? a, variant: a === 'arm64' ? 'v8' : undefined }
+}
+
+export function parsePlatform(p: string): { os: string; architecture: string; variant?: string } {
+  const [os, architecture, variant] = p.split('/')
+  if (!os || !architecture) throw new LayerscopeError('INVALID_INPUT', `"${p}" is not a platform: write it as os/arch[/variant], e.g. linux/amd64.`)
+  return { os, architecture, variant }
+}
+
+function platformName(d: OciDescriptor): string {
+  const p = d.platform
+  return p ? [p.os, p.architecture, p.variant].filter(Boolean).join('/') : '(no platform)'
+}
+
+/** Refs written by skopeo/buildx: annotation org.opencontainers.image.ref.name (a tag) or io.containerd.image.name. */
+function tagsOf(d: OciDescriptor): string[] {
+  const a = d.annotations ?? {}
+  const full = a['io.containerd.image.name']
+  if (full) return [full]
+  const ref = a['org.opencontainers.image.ref.name']
+  return ref ? [ref] : []
+}
+
+export async function selectOciImage(
+  index: unknown,
+  platform: string | undefined,
+  readJson: (d: OciDescriptor) => Promise<unknown>,
+  where: string
+): Promise<{ manifest: OciManifest; tags: string[] }> {
+  const want = platform ? parsePlatform(platform) : undefined
+  let node = index as OciIndex & Partial<OciManifest>
+  let tags: string[] = []
+  for (let depth = 0; depth < 8; depth++) {
+    if (node && Array.isArray(node.layers) && node.config) return { manifest: node as OciManifest, tags }
+    const list = (node?.manifests ?? []).filter((d) => d && typeof d.digest === 'string')
+    // Attestation manifests (buildx) carry platform unknown/unknown: never an image to show.
+    const images = list.filter((d) => !(d.platform?.os === 'unknown' && d.platform?.architecture === 'unknown'))
+    if (images.length === 0) throw new LayerscopeError('ARCHIVE_INVALID', `${where}: the OCI index lists no image manifest.`)
+    let pick: OciDescriptor | undefined
+    if (images.length === 1 && !want) pick = images[0]!
+    else {
+      const target = want ?? hostPlatform()
+      const match = (d: OciDescriptor, strictVariant: boolean): boolean =>
+        !d.platform ||
+        (d.platform.os === target.os &&
+          d.platform.architecture === target.architecture &&
+          (!strictVariant || !target.variant || !d.platform.variant || d.platform.variant === target.variant))
+      pick = images.find((d) => d.platform && match(d, true)) ?? (want ? undefined : images.find((d) => match(d, false)))
+      if (!pick && images.length === 1 && !images[0]!.platform) pick = images[0]
+      if (!pick) {
+        throw new LayerscopeError(
+          'PLATFORM_MISMATCH',
+          `${where} has no image for ${[target.os, target.architecture, target.variant].filter(Boolean).join('/')}; it has: ${images.map(platformName).join(', ')}. Pick one with --platform.`
+        )
+      }
+    }
+    const t = tagsOf(pick)
+    if (t.length) tags = t
+    const next = (await readJson(pick)) as OciIndex & Partial<OciManifest>
+    if (pick.mediaType && !INDEX_TYPES.has(pick.mediaType) && !(next && Array.isArray(next.layers))) {
+      throw new LayerscopeError('ARCHIVE_INVALID', `${where}: manifest ${pick.digest} has no layers.`)
+    }
+    node = next
+  }
+  throw new LayerscopeError('ARCHIVE_INVALID', `${where}: the OCI index nests too deeply.`)
+}

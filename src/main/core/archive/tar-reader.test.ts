@@ -1,0 +1,139 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { PathTable } from '../analysis/path-table'
+import { sniff } from './blob-sink'
+import { normalizePath } from './paths'
+import { TarReader, type TarHeader } from './tar-reader'
+import { parseBlob } from './testdata/build'
+import { makeTar } from './testdata/tar-writer'
+
+async function headers(buf: Buffer, chunk = 333): Promise<TarHeader[]> {
+  const out: TarHeader[] = []
+  const t = new TarReader((h) => {
+    out.push(h)
+    return null
+  }, { label: 'test.tar' })
+  for (let i = 0; i < buf.length; i += chunk) await t.write(buf.subarray(i, i + chunk))
+  await t.end()
+  return out
+}
+
+describe('normalizePath', () => {
+  it('treats ./a, /a, a/ and a//b forms alike and keeps .. as data', () => {
+    expect(normalizePath('./usr/x')).toBe('usr/x')
+    expect(normalizePath('/usr/x')).toBe('usr/x')
+    expect(normalizePath('usr/x/')).toBe('usr/x')
+    expect(normalizePath('usr//x')).toBe('usr/x')
+    expect(normalizePath('./')).toBe('')
+    expect(normalizePath('.profile')).toBe('.profile')
+    expect(normalizePath('../../etc/passwd')).toBe('../../etc/passwd')
+  })
+})
+
+describe('TarReader', () => {
+  it('reads ustar headers, skips content, and splits across any chunk size', async () => {
+    const tar = makeTar([
+      { path: 'a', type: 'dir' },
+      { path: 'a/f.txt', content: 'x'.repeat(1000), mode: 0o640, uid: 5, gid: 6, mtime: 1234 },
+      { path: 'a/l', type: 'symlink', linkName: '/etc/passwd' },
+      { path: 'a/h', type: 'hardlink', linkName: 'a/f.txt' }
+    ])
+    for (const chunk of [1, 7, 512, 100000]) {
+      const hs = await headers(tar, chunk)
+      expect(hs.map((h) => [h.path, h.type, h.size])).toEqual([
+        ['a', 'dir', 0],
+        ['a/f.txt', 'file', 1000],
+        ['a/l', 'symlink', 0],
+        ['a/h', 'hardlink', 0]
+      ])
+      expect(hs[1]).toMatchObject({ mode: 0o640, uid: 5, gid: 6, mtime: 1234 })
+      expect(hs[2]!.linkName).toBe('/etc/passwd')
+    }
+  })
+
+  it('reads PAX and GNU long names, unicode and spaces', async () => {
+    const long = 'd/'.repeat(80) + 'file with spaces ü 日本.txt'
+    const hs = await headers(
+      makeTar([
+        { path: long, content: 'abc' },
+        { path: 'gnu/' + 'x'.repeat(150), content: 'abcd', gnuLongName: true },
+        { path: 'ln', type: 'symlink', linkName: 't/'.repeat(70) }
+      ])
+    )
+    expect(hs.map((h) => [h.path, h.size])).toEqual([
+      [long, 3],
+      ['gnu/' + 'x'.repeat(150), 4],
+      ['ln', 0]
+    ])
+    expect(hs[2]!.linkName).toBe('t/'.repeat(70))
+  })
+
+  it('matches GNU tar output (PAX format, long names, big files)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ls-tar-'))
+    try {
+      const names = ['plain.txt', 'space name.txt', 'ünï.txt', 'deep/' + 'n'.repeat(120) + '/f']
+      for (const n of names) {
+        execFileSync('mkdir', ['-p', join(dir, 'src', n, '..')])
+        writeFileSync(join(dir, 'src', n), 'z'.repeat(n.length * 10))
+      }
+      for (const fmt of ['pax', 'gnu']) {
+        execFileSync('tar', [`--format=${fmt}`, '-C', join(dir, 'src'), '-cf', join(dir, `o.${fmt}`), '.'])
+        const hs = await headers(readFileSync(join(dir, `o.${fmt}`)), 4096)
+        const files = hs.filter((h) => h.type === 'file').map((h) => [h.path, h.size]).sort()
+        expect(files).toEqual(names.map((n) => [n, n.length * 10]).sort())
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('reports truncation, garbage and missing end markers as ARCHIVE_INVALID', async () => {
+    const tar = makeTar([{ path: 'a', content: 'x'.repeat(3000) }])
+    await expect(headers(tar.subarray(0, 1500))).rejects.toMatchObject({ code: 'ARCHIVE_INVALID', message: expect.stringContaining('truncated') })
+    await expect(headers(tar.subarray(0, tar.length - 1024))).rejects.toMatchObject({ code: 'ARCHIVE_INVALID', message: expect.stringContaining('truncated') })
+    await expect(headers(Buffer.from('hello world, not a tar'.repeat(40)))).rejects.toMatchObject({ code: 'ARCHIVE_INVALID' })
+    const bad = Buffer.from(tar)
+    bad[10] = 0x41 // breaks the checksum
+    await expect(headers(bad)).rejects.toMatchObject({ code: 'ARCHIVE_INVALID', message: expect.stringContaining('not a tar header') })
+  })
+})
+
+describe('BlobSink', () => {
+  const tar = makeTar([{ path: 'etc/x', content: 'hello' }, { path: 'usr/y', size: 70000 }])
+
+  it('sniffs by magic bytes, not names', () => {
+    expect(sniff(tar)).toBe('tar')
+    expect(sniff(gzipSync(tar))).toBe('gzip')
+    expect(sniff(Buffer.from('{"a":1}'))).toBe('json')
+    expect(sniff(Buffer.from([0x42, 0x5a, 0x68, 0x39]))).toBe('unknown')
+  })
+
+  it('parses plain, gzip and zstd layers alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ls-zst-'))
+    try {
+      writeFileSync(join(dir, 'l.tar'), tar)
+      execFileSync('zstd', ['-q', '-f', join(dir, 'l.tar'), '-o', join(dir, 'l.tar.zst')])
+      const zst = readFileSync(join(dir, 'l.tar.zst'))
+      for (const [blob, kind] of [
+        [tar, 'tar'],
+        [gzipSync(tar), 'gzip'],
+        [zst, 'zstd']
+      ] as const) {
+        const { entries, result } = await parseBlob(new PathTable(), blob)
+        expect(result.kind).toBe(kind)
+        expect(result.blobBytes).toBe(blob.length)
+        expect(entries.contentBytes).toBe(70005)
+        expect(entries.files).toBe(2)
+      }
+      // Truncated compressed data is an error, not a short layer.
+      await expect(parseBlob(new PathTable(), gzipSync(tar).subarray(0, 100))).rejects.toMatchObject({ code: 'ARCHIVE_INVALID' })
+      await expect(parseBlob(new PathTable(), zst.subarray(0, zst.length - 10))).rejects.toMatchObject({ code: 'ARCHIVE_INVALID' })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

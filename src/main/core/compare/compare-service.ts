@@ -1,0 +1,201 @@
+// Compares two images (engine or archive, either side): opens both through the analysis
+// service (which analyses shared layers once and never re-exports a cached side), aligns their
+// layers, diffs their final filesystems and keeps the diff for drill-down queries.
+import type { AnalyzeOptions, ImageSource, JobProgress } from '../../../shared/models/analysis'
+import type { Comparison, ComparedSide, Contributor, DiffTreemapNode } from '../../../shared/models/compare'
+import type { AnalyzedImage } from '../analysis/analyzed-image'
+import { LayerscopeError, isCancelled, throwIfCancelled } from '../errors'
+import { alignLayers } from './layer-alignment'
+import { diffFilesystems, type FsDiff } from './fs-diff'
+import { contributorsAt } from './contributors'
+import { diffTreemap } from './diff-treemap'
+import { compareSentence, sideLabels } from './sentence'
+
+/** What compare reads of an analysed image. */
+export type ComparableImage = Pick<AnalyzedImage, 'analysis' | 'finalEntries'>
+
+/** What compare needs of the analysis service (AnalysisService fits; tests hand in fakes). */
+export interface ImageOpener {
+  open(
+    source: ImageSource,
+    options?: AnalyzeOptions & { signal?: AbortSignal; onProgress?: (p: Omit<JobProgress, 'jobId'>) => void }
+  ): Promise<ComparableImage>
+  get(key: string): ComparableImage
+}
+
+export interface CompareOptions extends AnalyzeOptions {
+  signal?: AbortSignal
+  onProgress?: (p: Omit<JobProgress, 'jobId'> & { side: 'a' | 'b' }) => void
+}
+
+/** How many diffs stay in memory for drill-down (each holds one node per path of both images). */
+const KEEP_DIFFS = 3
+/** Summary rows in the comparison itself; drill-down asks for more. */
+const SUMMARY_CONTRIBUTORS = 12
+
+export function describeSource(source: ImageSource): string {
+  return source.kind === 'engine' ? source.ref : source.path
+}
+
+export class CompareService {
+  private readonly diffs = new Map<string, FsDiff>()
+
+  constructor(private readonly images: () => ImageOpener) {}
+
+  async open(a: ImageSource, b: ImageSource, opts: CompareOptions = {}): Promise<Comparison> {
+    validateSource(a, 'A')
+    validateSource(b, 'B')
+    const started = Date.now()
+    // One side after the other: the second finds the shared base in the cache the first wrote.
+    const imgA = await this.openSide(a, 'a', opts)
+    const imgB = await this.openSide(b, 'b', opts)
+    throwIfCancelled(opts.signal)
+    opts.onProgress?.({ side: 'b', phase: 'diff', bytesDone: 0, message: 'Comparing the final filesystems' })
+    const alignment = alignLayers(imgA.analysis.layers, imgB.analysis.layers)
+    const diff = diffFilesystems(imgA.finalEntries(), imgB.finalEntries(), {
+      sharedLayers: alignment.sharedLayers.length,
+      signal: opts.signal
+    })
+    this.remember(imgA.analysis.key, imgB.analysis.key, diff)
+    const comparison = buildComparison(imgA, imgB, alignment, diff)
+    comparison.elapsedMs = Date.now() - started
+    return comparison
+  }
+
+  contributors(aKey: string, bKey: string, path: string, limit?: number): Contributor[] {
+    return contributorsAt(this.diffFor(aKey, bKey).root, path, { limit })
+  }
+
+  treemap(aKey: string, bKey: string, path: string, depth?: number, maxNodes?: number): DiffTreemapNode {
+    return diffTreemap(this.diffFor(aKey, bKey).root, path, { depth, maxNodes })
+  }
+
+  private async openSide(source: ImageSource, side: 'a' | 'b', opts: CompareOptions): Promise<ComparableImage> {
+    try {
+      return await this.images().open(source, {
+        noCache: opts.noCache,
+        platform: opts.platform,
+        signal: opts.signal,
+        onProgress: (p) => opts.onProgress?.({ ...p, side })
+      })
+    } catch (e) {
+      if (isCancelled(e)) throw new LayerscopeError('CANCELLED', 'Cancelled.')
+      const where = describeSource(source)
+      const name = `${side.toUpperCase()} (${where})`
+      if (e instanceof LayerscopeError) {
+        // The message often names the image already; then "Side B:" is enough.
+        const prefix = e.message.includes(where) ? `Side ${side.toUpperCase()}` : `Side ${name}`
+        throw new LayerscopeError(e.code, `${prefix}: ${e.message}`, { ...e.detail, side })
+      }
+      throw new LayerscopeError('INTERNAL', `Side ${name}: unexpected error: ${e instanceof Error ? e.message : String(e)}`, { side })
+    }
+  }
+
+  private remember(aKey: string, bKey: string, diff: FsDiff): void {
+    const k = `${aKey}\n${bKey}`
+    this.diffs.delete(k)
+    this.diffs.set(k, diff)
+    while (this.diffs.size > KEEP_DIFFS) this.diffs.delete(this.diffs.keys().next().value!)
+  }
+
+  /** The diff of two open images: kept from compare:open, or rebuilt from the open analyses. */
+  private diffFor(aKey: string, bKey: string): FsDiff {
+    const k = `${aKey}\n${bKey}`
+    const kept = this.diffs.get(k)
+    if (kept) {
+      this.diffs.delete(k)
+      this.diffs.set(k, kept)
+      return kept
+    }
+    const a = this.images().get(aKey)
+    const b = this.images().get(bKey)
+    const shared = alignLayers(a.analysis.layers, b.analysis.layers).sharedLayers.length
+    const diff = diffFilesystems(a.finalEntries(), b.finalEntries(), { sharedLayers: shared })
+    this.remember(aKey, bKey, diff)
+    return diff
+  }
+}
+
+function validateSource(s: ImageSource | undefined, side: 'A' | 'B'): void {
+  const ok =
+    s !== null &&
+    typeof s === 'object' &&
+    ((s.kind === 'engine' && typeof s.ref === 'string' && s.ref.trim() !== '') ||
+      (s.kind === 'archive' && typeof s.path === 'string' && s.path.trim() !== ''))
+  if (!ok) {
+    throw new LayerscopeError(
+      'INVALID_INPUT',
+      `Side ${side} is missing: give an image reference ({ kind: 'engine', ref }) or an archive path ({ kind: 'archive', path }).`,
+      { side: side.toLowerCase() }
+    )
+  }
+}
+
+function side(img: ComparableImage): ComparedSide {
+  const x = img.analysis
+  return {
+    key: x.key,
+    source: x.source,
+    image: x.image,
+    layers: x.layers,
+    final: { bytes: x.final.bytes, files: x.final.files },
+    waste: { bytes: x.waste.bytes, efficiency: x.waste.efficiency }
+  }
+}
+
+function platformOf(i: ComparedSide['image']): string {
+  return [i.os ?? '?', i.arch ?? '?', i.variant].filter(Boolean).join('/')
+}
+
+export function buildComparison(
+  imgA: ComparableImage,
+  imgB: ComparableImage,
+  alignment: ReturnType<typeof alignLayers>,
+  diff: FsDiff
+): Comparison {
+  const a = side(imgA)
+  const b = side(imgB)
+  const notes: string[] = []
+  const sameImage = a.image.id === b.image.id
+  if (sameImage) notes.push(`Both sides are the same image (${a.image.id}): every layer is shared and nothing differs.`)
+  if ((a.image.os || a.image.arch) && (b.image.os || b.image.arch) && platformOf(a.image) !== platformOf(b.image)) {
+    notes.push(
+      `A is ${platformOf(a.image)} and B is ${platformOf(b.image)}: their binaries differ by platform, so some of the difference comes from the CPU architecture, not the build.`
+    )
+  }
+  // Like for like: the engine's .Size only when both sides have one; else layer content bytes.
+  const basis: 'engine' | 'content' = a.image.sizeKind === 'engine' && b.image.sizeKind === 'engine' ? 'engine' : 'content'
+  const sizeA = basis === 'engine' ? a.image.size : imgA.analysis.layerBytes
+  const sizeB = basis === 'engine' ? b.image.size : imgB.analysis.layerBytes
+  if (a.image.sizeKind !== b.image.sizeKind) {
+    notes.push(
+      `One side is an archive, whose size is the sum of its layers' content bytes; the other's engine size (as docker images shows it) is measured differently, so the delta compares layer content bytes on both sides.`
+    )
+  }
+  const labels = sideLabels(a, b)
+  const contributors = contributorsAt(diff.root, '/', { limit: SUMMARY_CONTRIBUTORS })
+  const differing = diff.files.added.count + diff.files.removed.count + diff.files.changed.count
+  const delta = sizeB - sizeA
+  return {
+    a,
+    b,
+    sharedLayers: alignment.sharedLayers,
+    onlyA: alignment.onlyA,
+    onlyB: alignment.onlyB,
+    delta: {
+      bytes: delta,
+      ratio: sizeB > 0 ? sizeA / sizeB : sizeA === 0 ? 1 : 0,
+      files: b.final.files - a.final.files,
+      layers: b.layers.length - a.layers.length,
+      wastedBytes: b.waste.bytes - a.waste.bytes,
+      efficiency: b.waste.efficiency - a.waste.efficiency,
+      basis,
+      finalBytes: b.final.bytes - a.final.bytes
+    },
+    files: diff.files,
+    contributors,
+    sentence: compareSentence({ labels, sizeA, sizeB, sameImage, imageId: a.image.id, contributors, differingEntries: differing }),
+    notes,
+    labels
+  }
+}

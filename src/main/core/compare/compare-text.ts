@@ -1,0 +1,62 @@
+// The readable text summary of `layerscope compare` (no colours: it is read in CI logs too).
+import type { Comparison, ComparedSide, LayerRef } from '../../../shared/models/compare'
+import { formatBytes, formatDelta, formatDockerSize, formatPercent, formatRatio, groupDigits, shortId } from '../../../shared/format'
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length)
+}
+function padLeft(s: string, n: number): string {
+  return s.length >= n ? s : ' '.repeat(n - s.length) + s
+}
+function clip(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`
+}
+
+function sideLine(letter: string, label: string, s: ComparedSide): string {
+  const name = s.source.kind === 'engine' ? s.source.ref : s.source.path
+  const size = s.image.sizeKind === 'engine' ? `${formatDockerSize(s.image.size)} (docker images)` : `${formatBytes(s.image.size)} (layer content)`
+  return `${letter}  ${label === name ? name : `${label} = ${name}`}  ${shortId(s.image.id)}  ${size}, ${groupDigits(s.image.size)} bytes, ${s.layers.length} layers`
+}
+
+function layerCell(l: LayerRef | undefined): string {
+  if (!l) return ''
+  return `${padLeft(formatBytes(l.contentBytes), 9)}  ${clip(l.createdBy.replace(/\s+/g, ' '), 44)}`
+}
+
+export function compareText(c: Comparison): string {
+  const la = c.labels?.a ?? 'A'
+  const lb = c.labels?.b ?? 'B'
+  const out: string[] = []
+  out.push(sideLine('A', la, c.a), sideLine('B', lb, c.b), '')
+  out.push(c.sentence, '')
+  const basis = c.delta.basis === 'content' ? ' (layer content bytes)' : ''
+  out.push(`Size       ${formatDelta(c.delta.bytes)}${basis}  ratio A/B ${formatRatio(c.delta.ratio)}  (${groupDigits(c.delta.bytes)} bytes)`)
+  const sharedBytes = c.sharedLayers.reduce((n, l) => n + l.contentBytes, 0)
+  out.push(`Layers     ${c.sharedLayers.length} shared (${formatBytes(sharedBytes)}), ${c.onlyA.length} only in A, ${c.onlyB.length} only in B`)
+  out.push(
+    `Files      ${groupDigits(c.files.added.count)} added (${formatDelta(c.files.added.bytes)}), ` +
+      `${groupDigits(c.files.removed.count)} removed (${formatDelta(-c.files.removed.bytes)}), ` +
+      `${groupDigits(c.files.changed.count)} changed (${formatDelta(c.files.changed.bytes)})`
+  )
+  out.push(
+    `Waste      A ${formatBytes(c.a.waste.bytes)} (efficiency ${formatPercent(c.a.waste.efficiency)}), ` +
+      `B ${formatBytes(c.b.waste.bytes)} (efficiency ${formatPercent(c.b.waste.efficiency)})`
+  )
+  if (c.contributors.length > 0) {
+    out.push('', `${pad('Where the difference comes from', 48)}${padLeft('A', 10)}${padLeft('B', 10)}${padLeft('delta', 11)}`)
+    for (const r of c.contributors) {
+      out.push(`${pad(clip(r.path, 46), 48)}${padLeft(formatBytes(r.bytesA), 10)}${padLeft(formatBytes(r.bytesB), 10)}${padLeft(formatDelta(r.delta), 11)}`)
+    }
+  }
+  out.push('', 'Layers side by side (content bytes)')
+  c.sharedLayers.forEach((l, i) => out.push(`${padLeft(String(i), 3)}  shared  ${layerCell(l)}`))
+  const n = Math.max(c.onlyA.length, c.onlyB.length)
+  for (let i = 0; i < n; i++) {
+    const a = c.onlyA[i]
+    const b = c.onlyB[i]
+    const left = a ? `A ${pad(layerCell(a), 55)}` : pad('', 57)
+    out.push(`${padLeft(String(c.sharedLayers.length + i), 3)}  ${left}${b ? `  B ${layerCell(b)}` : ''}`.trimEnd())
+  }
+  if (c.notes.length > 0) out.push('', ...c.notes.map((x) => `Note: ${x}`))
+  return out.join('\n') + '\n'
+}

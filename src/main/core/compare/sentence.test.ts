@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest'
+import { compareSentence, sideLabels } from './sentence'
+import type { ImageIdentity } from '../../../shared/models/analysis'
+
+const id = (repoTags: string[]): ImageIdentity => ({ id: 'sha256:abc', repoTags, size: 0, sizeKind: 'engine' })
+
+describe('sideLabels', () => {
+  it('uses the tags when both share a repository', () => {
+    expect(sideLabels({ source: { kind: 'engine', ref: 'shop/app:single' }, image: id([]) }, { source: { kind: 'engine', ref: 'shop/app:multi' }, image: id([]) })).toEqual({ a: 'single', b: 'multi' })
+  })
+  it('keeps full names otherwise, archive names without extension, and A/B for the same name', () => {
+    expect(sideLabels({ source: { kind: 'archive', path: '/tmp/x/app-single.tar' }, image: id([]) }, { source: { kind: 'engine', ref: 'localhost:5000/app' }, image: id([]) })).toEqual({ a: 'app-single', b: 'localhost:5000/app' })
+    expect(sideLabels({ source: { kind: 'engine', ref: 'a:1' }, image: id([]) }, { source: { kind: 'engine', ref: 'a:1' }, image: id([]) })).toEqual({ a: 'A (a:1)', b: 'B (a:1)' })
+  })
+})
+
+describe('compareSentence', () => {
+  const labels = { a: 'single', b: 'multi' }
+  const base = { labels, sameImage: false, imageId: 'sha256:abc', contributors: [], differingEntries: 0 }
+  it('reads like the issue asks', () => {
+    const s = compareSentence({
+      ...base,
+      sizeA: 1_071_000_000,
+      sizeB: 219_000_000,
+      contributors: [
+        { path: '/app/node_modules', bytesA: 140e6, bytesB: 0, delta: -140e6, status: 'onlyA', hasChildren: true },
+        { path: '/usr/lib', bytesA: 400e6, bytesB: 0, delta: -400e6, status: 'onlyA', hasChildren: true }
+      ]
+    })
+    expect(s).toBe('multi is 4.9x smaller than single: -852 MB; the biggest parts: /usr/lib -400 MB, /app/node_modules -140 MB')
+  })
+  it('uses a percentage for small differences, and says bigger', () => {
+    expect(compareSentence({ ...base, sizeA: 1000, sizeB: 1030 })).toBe('multi is 3% bigger than single: +30 B')
+    expect(compareSentence({ ...base, sizeA: 1000, sizeB: 1000, differingEntries: 2 })).toBe('multi is the same size as single (1 kB); 2 entries differ without changing any bytes')
+  })
+})

@@ -1,0 +1,73 @@
+// The one plain sentence a person reads first: "multi is 4.9x smaller than single: -852 MB;
+// the biggest parts: /usr/lib -400 MB, /app/node_modules -140 MB".
+import type { ImageIdentity, ImageSource } from '../../../shared/models/analysis'
+import type { Contributor } from '../../../shared/models/compare'
+import { formatBytes, formatDelta, formatPercent, formatRatio, shortId } from '../../../shared/format'
+
+function sourceName(source: ImageSource, image: ImageIdentity): string {
+  if (source.kind === 'archive') {
+    const base = source.path.split(/[\\/]/).filter(Boolean).pop() ?? source.path
+    return base.replace(/\.(tar\.gz|tgz|tar\.zst|tar)$/i, '') || base
+  }
+  // A ref given as an ID reads better as the image's tag when it has exactly one.
+  if (/^(sha256:)?[0-9a-f]{12,64}$/i.test(source.ref) && image.repoTags.length === 1) return image.repoTags[0]!
+  return source.ref
+}
+
+/** "repo:tag" -> [repo, tag]; a registry port ("host:5000/x") is not a tag. */
+function splitRef(ref: string): [string, string | undefined] {
+  const at = ref.lastIndexOf(':')
+  if (at > ref.lastIndexOf('/') && at > 0) return [ref.slice(0, at), ref.slice(at + 1)]
+  return [ref, undefined]
+}
+
+/** Short labels for the two sides: just the tags when both share a repository. */
+export function sideLabels(
+  a: { source: ImageSource; image: ImageIdentity },
+  b: { source: ImageSource; image: ImageIdentity }
+): { a: string; b: string } {
+  const na = sourceName(a.source, a.image)
+  const nb = sourceName(b.source, b.image)
+  if (na === nb) return { a: `A (${na})`, b: `B (${nb})` }
+  const [ra, ta] = splitRef(na)
+  const [rb, tb] = splitRef(nb)
+  if (a.source.kind === 'engine' && b.source.kind === 'engine' && ra === rb && ta && tb) return { a: ta, b: tb }
+  return { a: na, b: nb }
+}
+
+export interface SentenceInput {
+  labels: { a: string; b: string }
+  sizeA: number
+  sizeB: number
+  sameImage: boolean
+  imageId: string
+  contributors: readonly Contributor[]
+  differingEntries: number
+}
+
+export function compareSentence(x: SentenceInput): string {
+  const { a, b } = x.labels
+  if (x.sameImage) return `${a} and ${b} are the same image (${shortId(x.imageId)}): no difference.`
+  const delta = x.sizeB - x.sizeA
+  let head: string
+  if (delta === 0) {
+    head = `${b} is the same size as ${a} (${formatBytes(x.sizeA)})`
+  } else {
+    const smaller = delta < 0
+    const big = Math.max(x.sizeA, x.sizeB)
+    const small = Math.min(x.sizeA, x.sizeB)
+    const ratio = small > 0 ? big / small : Infinity
+    const how = ratio >= 1.1 ? formatRatio(ratio) : formatPercent(Math.abs(delta) / (x.sizeA || 1), 0)
+    head = `${b} is ${how} ${smaller ? 'smaller' : 'bigger'} than ${a}: ${formatDelta(delta)}`
+  }
+  const parts = x.contributors
+    .filter((c) => c.delta !== 0)
+    .slice()
+    .sort((p, q) => Math.abs(q.delta) - Math.abs(p.delta))
+    .slice(0, 3)
+  if (parts.length > 0) {
+    return `${head}; the biggest parts: ${parts.map((c) => `${c.path} ${formatDelta(c.delta)}`).join(', ')}`
+  }
+  if (x.differingEntries > 0) return `${head}; ${x.differingEntries} entries differ without changing any bytes`
+  return delta === 0 ? `${head}; the final filesystems hold the same entries` : head
+}

@@ -1,0 +1,281 @@
+// Side panels of the Dockerfile screen: the selected stage's lines, advice ranked by bytes,
+// the build context, and the stage build's progress and log.
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { formatBytes, formatExactBytes, groupDigits } from '../../../../shared/format'
+import type { Advice, BuildContextReport, DockerfileAnalysis, StageNode } from '../../../../shared/models/dockerfile'
+import { Bytes } from '../../components/Bytes'
+import { Button } from '../../components/Button'
+import type { StageBuildJob } from '../../stores/dockerfile'
+
+/** The Dockerfile lines of a stage, each instruction with the bytes its layer added. */
+export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: DockerfileAnalysis; node: StageNode | null; focusLine: number | null; onLine: (line: number) => void }): React.JSX.Element {
+  const lines = useMemo(() => analysis.text.split(/\r?\n/), [analysis.text])
+  const ref = useRef<HTMLDivElement>(null)
+  useEffect(() => {
+    if (focusLine === null) return
+    ref.current?.querySelector(`[data-line="${focusLine}"]`)?.scrollIntoView({ block: 'center' })
+  }, [focusLine, node])
+  if (!node) return <div className="df-empty muted">Click a stage in the graph to see its lines.</div>
+  if (node.kind !== 'stage') {
+    const users = analysis.graph.edges.filter((e) => e.from === node.id)
+    return (
+      <div className="df-stage">
+        <div className="df-stage-head">
+          <strong className="mono">{node.name}</strong>
+          <span className="chip">{node.kind === 'scratch' ? 'empty base' : 'external image'}</span>
+        </div>
+        <p className="muted small">
+          {node.kind === 'scratch' ? 'scratch is the empty image: stages built on it hold only what they copy in.' : 'Not built from this Dockerfile; used on these lines:'}
+        </p>
+        <ul className="df-uses">
+          {users.map((e, i) => (
+            <li key={i}>
+              <button className="link mono" onClick={() => onLine(e.line)}>
+                line {e.line}
+              </button>{' '}
+              <span className="muted">{e.kind === 'from' ? 'FROM' : e.kind === 'copy' ? 'COPY --from' : 'RUN --mount'}</span>
+            </li>
+          ))}
+        </ul>
+      </div>
+    )
+  }
+  const start = node.range?.startLine ?? 1
+  const end = node.range?.endLine ?? start
+  const byLine = new Map(node.instructions.map((i) => [i.range.startLine, i]))
+  const maxBytes = Math.max(1, ...node.instructions.map((i) => i.measuredBytes ?? 0))
+  const incoming = analysis.graph.edges.filter((e) => e.to === node.id && e.kind !== 'from')
+  const outgoing = analysis.graph.edges.filter((e) => e.from === node.id && e.kind === 'copy')
+  const name = (id: string): string => analysis.graph.nodes.find((n) => n.id === id)?.name ?? id
+  return (
+    <div className="df-stage" ref={ref} data-testid="stage-panel">
+      <div className="df-stage-head">
+        <strong>{node.name === String(node.index) ? `stage ${node.index}` : node.name}</strong>
+        {node.isTarget && <span className="chip chip-accent">target</span>}
+        {node.unused && <span className="chip">unused</span>}
+        <span className="muted small">
+          lines {start}–{end}
+        </span>
+        <span className="spacer" />
+        {node.measured && <Bytes value={node.measured.size} style="docker" what="Stage image size as docker images shows it (inspect .Size)" className="df-stage-size" />}
+      </div>
+      {node.unused && <p className="muted small">This stage cannot reach the target: BuildKit skips it; the legacy builder still builds it.</p>}
+      <div className="df-source">
+        {lines.slice(start - 1, end).map((text, k) => {
+          const ln = start + k
+          const ins = byLine.get(ln)
+          return (
+            <div key={ln} className={`df-src-line${ln === focusLine ? ' focus' : ''}${ins ? ' ins' : ''}`} data-line={ln}>
+              <span className="df-ln">{ln}</span>
+              <code className="df-code">{text || ' '}</code>
+              {ins?.measuredBytes !== undefined && (
+                <span className="df-line-bytes" title={`History size of this step: ${formatExactBytes(ins.measuredBytes)}`}>
+                  <span className="df-line-bar" style={{ width: `${Math.max(2, (ins.measuredBytes / maxBytes) * 60)}px` }} />
+                  <span className="num">{formatBytes(ins.measuredBytes)}</span>
+                </span>
+              )}
+            </div>
+          )
+        })}
+      </div>
+      {(incoming.length > 0 || outgoing.length > 0) && (
+        <table className="table compact df-flows">
+          <tbody>
+            {incoming.map((e, i) => (
+              <tr key={`in${i}`}>
+                <td className="muted">from {name(e.from)}</td>
+                <td className="mono">{(e.paths ?? []).join(' ')}</td>
+                <td className="num">{e.bytes !== undefined ? <Bytes value={e.bytes} what="Bytes this COPY --from adds (history size)" /> : e.kind === 'mount' ? 'mounted' : '—'}</td>
+              </tr>
+            ))}
+            {outgoing.map((e, i) => (
+              <tr key={`out${i}`}>
+                <td className="muted">to {name(e.to)}</td>
+                <td className="mono">{(e.paths ?? []).join(' ')}</td>
+                <td className="num">{e.bytes !== undefined ? <Bytes value={e.bytes} what="Bytes the later stage takes from this one" /> : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  )
+}
+
+const SEVERITY_LABEL = { high: 'High', medium: 'Medium', low: 'Low' } as const
+
+export function AdvicePanel({ advice, onLine }: { advice: Advice[]; onLine: (line: number) => void }): React.JSX.Element {
+  if (advice.length === 0) return <div className="df-empty muted">No advice: this Dockerfile avoids the habits Layerscope checks.</div>
+  const max = Math.max(1, ...advice.map((a) => a.bytes ?? 0))
+  return (
+    <ol className="df-advice" data-testid="advice-list">
+      {advice.map((a, i) => (
+        <li key={i} className={`df-advice-item sev-${a.severity}`}>
+          <div className="df-advice-top">
+            <span className={`df-sev sev-${a.severity}`}>{SEVERITY_LABEL[a.severity]}</span>
+            <strong className="df-advice-title">{a.title}</strong>
+          </div>
+          <div className="df-advice-bytes">
+            {a.bytes !== undefined ? (
+              <>
+                <span className="df-advice-bar" style={{ width: `${Math.max(3, (a.bytes / max) * 100)}%` }} />
+                <span className="num df-advice-num" title={formatExactBytes(a.bytes)}>
+                  {a.bytesKind === 'estimated' ? '≈ ' : ''}
+                  {formatBytes(a.bytes)}
+                </span>
+                <span className={`df-kind ${a.bytesKind ?? ''}`}>{a.bytesKind}</span>
+              </>
+            ) : (
+              <span className="muted small">no byte cost to measure</span>
+            )}
+          </div>
+          {a.basis && <div className="muted small">{a.basis}</div>}
+          <div className="df-advice-fix">{a.fix}</div>
+          {a.lines.length > 0 && (
+            <div className="df-advice-lines small">
+              {a.lines.length > 1 ? 'Lines ' : 'Line '}
+              {a.lines.map((l, j) => (
+                <span key={l}>
+                  {j > 0 && ', '}
+                  <button className="link mono" onClick={() => onLine(l)}>
+                    {l}
+                  </button>
+                </span>
+              ))}
+            </div>
+          )}
+        </li>
+      ))}
+    </ol>
+  )
+}
+
+export function ContextPanel({ context }: { context: BuildContextReport }): React.JSX.Element {
+  const [copied, setCopied] = useState(false)
+  const max = Math.max(1, context.all.bytes)
+  const rows: { label: string; v: { bytes: number; files: number }; cls: string; what: string }[] = [
+    { label: 'Whole folder', v: context.all, cls: 'all', what: 'Every regular file under the context folder' },
+    { label: context.hasDockerignore ? 'Sent (your .dockerignore)' : 'Sent (no .dockerignore)', v: context.sent, cls: 'sent', what: 'What docker build sends to the engine' }
+  ]
+  if (context.suggestedSent) rows.push({ label: 'With the suggested one', v: context.suggestedSent, cls: 'suggested', what: 'What the suggested .dockerignore would send' })
+  const copy = async (): Promise<void> => {
+    try {
+      await navigator.clipboard.writeText(context.suggestedDockerignore)
+      setCopied(true)
+      setTimeout(() => setCopied(false), 1500)
+    } catch {
+      /* clipboard refused (insecure context): the text stays selectable */
+    }
+  }
+  return (
+    <div className="df-context" data-testid="context-panel">
+      <div className="df-ctx-bars">
+        {rows.map((r) => (
+          <div key={r.label} className="df-ctx-row" title={`${r.what}: ${formatExactBytes(r.v.bytes)}`}>
+            <span className="df-ctx-label">{r.label}</span>
+            <span className="df-ctx-track">
+              <span className={`df-ctx-fill ${r.cls}`} style={{ width: `${Math.max(0.5, (r.v.bytes / max) * 100)}%` }} />
+            </span>
+            <span className="num df-ctx-bytes" data-testid={`ctx-${r.cls}`}>
+              {formatBytes(r.v.bytes)}
+            </span>
+            <span className="num muted small df-ctx-files">{groupDigits(r.v.files)} files</span>
+          </div>
+        ))}
+      </div>
+      {context.secrets.length > 0 && (
+        <div className="df-secrets">
+          <h3>Secrets that would be sent</h3>
+          <ul>
+            {context.secrets.map((s) => (
+              <li key={s.path}>
+                <code>{s.path}</code> <span className="muted">— {s.reason}</span> <Bytes value={s.bytes} className="muted small" />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <h3>Largest paths sent</h3>
+      <table className="table compact">
+        <tbody>
+          {context.largest.map((p) => (
+            <tr key={p.path}>
+              <td className="mono df-ctx-path">{p.path}</td>
+              <td className="num muted small">{groupDigits(p.files)} files</td>
+              <td className="num">
+                <Bytes value={p.bytes} />
+              </td>
+            </tr>
+          ))}
+          {context.largest.length === 0 && (
+            <tr>
+              <td className="muted">Nothing is sent.</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <div className="df-ignore-head">
+        <h3>Suggested .dockerignore</h3>
+        <Button size="sm" onClick={() => void copy()}>
+          {copied ? 'Copied' : 'Copy'}
+        </Button>
+      </div>
+      <pre className="df-ignore" data-testid="suggested-dockerignore">
+        {context.suggestedDockerignore}
+      </pre>
+      {(context.symlinks ?? 0) > 0 && <p className="muted small">{context.symlinks} symlinks are sent as links (never followed) and not counted in bytes.</p>}
+    </div>
+  )
+}
+
+export function BuildPanel({ job, onCancel }: { job: StageBuildJob; onCancel: () => void }): React.JSX.Element {
+  const logRef = useRef<HTMLPreElement>(null)
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    if (!job.running) return
+    const t = setInterval(() => setNow(Date.now()), 500)
+    return () => clearInterval(t)
+  }, [job.running])
+  useEffect(() => {
+    const el = logRef.current
+    if (el) el.scrollTop = el.scrollHeight
+  }, [job.log.length])
+  const done = job.progress?.bytesDone ?? 0
+  const total = job.progress?.bytesTotal ?? 0
+  const elapsed = ((job.finishedAt ?? now) - job.startedAt) / 1000
+  const status = job.error
+    ? job.error.code === 'CANCELLED'
+      ? 'Cancelled'
+      : 'Build failed'
+    : job.running
+      ? (job.progress?.message ?? 'Sending the build context…')
+      : `Built ${total} stage${total === 1 ? '' : 's'}`
+  return (
+    <div className={`df-build${job.error ? ' failed' : ''}`} data-testid="build-panel">
+      <div className="df-build-head">
+        <strong>{status}</strong>
+        <span className="muted small num">
+          {total > 0 ? `stage ${Math.min(done + (job.running ? 1 : 0), total)} of ${total} · ` : ''}
+          {elapsed.toFixed(0)} s
+        </span>
+        <span className="spacer" />
+        {job.running && (
+          <Button size="sm" onClick={onCancel} disabled={job.cancelling}>
+            {job.cancelling ? 'Cancelling…' : 'Cancel'}
+          </Button>
+        )}
+      </div>
+      <div className={`progress-track${total === 0 && job.running ? ' indeterminate' : ''}`} role="progressbar" aria-valuemin={0} aria-valuemax={total || 1} aria-valuenow={done}>
+        <div className="progress-fill" style={total > 0 ? { width: `${(done / total) * 100}%` } : undefined} />
+      </div>
+      {job.error && job.error.code !== 'CANCELLED' && <div className="df-build-error">{job.error.message}</div>}
+      <pre className="df-log" ref={logRef} data-testid="build-log">
+        {job.log.map((l, i) => (
+          <div key={i} className={l.stream === 'stderr' ? 'err' : l.line.startsWith('──') ? 'stage' : l.line.startsWith('Step ') ? 'step' : ''}>
+            {l.line}
+          </div>
+        ))}
+      </pre>
+    </div>
+  )
+}

@@ -1,0 +1,241 @@
+// The file tree of the current scope: lazy (one directory at a time from the backend),
+// virtualised (100,000 rows cost what the visible ones cost), sortable, filterable by path.
+// Keys: ↑/↓ move, → or Enter opens a directory, ← closes it or goes to the parent, Backspace parent.
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { formatBytes, formatExactBytes, groupDigits } from '../../../../shared/format'
+import type { ApiError } from '../../../../shared/errors'
+import type { FileNode, TreeScope } from '../../../../shared/models/analysis'
+import { Button } from '../../components/Button'
+import { ErrorBanner, Spinner } from '../../components/States'
+import { VirtualList } from '../../components/VirtualList'
+import { call, toApiError } from '../../lib/call'
+import { isTyping, moveIndex } from '../../lib/list-nav'
+import { ROOT_PATH, displayPath } from '../../lib/paths'
+import { useApp } from '../../stores'
+import { NodeMarkers } from './markers'
+import { flattenTree, parentRowIndex, type Loaded, type TreeRow } from './tree-model'
+
+const ROW = 24
+const PAGE = 1000
+
+export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
+  const sort = useApp((s) => s.settings.treeSort)
+  const updateSettings = useApp((s) => s.updateSettings)
+  const [loaded, setLoaded] = useState(() => new Map<string, Loaded>())
+  const [expanded, setExpanded] = useState(() => new Set<string>())
+  const [active, setActive] = useState(-1)
+  const [error, setError] = useState<ApiError | null>(null)
+  const [filter, setFilter] = useState('')
+  const [search, setSearch] = useState<{ query: string; matches: FileNode[]; total: number } | null>(null)
+  const [searching, setSearching] = useState(false)
+  const gen = useRef(0)
+  const scopeKey = `${scope.key}|${scope.layer}|${scope.mode}|${sort}`
+
+  const loadDir = useCallback(
+    async (path: string, offset = 0): Promise<void> => {
+      const my = gen.current
+      try {
+        const r = await call('analysis:tree', { scope, path, sort, offset, limit: PAGE })
+        if (my !== gen.current) return
+        setLoaded((prev) => {
+          const next = new Map(prev)
+          const before = offset > 0 ? (prev.get(path)?.children ?? []) : []
+          next.set(path, { children: [...before, ...r.children], total: r.total })
+          return next
+        })
+      } catch (e) {
+        if (my === gen.current) setError(toApiError(e))
+      }
+    },
+    // scopeKey covers scope and sort.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [scopeKey]
+  )
+
+  // New scope or sort: start over from the root, keeping the open directories open.
+  useEffect(() => {
+    gen.current++
+    setLoaded(new Map())
+    setError(null)
+    setActive(-1)
+    void loadDir(ROOT_PATH)
+    for (const p of expanded) void loadDir(p)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [loadDir])
+
+  // Path filter: the backend searches every path of the scope (debounced while typing).
+  useEffect(() => {
+    const q = filter.trim()
+    if (!q) {
+      setSearch(null)
+      return
+    }
+    setSearching(true)
+    let stale = false
+    const t = setTimeout(() => {
+      call('analysis:search', { scope, query: q, limit: 5000 }).then(
+        (r) => {
+          if (stale) return
+          setSearch({ query: q, ...r })
+          setSearching(false)
+          setActive(-1)
+        },
+        (e: unknown) => {
+          if (stale) return
+          setError(toApiError(e))
+          setSearching(false)
+        }
+      )
+    }, 180)
+    return () => {
+      stale = true
+      clearTimeout(t)
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [filter, scopeKey])
+
+  const rows: TreeRow[] = useMemo(
+    () => (search ? search.matches.map((node) => ({ kind: 'node' as const, node, depth: 0 })) : flattenTree(ROOT_PATH, loaded, expanded)),
+    [search, loaded, expanded]
+  )
+
+  const toggle = (node: FileNode, open?: boolean): void => {
+    if (!node.hasChildren) return
+    const isOpen = expanded.has(node.path)
+    const want = open ?? !isOpen
+    if (want === isOpen) return
+    const next = new Set(expanded)
+    if (want) {
+      next.add(node.path)
+      if (!loaded.has(node.path)) void loadDir(node.path)
+    } else next.delete(node.path)
+    setExpanded(next)
+  }
+
+  const onKey = (e: KeyboardEvent): void => {
+    if (isTyping(e.target)) return
+    const next = moveIndex(active, rows.length, e.key, 20)
+    if (next !== null) {
+      e.preventDefault()
+      setActive(next)
+      return
+    }
+    const row = rows[active]
+    if (!row) return
+    if (row.kind === 'more' && e.key === 'Enter') {
+      void loadDir(row.parent, row.loaded)
+      return
+    }
+    if (row.kind !== 'node' || search) return
+    if (e.key === 'ArrowRight' || e.key === 'Enter') {
+      e.preventDefault()
+      if (row.node.hasChildren && !expanded.has(row.node.path)) toggle(row.node, true)
+      else if (row.node.hasChildren) setActive(Math.min(rows.length - 1, active + 1))
+    } else if (e.key === 'ArrowLeft' || e.key === 'Backspace') {
+      e.preventDefault()
+      if (e.key === 'ArrowLeft' && expanded.has(row.node.path)) toggle(row.node, false)
+      else {
+        const p = parentRowIndex(rows, active)
+        if (p >= 0) setActive(p)
+      }
+    }
+  }
+
+  const renderRow = (i: number): React.ReactNode => {
+    const row = rows[i]!
+    const indent = { paddingLeft: 8 + row.depth * 16 }
+    if (row.kind === 'loading')
+      return (
+        <div className="trow muted" style={indent}>
+          <Spinner label="Loading…" />
+        </div>
+      )
+    if (row.kind === 'more')
+      return (
+        <div className={`trow${i === active ? ' active' : ''}`} style={indent}>
+          <button type="button" className="link" onClick={() => void loadDir(row.parent, row.loaded)}>
+            Show {groupDigits(Math.min(PAGE, row.total - row.loaded))} more of {groupDigits(row.total - row.loaded)} remaining
+          </button>
+        </div>
+      )
+    const n = row.node
+    const open = expanded.has(n.path)
+    return (
+      <div
+        className={`trow${i === active ? ' active' : ''}${n.whiteout || n.change === 'deleted' ? ' deleted' : ''}`}
+        onClick={() => {
+          setActive(i)
+          if (!search) toggle(n)
+        }}
+        role="option"
+        aria-selected={i === active}
+        data-testid="tree-row"
+        data-path={displayPath(n.path)}
+      >
+        <span className="tcell tname" style={indent} title={displayPath(n.path)}>
+          <span className="chev" aria-hidden>
+            {n.hasChildren && !search ? (open ? '▾' : '▸') : ''}
+          </span>
+          <span className={`ficon ${n.kind}`} aria-hidden />
+          <span className="fname">{search ? displayPath(n.path) : n.name}</span>
+          <NodeMarkers node={n} showChange={scope.mode === 'layer'} />
+        </span>
+        <span className="tcell tfiles num muted">{n.kind === 'dir' ? groupDigits(n.files) : ''}</span>
+        <span className="tcell tlayer num muted" title={n.layerIndex !== undefined ? `Last written by layer ${n.layerIndex}` : undefined}>
+          {n.layerIndex ?? ''}
+        </span>
+        <span className="tcell tsize num" title={formatExactBytes(n.bytes)}>
+          {n.kind === 'symlink' || n.kind === 'hardlink' ? '' : n.whiteout ? '—' : formatBytes(n.bytes)}
+        </span>
+      </div>
+    )
+  }
+
+  const sortButton = (key: 'name' | 'size', label: string, cls: string): React.JSX.Element => (
+    <button type="button" className={`th-sort ${cls}${sort === key ? ' active' : ''}`} onClick={() => updateSettings({ treeSort: key })} data-testid={`tree-sort-${key}`}>
+      {label}
+      <span className="sort-arrow">{sort === key ? (key === 'size' ? '▼' : '▲') : ''}</span>
+    </button>
+  )
+
+  return (
+    <div className="file-tree">
+      <div className="tree-toolbar">
+        <input
+          type="search"
+          className="input filter"
+          placeholder="Filter paths (e.g. node_modules, .so, /etc/ssl)"
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          aria-label="Filter paths"
+          data-testid="tree-filter"
+        />
+        {searching && <Spinner />}
+        {search && (
+          <span className="muted num small" data-testid="tree-filter-count">
+            {search.total > search.matches.length ? `first ${groupDigits(search.matches.length)} of ` : ''}
+            {groupDigits(search.total)} match{search.total === 1 ? '' : 'es'}
+          </span>
+        )}
+      </div>
+      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} actions={<Button size="sm" onClick={() => void loadDir(ROOT_PATH)}>Retry</Button>} />}
+      <div className="trow thead">
+        {sortButton('name', 'Name', 'tname')}
+        <span className="tcell tfiles num">Files</span>
+        <span className="tcell tlayer num" title="Layer that last wrote the path">
+          Layer
+        </span>
+        {sortButton('size', 'Size', 'tsize num')}
+      </div>
+      {!loaded.has(ROOT_PATH) && !search && !error ? (
+        <div className="center-fill">
+          <Spinner label="Reading the tree…" />
+        </div>
+      ) : rows.length === 0 ? (
+        <div className="center-fill muted">{search ? `No path matches “${search.query}”.` : 'This scope has no files.'}</div>
+      ) : (
+        <VirtualList count={rows.length} rowHeight={ROW} renderRow={renderRow} activeIndex={active} onKeyDown={onKey} label="Files" testId="file-tree" />
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,123 @@
+// The image's identity and its key numbers, each saying what it is.
+import { formatBytes, formatDockerSize, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../../shared/format'
+import type { ImageAnalysis } from '../../../../shared/models/analysis'
+import { Button } from '../../components/Button'
+import { Tooltip } from '../../components/Tooltip'
+import { ExportReportButton } from '../../lib/optional-module'
+import { formatRelative, formatTimestamp } from '../../lib/time'
+import { useApp } from '../../stores'
+
+function Stat({ label, value, sub, title, testId, tone }: { label: string; value: React.ReactNode; sub?: React.ReactNode; title?: string; testId?: string; tone?: 'warn' | 'good' }): React.JSX.Element {
+  return (
+    <div className={`stat${tone ? ` stat-${tone}` : ''}`} title={title} data-testid={testId}>
+      <div className="stat-label">{label}</div>
+      <div className="stat-value num">{value}</div>
+      {sub && (
+        <div className="stat-sub muted" title={typeof sub === 'string' ? sub : undefined}>
+          {sub}
+        </div>
+      )}
+    </div>
+  )
+}
+
+export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JSX.Element {
+  const back = useApp((s) => s.back)
+  const navigate = useApp((s) => s.navigate)
+  const openImage = useApp((s) => s.openImage)
+  const view = useApp((s) => s.view)
+  const { image, waste } = analysis
+  const label = (view.name === 'image' && view.label) || image.repoTags[0] || shortId(image.id)
+  const baseLayers = analysis.layers.filter((l) => l.isBase).length
+  const platform = [image.os, image.arch, image.variant].filter(Boolean).join('/')
+  const wasteTone = waste.bytes > 0 && waste.efficiency < 0.9 ? 'warn' : undefined
+  return (
+    <header className="image-header">
+      <div className="image-title-row">
+        <Button variant="ghost" size="sm" onClick={back} title="Back (Alt+←)" aria-label="Back">
+          ←
+        </Button>
+        <h1 className="image-title" data-testid="image-title">
+          {label}
+        </h1>
+        <span className="mono muted" title={image.id} data-testid="image-id">
+          {shortId(image.id)}
+        </span>
+        {image.repoTags.slice(label === image.repoTags[0] ? 1 : 0).map((t) => (
+          <span key={t} className="chip">
+            {t}
+          </span>
+        ))}
+        {platform && <span className="chip">{platform}</span>}
+        <span className="chip" title={analysis.source.kind === 'archive' ? analysis.source.path : 'Read from the engine'}>
+          {analysis.source.kind === 'engine' ? 'engine' : analysis.format}
+        </span>
+        {analysis.cachedLayers > 0 && (
+          <span className="chip" title={`${analysis.cachedLayers} of ${analysis.layers.length} layers came from the layer cache`}>
+            cached
+          </span>
+        )}
+        <div className="spacer" />
+        <Button size="sm" onClick={() => navigate({ name: 'compare', aKey: analysis.key, a: analysis.source })} title="Compare this image with another">
+          Compare with…
+        </Button>
+        <Button size="sm" onClick={() => void openImage(analysis.source, label, { noCache: true })} title="Analyse again, ignoring the layer cache">
+          Re-analyse
+        </Button>
+        {ExportReportButton && <ExportReportButton aKey={analysis.key} />}
+      </div>
+      <div className="stats">
+        <Stat
+          label={image.sizeKind === 'engine' ? 'Size' : 'Size (content)'}
+          value={image.sizeKind === 'engine' ? formatDockerSize(image.size) : formatBytes(image.size)}
+          sub={image.sizeKind === 'engine' ? 'as docker images shows it' : 'sum of layer contents'}
+          title={`${image.sizeKind === 'engine' ? 'inspect .Size' : 'Sum of layer content bytes (what docker images would show after docker load)'}: ${formatExactBytes(image.size)}`}
+          testId="stat-size"
+        />
+        {image.compressedSize !== undefined && (
+          <Stat label="Compressed" value={formatBytes(image.compressedSize)} sub="what a pull downloads" title={formatExactBytes(image.compressedSize)} />
+        )}
+        <Stat label="Created" value={formatRelative(image.created)} sub={image.created ? formatTimestamp(image.created).slice(0, 16) : undefined} title={formatTimestamp(image.created)} />
+        <Stat
+          label="Layers"
+          value={analysis.layers.length}
+          sub={baseLayers ? `${baseLayers} from base${analysis.base ? ` ${analysis.base.ref}` : ''}` : `${analysis.history.length} history steps`}
+          testId="stat-layers"
+        />
+        <Stat
+          label="Final files"
+          value={formatBytes(analysis.final.bytes)}
+          sub={`${groupDigits(analysis.final.files)} files`}
+          title={`Regular files still visible after every layer: ${formatExactBytes(analysis.final.bytes)}`}
+          testId="stat-final"
+        />
+        <Stat
+          label="Wasted"
+          value={formatBytes(waste.bytes)}
+          sub={`${groupDigits(waste.pathCount)} path${waste.pathCount === 1 ? '' : 's'}`}
+          title={`Shipped in a layer but hidden later (deleted, overwritten, metadata-only copy): ${formatExactBytes(waste.bytes)}`}
+          testId="stat-wasted"
+          tone={wasteTone}
+        />
+        <Tooltip
+          content={
+            <div className="tip-text">
+              <strong>Efficiency</strong> = final files / all layer contents
+              <br />
+              {formatExactBytes(analysis.final.bytes)} / {formatExactBytes(analysis.layerBytes)}
+              <br />
+              <br />
+              <strong>dive score {formatPercent(waste.dive.score)}</strong> (dive also counts the kept copy as waste)
+              <br />
+              dive wasted bytes: {formatExactBytes(waste.dive.wastedBytes)}
+              <br />
+              dive user wasted: {formatPercent(waste.dive.userWastedPercent)}
+            </div>
+          }
+        >
+          <Stat label="Efficiency" value={formatPercent(waste.efficiency)} sub={`dive score ${formatPercent(waste.dive.score)}`} testId="stat-efficiency" tone={wasteTone ? 'warn' : 'good'} />
+        </Tooltip>
+      </div>
+    </header>
+  )
+}

@@ -1,0 +1,95 @@
+// Layout of an opened image: header; layers on the left; on the right the scope bar, the
+// treemap and, below it, the file tree or the waste list. One selected layer drives them all.
+import { useEffect, useState } from 'react'
+import { formatBytes, groupDigits } from '../../../../shared/format'
+import type { ImageAnalysis, LayerSummary } from '../../../../shared/models/analysis'
+import { Segmented } from '../../components/Button'
+import { useApp } from '../../stores'
+import { selectScope, type ScopeMode } from '../../stores/analysis'
+import { FileTree } from './FileTree'
+import { ImageHeader } from './ImageHeader'
+import { LayersPanel } from './LayersPanel'
+import { TreemapPanel } from './TreemapPanel'
+import { WastePanel } from './WastePanel'
+
+type Tab = 'files' | 'waste'
+
+/** Why a layer's treemap is empty, in words: most often a layer that only deletes. */
+function emptyLayerText(l: LayerSummary, mode: ScopeMode): string | undefined {
+  if (mode !== 'layer') return undefined
+  if (l.deleted > 0)
+    return `This layer adds no file bytes. It deletes ${groupDigits(l.deleted)} path${l.deleted === 1 ? '' : 's'}, hiding ${formatBytes(l.deletedBytes)} that the layers below still ship — see the Waste tab.`
+  return 'This layer adds no file bytes (only directories, links or metadata).'
+}
+
+export function ImageView({ analysis }: { analysis: ImageAnalysis }): React.JSX.Element {
+  const selected = useApp((s) => s.selectedLayer)
+  const scopeMode = useApp((s) => s.scopeMode)
+  const setScopeMode = useApp((s) => s.setScopeMode)
+  const selectLayer = useApp((s) => s.selectLayer)
+  const back = useApp((s) => s.back)
+  const scope = selectScope({ selectedLayer: selected, scopeMode }, analysis.key)
+  const [tab, setTab] = useState<Tab>('files')
+  const layer = selected !== null ? analysis.layers[selected] : undefined
+
+  // Alt+← goes back to the list; Escape clears the layer selection.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.altKey && e.key === 'ArrowLeft') back()
+      else if (e.key === 'Escape' && selected !== null) selectLayer(null)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [back, selectLayer, selected])
+
+  return (
+    <div className="image-view" data-testid="image-view" data-key={analysis.key}>
+      <ImageHeader analysis={analysis} />
+      <div className="image-body">
+        <LayersPanel analysis={analysis} />
+        <div className="image-right">
+          <div className="scope-bar" data-testid="scope-bar">
+            <span className="scope-title">
+              {layer ? (
+                <>
+                  Layer <span className="num">{layer.index}</span>
+                  {layer.isBase && <span className="chip chip-base">base</span>}
+                  <span className="muted mono scope-instr" title={layer.createdByRaw}>
+                    {layer.createdBy}
+                  </span>
+                </>
+              ) : (
+                <>
+                  Whole image <span className="muted">— the final filesystem, {groupDigits(analysis.final.files)} files</span>
+                </>
+              )}
+            </span>
+            <div className="spacer" />
+            <Segmented<ScopeMode>
+              label="Scope"
+              value={layer ? scopeMode : 'stacked'}
+              disabled={!layer}
+              onChange={setScopeMode}
+              options={[
+                { value: 'layer', label: "This layer's changes", title: 'Only what this layer adds, changes or deletes' },
+                { value: 'stacked', label: 'Image up to this layer', title: 'The filesystem as it stands after this layer' }
+              ]}
+            />
+          </div>
+          <TreemapPanel scope={scope} height={300} emptyText={layer ? emptyLayerText(layer, scopeMode) : undefined} />
+          <section className="panel bottom-panel">
+            <div className="tabs" role="tablist">
+              <button type="button" role="tab" aria-selected={tab === 'files'} className={tab === 'files' ? 'on' : ''} onClick={() => setTab('files')} data-testid="tab-files">
+                Files
+              </button>
+              <button type="button" role="tab" aria-selected={tab === 'waste'} className={tab === 'waste' ? 'on' : ''} onClick={() => setTab('waste')} data-testid="tab-waste">
+                Waste <span className="count num">{groupDigits(analysis.waste.pathCount)}</span>
+              </button>
+            </div>
+            {tab === 'files' ? <FileTree scope={scope} /> : <WastePanel analysis={analysis} />}
+          </section>
+        </div>
+      </div>
+    </div>
+  )
+}
