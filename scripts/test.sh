@@ -114,6 +114,7 @@ start_private_dockerd() {
     --pidfile "$PRIVATE_DIR/docker.pid" \
     -H "unix://$PRIVATE_DIR/docker.sock" \
     --bridge=none --iptables=false --ip-forward=false --ip-masq=false --userland-proxy=false \
+    --containerd-namespace layerscope-test --containerd-plugins-namespace layerscope-test-plugins \
     >"$PRIVATE_DIR/dockerd.log" 2>&1 &
   PRIVATE_PID=$!
   local i
@@ -238,6 +239,8 @@ e2e() {
 
 provision
 setup_engine
+# skopeo's docker-daemon: transport ignores DOCKER_HOST: a shim on PATH passes it on.
+if [ -n "${DOCKER_HOST:-}" ]; then export PATH="$ROOT/scripts/test-env/bin:$PATH"; note "skopeo docker-daemon: -> $DOCKER_HOST (scripts/test-env/bin/skopeo)"; fi
 if command -v docker >/dev/null 2>&1 && engine_answers "${DOCKER_HOST:-}"; then list_test_images >"$IMAGES_BEFORE"; fi
 
 run_stage typecheck npx tsc -b

@@ -21,7 +21,10 @@ export function registerIpc(ipcMain: IpcMain, backend: Backend, opts: IpcOptions
   const trusted = (e: IpcMainInvokeEvent): boolean => {
     const wc = opts.contents()
     const frame = e.senderFrame
-    return !!wc && e.sender === wc && !!frame && frame === wc.mainFrame && opts.isTrustedUrl(frame.url)
+    if (!wc || wc.isDestroyed() || e.sender.id !== wc.id || !frame) return false
+    const main = wc.mainFrame
+    // Compared by ids: frame wrappers are not guaranteed to be the same JS object.
+    return frame.processId === main.processId && frame.routingId === main.routingId && opts.isTrustedUrl(frame.url)
   }
 
   for (const channel of CHANNELS) {

@@ -72,8 +72,8 @@ export interface StageGraphLayout {
   width: number
   height: number
   nodes: Record<string, LayoutBox>
-  /** Parallel to StageGraph.edges. */
-  edges: { points: { x: number; y: number }[] }[]
+  /** Parallel to StageGraph.edges; `label` is the centre dagre kept free for the edge's label. */
+  edges: { points: { x: number; y: number }[]; label?: { x: number; y: number } }[]
 }
 
 export interface SyntaxProblem {
@@ -152,5 +152,7 @@ export const STAGE_BOX = {
   footerHeight: 24,
   maxLines: 6,
   maxChars: 44,
-  minWidth: 170
+  minWidth: 170,
+  /** Room for the size row ("2.49 MB · 5 layers · passes 512 kB"). */
+  footerMinWidth: 262
 } as const

@@ -191,9 +191,12 @@ export function formatAnalysis(a: DockerfileAnalysis): string {
   L.push('Advice (ranked by bytes)')
   if (a.advice.length === 0) L.push('  nothing to suggest')
   a.advice.forEach((x, i) => {
-    const bytes = x.bytes !== undefined ? `${formatBytes(x.bytes)} ${x.bytesKind ?? ''}`.trim() : 'bytes not measurable'
+    const bytes =
+      x.bytes !== undefined
+        ? `${x.bytesKind === 'estimated' ? '~' : ''}${formatBytes(x.bytes)} ${x.bytesKind ?? ''}${x.basis ? ` (${x.basis})` : ''}`
+        : (x.basis?.replace(/\.$/, '') ?? 'no byte cost to measure')
     const lines = x.lines.length > 0 ? `line${x.lines.length > 1 ? 's' : ''} ${x.lines.join(', ')}` : 'whole build'
-    L.push(`  ${i + 1}. [${x.severity}] ${x.title}`, `     ${bytes}${x.basis ? ` (${x.basis})` : ''}; ${lines}`, `     ${x.fix}`)
+    L.push(`  ${i + 1}. [${x.severity}] ${x.title}`, `     ${bytes}; ${lines}`, `     ${x.fix}`)
   })
   return `${L.join('\n')}\n`
 }

@@ -92,6 +92,42 @@ describe('layerscope report', () => {
     expect(j.comparison.sharedLayers).toBe(1)
   })
 
+  it('reports on a docker save archive with the same layer figures as the engine image', () => {
+    docker(['save', '-o', join(dir, 'single.tar'), SINGLE])
+    expect(cli(['report', 'single.tar', '-o', 'archive.json']).code).toBe(0)
+    expect(cli(['report', SINGLE, '-o', 'engine.json']).code).toBe(0)
+    const arch = JSON.parse(readFileSync(join(dir, 'archive.json'), 'utf8'))
+    const eng = JSON.parse(readFileSync(join(dir, 'engine.json'), 'utf8'))
+    expect(arch.images[0].sizeKind).toBe('content')
+    expect(arch.images[0].size).toBe(arch.images[0].layerBytes)
+    expect(eng.images[0].sizeKind).toBe('engine')
+    expect(arch.images[0].layerBytes).toBe(eng.images[0].layerBytes)
+    expect(arch.layers.map((l: { bytes: number }) => l.bytes)).toEqual(eng.layers.map((l: { bytes: number }) => l.bytes))
+    expect(arch.waste[0].bytes).toBe(3_000_000)
+  })
+
+  it('adds the stage graph and advice of the Dockerfile given with --dockerfile', () => {
+    const text = [
+      `FROM ${BASE_IMAGE} AS build`,
+      'RUN mkdir -p /out && dd if=/dev/zero of=/out/app.bin bs=1000 count=300',
+      `FROM build AS test`,
+      'RUN echo ok > /out/test.log',
+      `FROM ${BASE_IMAGE}`,
+      'COPY --from=build /out/app.bin /app/app.bin'
+    ].join('\n')
+    buildImage('layerscope-test/report-df:1', text)
+    writeFileSync(join(dir, 'Dockerfile'), text)
+    const r = cli(['report', 'layerscope-test/report-df:1', '-o', 'df.svg', '--dockerfile', 'Dockerfile'])
+    expect(r.stderr).toContain('Wrote df.svg')
+    const texts = svgTexts(readFileSync(join(dir, 'df.svg'), 'utf8'))
+    expect(texts).toContain('Stage graph')
+    expect(texts).toEqual(expect.arrayContaining(['build', 'test', 'stage 2']))
+    expect(texts).toContain('Advice')
+    const missing = cli(['report', SINGLE, '-o', 'x.svg', '--dockerfile', 'Nope.Dockerfile'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('Dockerfile Nope.Dockerfile does not exist')
+  })
+
   it('exits 2 with a clear message and leaves no file for bad input', () => {
     const before = readdirSync(dir).sort()
     const unknown = cli(['report', SINGLE, '-o', 'report.pdf'])

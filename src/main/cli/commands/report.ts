@@ -7,7 +7,7 @@ import type { ImageAnalysis, ImageSource } from '../../../shared/models/analysis
 import type { ReportFormat, ReportTheme } from '../../../shared/models/report'
 import { formatBytes } from '../../../shared/format'
 import type { Backend } from '../../api'
-import { LayerscopeError } from '../../core/errors'
+import { isCancelled, LayerscopeError } from '../../core/errors'
 import { checkWritable, writeFileAtomic } from '../../core/report/atomic-write'
 import { evaluateGate, checkBaselineNeeded, formatGateTable } from '../../core/report/ci-gate'
 import { gateJunit } from '../../core/report/junit'
@@ -41,13 +41,17 @@ export function formatFor(output: string, explicit?: string): ReportFormat {
 function fail(e: unknown): void {
   const msg = e instanceof LayerscopeError || e instanceof Error ? e.message : String(e)
   process.stderr.write(`layerscope: ${msg}\n`)
-  process.exitCode = 2
+  // Ctrl-C is 130 by convention; every other error is 2.
+  process.exitCode = isCancelled(e) ? 130 : 2
 }
 
-/** Ctrl-C cancels the running job instead of killing the process mid-write. */
+/** Ctrl-C cancels the running job (no half-written file); a second Ctrl-C quits at once. */
 function interruptSignal(): AbortSignal {
   const ctl = new AbortController()
-  process.once('SIGINT', () => ctl.abort())
+  process.on('SIGINT', () => {
+    if (ctl.signal.aborted) process.exit(130)
+    ctl.abort()
+  })
   return ctl.signal
 }
 

@@ -4,18 +4,19 @@ import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Readable } from 'node:stream'
-import type { AnalyzeOptions, ImageSource, JobProgress } from '../../../shared/models/analysis'
+import type { AnalyzeOptions, ImageAnalysis, ImageSource, JobProgress } from '../../../shared/models/analysis'
 import type { EngineClient } from '../engine/engine-client'
 import { LayerscopeError, isCancelled, throwIfCancelled } from '../errors'
 import { readImageFile, readImageStream, readOciDir, type ImageConfig, type ReadImage } from '../archive/image-reader'
 import { parsePlatform } from '../archive/oci'
 import { LayerCache } from '../cache/layer-cache'
-import type { AnalyzedImage } from './analyzed-image'
-import { detectBase, type BaseInfo } from './base-image'
+import { AnalyzedImage, type ImageModel } from './analyzed-image'
+import { detectBase, type BaseResult } from './base-image'
 import { historyFromEngine, type RawHistory } from './history'
 import { buildImage, type ModelLayer } from './image-model'
 import type { LayerEntries } from './layer-entries'
 import { PathTable } from './path-table'
+import { Refs, stackLayers } from './stack'
 
 export interface OpenOptions extends AnalyzeOptions {
   signal?: AbortSignal
@@ -108,10 +109,35 @@ export class AnalysisService {
       open.analysis.elapsedMs = Math.round(performance.now() - started)
       return open
     }
-    const historyP = engineCall(() => docker.getImage(id).history(), source.ref).catch(() => [] as EngineHistoryEntry[]) as Promise<EngineHistoryEntry[]>
-    const baseP = detectBase(docker, id, diffIds).catch(() => undefined)
+    const ci = o.noCache ? null : this.cache.loadImage(id)
+    const baseP = detectBase(docker, id, diffIds, ci?.base).catch(() => undefined)
     const total = inspect.Size
     const progress = (phase: string, bytesDone: number): void => o.onProgress?.({ phase, bytesDone, bytesTotal: total })
+
+    // Fast path: the whole analysis is cached and every layer entry is intact. Layers are
+    // read only when a tree or compare needs them; nothing is exported.
+    const stored = ci?.analysis
+    if (stored && stored.layers.map((l) => l.diffId).join() === diffIds.join() && diffIds.every((d) => this.cache.verifyLayer(d))) {
+      progress('cache', 0)
+      const base = await baseP
+      const analysis: ImageAnalysis = {
+        ...stored,
+        key,
+        source,
+        format: 'cache',
+        image: { ...stored.image, id, repoTags, size: inspect.Size, sizeKind: 'engine' },
+        layers: stored.layers.map((l) => ({ ...l, isBase: !!base?.base && l.index < base.base.layers })),
+        cachedLayers: diffIds.length,
+        elapsedMs: 0
+      }
+      delete analysis.base
+      if (base?.base) analysis.base = base.base
+      if (base && base.fingerprint !== ci.base?.fingerprint) void this.cache.saveImage({ ...ci, base }).catch(() => undefined)
+      const img = new AnalyzedImage(analysis, () => this.loadModel(id, diffIds))
+      analysis.elapsedMs = Math.round(performance.now() - started)
+      return img
+    }
+    const historyP = engineCall(() => docker.getImage(id).history(), source.ref).catch(() => [] as EngineHistoryEntry[]) as Promise<EngineHistoryEntry[]>
 
     const paths = new PathTable()
     let layers: ModelLayer[] | null = null
@@ -123,7 +149,6 @@ export class AnalysisService {
       layers = this.loadCached(diffIds, paths)
       if (layers) {
         cached = layers.length
-        const ci = this.cache.loadImage(id)
         config = ci?.config
         if (ci) layers.forEach((l) => (l.compressedBytes = ci.compressed?.[l.diffId]))
       }
@@ -140,12 +165,14 @@ export class AnalysisService {
         read = await readImageStream(stream, { paths: paths2, label: `The export of ${source.ref}`, signal: o.signal, onBytes: (n) => progress('export', n) })
       } catch (e) {
         if (isCancelled(e) || o.signal?.aborted) throw new LayerscopeError('CANCELLED', 'Cancelled.')
-        const still = await docker
+        // Why did the stream stop? Ask the engine again: image gone, engine gone, or damage.
+        const now = await docker
           .getImage(id)
           .inspect()
-          .then(() => true)
-          .catch(() => false)
-        if (!still) throw new LayerscopeError('IMAGE_NOT_FOUND', `${source.ref} was removed while it was being exported.`)
+          .then(() => null)
+          .catch((err: unknown) => engineError(err, source.ref))
+        if (now?.code === 'IMAGE_NOT_FOUND') throw new LayerscopeError('IMAGE_NOT_FOUND', `${source.ref} was removed while it was being exported.`)
+        if (now) throw new LayerscopeError(now.code, `The engine stopped answering during the export of ${source.ref}: ${now.message}`)
         if (e instanceof LayerscopeError && e.code === 'ARCHIVE_INVALID') {
           throw new LayerscopeError('ENGINE_ERROR', `The engine's export of ${source.ref} ended early or was damaged (${e.message}) Was the engine restarted? Try again.`)
         }
@@ -181,7 +208,7 @@ export class AnalysisService {
     engineSize?: number
     created?: string
     historyP?: Promise<EngineHistoryEntry[]>
-    baseP?: Promise<BaseInfo | undefined>
+    baseP?: Promise<BaseResult | undefined>
     fresh: boolean
   }): Promise<AnalyzedImage> {
     throwIfCancelled(a.o.signal)
@@ -195,7 +222,8 @@ export class AnalysisService {
       if (!configHistory) history = historyFromEngine(engineHistory, a.layers.length)
       if (!configHistory || configHistory.length === oldestFirst.length) engineSizes = oldestFirst.map((h) => h.Size ?? 0)
     }
-    const base = a.baseP ? await a.baseP : undefined
+    const baseResult = a.baseP ? await a.baseP : undefined
+    const base = baseResult?.base ?? undefined
     throwIfCancelled(a.o.signal)
     const img = buildImage({
       key: a.key,
@@ -214,11 +242,14 @@ export class AnalysisService {
       elapsedMs: 0,
       base
     })
-    if (a.fresh && !a.o.noCache && a.config) {
-      throwIfCancelled(a.o.signal)
-      await this.store(a.id, a.config, a.format === 'cache' ? 'docker-archive' : a.format, a.layers)
-    }
     img.analysis.elapsedMs = Math.round(performance.now() - a.started)
+    // The cache is written after the answer is ready (each file atomically); flush() waits for it.
+    throwIfCancelled(a.o.signal)
+    if (!a.o.noCache && a.config && a.source.kind === 'engine') {
+      this.track(this.store(a.id, a.config, a.format === 'cache' ? 'docker-archive' : a.format, a.layers, a.fresh, img.analysis, baseResult))
+    } else if (a.fresh && !a.o.noCache && a.config) {
+      this.track(this.store(a.id, a.config, a.format === 'cache' ? 'docker-archive' : a.format, a.layers, true))
+    }
     return img
   }
 
@@ -232,17 +263,50 @@ export class AnalysisService {
     return out
   }
 
-  private async store(id: string, config: ImageConfig, format: 'docker-archive' | 'oci', layers: ModelLayer[]): Promise<void> {
+  private pending = new Set<Promise<void>>()
+
+  private track(p: Promise<void>): void {
+    this.pending.add(p)
+    void p.finally(() => this.pending.delete(p))
+  }
+
+  /** Waits until every cache write started so far has finished. */
+  async flush(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending])
+  }
+
+  /** Model of a cached image, read when first needed. */
+  private loadModel(id: string, diffIds: string[]): ImageModel {
+    const paths = new PathTable()
+    const layers = this.loadCached(diffIds, paths)
+    if (!layers) {
+      // An entry vanished or was damaged after the open: drop the summary so the next open rebuilds.
+      void this.cache.saveImage({ id, config: {}, format: 'docker-archive' }).catch(() => undefined)
+      throw new LayerscopeError('IO_ERROR', 'The layer cache changed while this image was open (cleared or damaged): open the image again to rebuild it.')
+    }
+    const entries = layers.map((l) => l.entries)
+    return { paths, layers: entries, stack: stackLayers(paths, new Refs(entries), entries.length - 1, true) }
+  }
+
+  private async store(
+    id: string,
+    config: ImageConfig,
+    format: 'docker-archive' | 'oci',
+    layers: ModelLayer[],
+    writeLayers: boolean,
+    analysis?: ImageAnalysis,
+    base?: BaseResult
+  ): Promise<void> {
     try {
       const seen = new Set<string>()
       for (const l of layers) {
-        if (seen.has(l.diffId)) continue
+        if (!writeLayers || seen.has(l.diffId)) continue
         seen.add(l.diffId)
         if (!this.cache.hasLayer(l.diffId)) await this.cache.saveLayer(l.diffId, l.entries)
       }
       const compressed: Record<string, number> = {}
       for (const l of layers) if (l.compressedBytes !== undefined) compressed[l.diffId] = l.compressedBytes
-      await this.cache.saveImage({ id, config, format, compressed })
+      await this.cache.saveImage({ id, config, format, compressed, analysis, base })
     } catch {
       // A cache that cannot be written (read-only disk, full) must not fail the analysis.
     }
@@ -273,9 +337,9 @@ export class AnalysisService {
           skip.add(d)
           return true
         },
+        onTotal: (n) => (total = n),
         onBytes: (n) => o.onProgress?.({ phase: 'read', bytesDone: n, bytesTotal: total })
       })
-      total = r.bytesTotal
       read = r
       if (skip.size > 0) {
         for (const l of read.layers) {
@@ -319,11 +383,13 @@ export class AnalysisService {
 
   // ---- cache --------------------------------------------------------------------------
 
-  cacheInfo(): Promise<{ dir: string; entries: number; bytes: number }> {
+  async cacheInfo(): Promise<{ dir: string; entries: number; bytes: number }> {
+    await this.flush()
     return this.cache.info()
   }
 
-  cacheClear(): Promise<{ removedEntries: number; removedBytes: number }> {
+  async cacheClear(): Promise<{ removedEntries: number; removedBytes: number }> {
+    await this.flush()
     return this.cache.clear()
   }
 }

@@ -93,6 +93,7 @@ beforeAll(async () => {
   engine = spyEngine()
   svc = new AnalysisService({ engine: () => engine, cacheDir })
   first = (await svc.open({ kind: 'engine', ref: IMG })).analysis
+  await svc.flush()
 })
 
 afterAll(() => {
@@ -178,6 +179,22 @@ describe('engine image', () => {
     expect(a.format).toBe('cache')
     expect(a.cachedLayers).toBe(6)
     expect(comparable(a)).toEqual(comparable(first))
+    // The layers are read from the cache only when a query needs them.
+    const img = again.get(a.key)
+    expect(img.isLoaded).toBe(false)
+    expect(img.tree(null, 'stacked', '/').node.bytes).toBe(first.final.bytes)
+    expect(img.isLoaded).toBe(true)
+    expect([...img.finalEntries()].length).toBe(first.final.entries)
+    // Without the image summary, the cached layers alone still avoid the export.
+    await again.flush()
+    rmSync(join(cacheDir, 'v1', 'images'), { recursive: true })
+    const third = new AnalysisService({ engine: () => engine, cacheDir })
+    const b = (await third.open({ kind: 'engine', ref: IMG })).analysis
+    expect(gets).toBe(1)
+    expect(b.format).toBe('cache')
+    // History then comes from the engine's /history (whole seconds, no empty_layer flag).
+    const noTimes = (x: ImageAnalysis): unknown => ({ ...(comparable(x) as object), history: x.history.map((h) => ({ ...h, created: undefined, engineSize: undefined })) })
+    expect(noTimes(b)).toEqual(noTimes(first))
     // --no-cache exports again.
     await again.open({ kind: 'engine', ref: IMG }, { noCache: true })
     expect(gets).toBe(2)
@@ -187,11 +204,12 @@ describe('engine image', () => {
     const dir = join(cacheDir, 'v1', 'layers')
     const f = readdirSync(dir).find((n) => n.endsWith('.lsl'))!
     const buf = readFileSync(join(dir, f))
-    buf[buf.length - 3] ^= 0xff
+    buf[buf.length - 3] = buf[buf.length - 3]! ^ 0xff
     writeFileSync(join(dir, f), buf)
     const s = new AnalysisService({ engine: () => engine, cacheDir })
     const before = gets
     const a = (await s.open({ kind: 'engine', ref: IMG })).analysis
+    await s.flush()
     expect(gets).toBe(before + 1)
     expect(comparable(a)).toEqual(comparable(first))
     expect(existsSync(join(dir, f))).toBe(true)
@@ -203,6 +221,7 @@ describe('engine image', () => {
     const ac = new AbortController()
     const p = s.open({ kind: 'engine', ref: IMG }, { signal: ac.signal, onProgress: (e) => e.phase === 'export' && e.bytesDone > 0 && ac.abort() })
     await expect(p).rejects.toMatchObject({ code: 'CANCELLED' })
+    await s.flush()
     const left = existsSync(dir) ? execFileSync('find', [dir, '-type', 'f'], { encoding: 'utf8' }) : ''
     expect(left).toBe('')
 

@@ -38,19 +38,54 @@ const MAX_SORTS = 64
  * An analysed image kept in memory for follow-up queries (tree, treemap, compare, report).
  * Holds headers only, never file contents. Directory roll-ups are computed once per scope.
  */
+/** The in-memory model behind an analysis: interned paths, layer columns, the full stack. */
+export interface ImageModel {
+  paths: PathTable
+  layers: LayerEntries[]
+  stack: StackResult
+}
+
 export class AnalyzedImage {
-  readonly refs: Refs
+  private m?: ImageModel & { refs: Refs }
   private scopes = new Map<string, Scope>()
   private sorted = new Map<string, Int32Array>()
   private wasteOrder?: Int32Array
 
+  /**
+   * `model` may be a loader: an image re-opened from the cache shows its summary at once
+   * and reads its layers only when a tree, treemap, search or compare needs them.
+   */
   constructor(
     public analysis: ImageAnalysis,
-    readonly paths: PathTable,
-    readonly layers: LayerEntries[],
-    readonly stack: StackResult
+    private readonly model: ImageModel | (() => ImageModel)
   ) {
-    this.refs = new Refs(layers)
+    if (typeof model !== 'function') this.m = { ...model, refs: new Refs(model.layers) }
+  }
+
+  private get loaded(): ImageModel & { refs: Refs } {
+    if (!this.m) {
+      const m = (this.model as () => ImageModel)()
+      this.m = { ...m, refs: new Refs(m.layers) }
+    }
+    return this.m
+  }
+
+  /** True once the layers are in memory. */
+  get isLoaded(): boolean {
+    return this.m !== undefined
+  }
+
+  get paths(): PathTable {
+    return this.loaded.paths
+  }
+  get layers(): LayerEntries[] {
+    return this.loaded.layers
+  }
+  get stack(): StackResult {
+    return this.loaded.stack
+  }
+  get refs(): Refs {
+    return this.loaded.refs
   }
 
   /** Every visible path of the final filesystem, in no particular order. */

@@ -1,4 +1,5 @@
 // Base image detection: a tagged local image whose layers are a proper prefix of this one's.
+import { createHash } from 'node:crypto'
 import type Docker from 'dockerode'
 
 export interface BaseInfo {
@@ -9,9 +10,24 @@ export interface BaseInfo {
 /** Image layer lists by image ID; images never change their layers, so this never goes stale. */
 const layersById = new Map<string, string[]>()
 
-export async function detectBase(docker: Docker, id: string, diffIds: string[]): Promise<BaseInfo | undefined> {
-  if (diffIds.length < 2) return undefined
+export interface BaseResult {
+  /** Hash of the engine's image list (IDs + tags): while it is unchanged, so is the answer. */
+  fingerprint: string
+  base: BaseInfo | null
+}
+
+export async function detectBase(docker: Docker, id: string, diffIds: string[], prior?: BaseResult): Promise<BaseResult> {
   const list = await docker.listImages()
+  const fingerprint = createHash('sha256')
+    .update(
+      list
+        .map((i) => `${i.Id} ${(i.RepoTags ?? []).join(',')}`)
+        .sort()
+        .join('\n')
+    )
+    .digest('hex')
+  if (prior && prior.fingerprint === fingerprint) return prior
+  if (diffIds.length < 2) return { fingerprint, base: null }
   let best: BaseInfo | undefined
   const candidates = list.filter((i) => i.Id !== id && (i.RepoTags ?? []).some((t) => t !== '<none>:<none>'))
   await Promise.all(
@@ -28,5 +44,5 @@ export async function detectBase(docker: Docker, id: string, diffIds: string[]):
       if (!best || layers.length > best.layers || (layers.length === best.layers && ref < best.ref)) best = { ref, layers: layers.length }
     })
   )
-  return best
+  return { fingerprint, base: best ?? null }
 }

@@ -124,7 +124,7 @@ export function buildImage(input: ModelInput): AnalyzedImage {
   if (input.config.architecture) analysis.image.arch = input.config.architecture
   if (input.config.variant) analysis.image.variant = input.config.variant
   if (input.base) analysis.base = input.base
-  const img = new AnalyzedImage(analysis, input.paths, entries, stack)
+  const img = new AnalyzedImage(analysis, { paths: input.paths, layers: entries, stack })
   analysis.waste.paths = img.wastePaths(0, 1000).paths
   return img
 }

@@ -48,6 +48,8 @@ export interface ReadOptions {
   signal?: AbortSignal
   platform?: string
   onBytes?: (bytesDone: number) => void
+  /** OCI folders: called once the chosen image's blob bytes are known. */
+  onTotal?: (bytesTotal: number) => void
 }
 
 interface Blob extends BlobResult {
@@ -204,6 +206,7 @@ export async function readOciDir(dir: string, opts: ReadOptions & { skipLayer?: 
   const layerDescs = chosen.manifest.layers
   let bytesTotal = 0
   for (const d of layerDescs) bytesTotal += typeof d.size === 'number' ? d.size : 0
+  opts.onTotal?.(bytesTotal)
   const layers: ReadLayer[] = []
   let done = 0
   for (let i = 0; i < layerDescs.length; i++) {

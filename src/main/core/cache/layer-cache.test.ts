@@ -60,7 +60,7 @@ describe('LayerCache', () => {
     await c.saveLayer(D1, await sample())
     const f = join(dir, 'v1', 'layers', `${'a'.repeat(64)}.lsl`)
     const buf = readFileSync(f)
-    buf[buf.length - 1] ^= 1
+    buf[buf.length - 1] = buf[buf.length - 1]! ^ 1
     writeFileSync(f, buf)
     expect(c.loadLayer(D1, new PathTable())).toBeNull()
     await new Promise((r) => setTimeout(r, 20))

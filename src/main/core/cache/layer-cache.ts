@@ -5,10 +5,11 @@
 // the form sha256:<64 hex> become file names: nothing is ever written outside the folder.
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises'
+import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { LayerEntries } from '../analysis/layer-entries'
 import type { PathTable } from '../analysis/path-table'
+import type { ImageAnalysis } from '../../../shared/models/analysis'
 import type { ImageConfig } from '../archive/image-reader'
 
 /** Bump when the layer record layout or its meaning changes. */
@@ -32,6 +33,10 @@ export interface CachedImage {
   format: 'docker-archive' | 'oci'
   /** Compressed blob sizes by diff ID, when the source knew them. */
   compressed?: Record<string, number>
+  /** The whole analysis, so a re-open shows it without reading the layers. */
+  analysis?: ImageAnalysis
+  /** Base image found last time, valid while the engine's image list has this fingerprint. */
+  base?: { fingerprint: string; base: { ref: string; layers: number } | null }
 }
 
 export class LayerCache {
@@ -56,6 +61,19 @@ export class LayerCache {
     return f !== null && existsSync(f)
   }
 
+  /** The layer's entry is present and intact (checksum verified; the page cache keeps the re-read cheap). */
+  verifyLayer(diffId: string): boolean {
+    const f = this.layerFile(diffId)
+    if (!f || !existsSync(f)) return false
+    try {
+      if (unwrap(readFileSync(f))) return true
+    } catch {
+      // unreadable: treated as damaged
+    }
+    this.drop(f)
+    return false
+  }
+
   /** Entries of a cached layer interned into `paths`, or null when absent or damaged. */
   loadLayer(diffId: string, paths: PathTable): LayerEntries | null {
     const f = this.layerFile(diffId)
@@ -78,6 +96,7 @@ export class LayerCache {
   async saveLayer(diffId: string, entries: LayerEntries): Promise<void> {
     const f = this.layerFile(diffId)
     if (!f) return
+    // Chunks, not one big buffer: a layer of a million paths should not double in memory.
     await this.atomicWrite(f, wrap(encodeLayer(diffId, entries)))
   }
 
@@ -97,15 +116,20 @@ export class LayerCache {
   async saveImage(img: CachedImage): Promise<void> {
     const f = this.imageFile(img.id)
     if (!f) return
-    await this.atomicWrite(f, wrap(Buffer.from(JSON.stringify(img))))
+    await this.atomicWrite(f, wrap([Buffer.from(JSON.stringify(img))]))
   }
 
-  private async atomicWrite(file: string, data: Buffer): Promise<void> {
+  private async atomicWrite(file: string, data: Buffer[]): Promise<void> {
     const dir = join(file, '..')
     await mkdir(dir, { recursive: true })
     const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
     try {
-      await writeFile(tmp, data)
+      const fh = await open(tmp, 'w')
+      try {
+        for (const d of data) await fh.write(d)
+      } finally {
+        await fh.close()
+      }
       await rename(tmp, file)
     } catch (e) {
       await rm(tmp, { force: true }).catch(() => undefined)
@@ -158,14 +182,20 @@ export class LayerCache {
 
 // ---- file framing: MAGIC | u32 version | u32 payload length (x2: hi, lo) | sha256 | payload
 
-function wrap(payload: Buffer): Buffer {
+function wrap(payload: Buffer[]): Buffer[] {
   const head = Buffer.alloc(4 + 4 + 8 + 32)
+  const hash = createHash('sha256')
+  let len = 0
+  for (const p of payload) {
+    hash.update(p)
+    len += p.length
+  }
   head.write(MAGIC, 0, 'latin1')
   head.writeUInt32LE(CACHE_FORMAT, 4)
-  head.writeUInt32LE(payload.length % 2 ** 32, 8)
-  head.writeUInt32LE(Math.floor(payload.length / 2 ** 32), 12)
-  createHash('sha256').update(payload).digest().copy(head, 16)
-  return Buffer.concat([head, payload])
+  head.writeUInt32LE(len % 2 ** 32, 8)
+  head.writeUInt32LE(Math.floor(len / 2 ** 32), 12)
+  hash.digest().copy(head, 16)
+  return [head, ...payload]
 }
 
 function unwrap(buf: Buffer): Buffer | null {
@@ -179,25 +209,32 @@ function unwrap(buf: Buffer): Buffer | null {
 
 // ---- layer record: u32 meta length | meta JSON | paths ("\0"-joined) | columns
 
-function encodeLayer(diffId: string, e: LayerEntries): Buffer {
+function encodeLayer(diffId: string, e: LayerEntries): Buffer[] {
   const n = e.count
-  const pathParts: string[] = new Array(n)
-  for (let i = 0; i < n; i++) pathParts[i] = e.paths.path(e.pathId[i]!)
-  const pathsBuf = Buffer.from(pathParts.join('\0'), 'utf8')
+  const pathBufs: Buffer[] = []
+  let pathsBytes = 0
+  const BATCH = 4096
+  for (let i = 0; i < n; i += BATCH) {
+    const part: string[] = []
+    for (let j = i; j < n && j < i + BATCH; j++) part.push(e.paths.path(e.pathId[j]!))
+    const b = Buffer.from((i > 0 ? '\0' : '') + part.join('\0'), 'utf8')
+    pathBufs.push(b)
+    pathsBytes += b.length
+  }
   const meta: LayerMeta = {
     diffId,
     count: n,
     contentBytes: e.contentBytes,
     files: e.files,
     entries: e.entries,
-    pathsBytes: pathsBuf.length,
+    pathsBytes,
     links: [...e.links.entries()]
   }
   const metaBuf = Buffer.from(JSON.stringify(meta), 'utf8')
   const len = Buffer.alloc(4)
   len.writeUInt32LE(metaBuf.length)
   const col = (a: ArrayBufferView, bytesPer: number): Buffer => Buffer.from(a.buffer, a.byteOffset, n * bytesPer)
-  return Buffer.concat([len, metaBuf, pathsBuf, col(e.size, 8), col(e.mtime, 8), col(e.mode, 4), col(e.uid, 4), col(e.gid, 4), col(e.kind, 1), col(e.flags, 1)])
+  return [len, metaBuf, ...pathBufs, col(e.size, 8), col(e.mtime, 8), col(e.mode, 4), col(e.uid, 4), col(e.gid, 4), col(e.kind, 1), col(e.flags, 1)]
 }
 
 function decodeLayer(buf: Buffer, diffId: string, paths: PathTable): LayerEntries | null {

@@ -194,7 +194,7 @@ export function buildComparison(
     },
     files: diff.files,
     contributors,
-    sentence: compareSentence({ labels, sizeA, sizeB, sameImage, imageId: a.image.id, contributors, differingEntries: differing }),
+    sentence: compareSentence({ labels, sizeA, sizeB, sameImage, imageId: a.image.id, contributors, differingEntries: differing, churn: diff.root.churn }),
     notes,
     labels
   }

@@ -44,7 +44,9 @@ describe('compare on the real engine', () => {
   it('single-stage against multi-stage: layers, sizes, files and contributors', async () => {
     const events: JobProgress[] = []
     const since = await freshSecond()
-    single = await backend().dispatcher.invoke('compare:open', { jobId: 'j1', a: engine(APP_SINGLE), b: engine(APP_MULTI) }, ctx(events))
+    const be = backend()
+    single = await be.dispatcher.invoke('compare:open', { jobId: 'j1', a: engine(APP_SINGLE), b: engine(APP_MULTI) }, ctx(events))
+    await be.services.analysis().flush() // the layer cache is written after the answer
     checkLayersAgainstEngine(single, APP_SINGLE, APP_MULTI)
     expect(single.sharedLayers).toHaveLength(1)
     const ia = inspectImage(APP_SINGLE)
@@ -118,6 +120,28 @@ describe('compare on the real engine', () => {
     // v2: app-v2 and plugins/list added; app-v1, only-v1.txt and the plugins file removed; common.txt, data.bin and the link changed.
     expect(expected).toMatchObject({ added: { count: 2 }, removed: { count: 3 }, changed: { count: 3 } })
     expect(t.delta.bytes).toBe(inspectImage(TAG_V2).size - i1.size)
+  })
+
+  it('CLI: layerscope compare --json and the text summary', async () => {
+    const { execFileSync, spawnSync } = await import('node:child_process')
+    const cli = (...args: string[]) => ['--import', 'tsx', join(process.cwd(), 'src/main/cli/index.ts'), '--cache-dir', cacheDir, ...args]
+    const j = JSON.parse(execFileSync(process.execPath, cli('compare', APP_SINGLE, APP_MULTI, '--json'), { encoding: 'utf8' }))
+    const ia = inspectImage(APP_SINGLE)
+    const ib = inspectImage(APP_MULTI)
+    expect(j.a).toMatchObject({ id: ia.id, tags: [APP_SINGLE], size: ia.size })
+    expect(j.b).toMatchObject({ id: ib.id, tags: [APP_MULTI], size: ib.size })
+    expect(j.sharedLayers.map((l: { diffId: string }) => l.diffId)).toEqual([ia.layers[0]])
+    expect(j.onlyA.map((l: { diffId: string }) => l.diffId)).toEqual(ia.layers.slice(1))
+    expect(j.onlyB.map((l: { diffId: string }) => l.diffId)).toEqual(ib.layers.slice(1))
+    expect(j.delta.bytes).toBe(ib.size - ia.size)
+    expect(j.files.removed.count).toBe(single.files.removed.count)
+    expect(j.contributors[0]).toMatchObject({ path: '/usr/lib/gcc/x86_64-linux-gnu/12', bytesB: 0 })
+    const text = execFileSync(process.execPath, cli('compare', APP_SINGLE, APP_MULTI), { encoding: 'utf8' })
+    expect(text).toContain(single.sentence)
+    expect(text).toMatch(/Layers\s+1 shared/)
+    const bad = spawnSync(process.execPath, cli('compare', APP_SINGLE, 'layerscope-test/compare-nope:1'), { encoding: 'utf8' })
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toMatch(/Side B.*compare-nope:1.*\[IMAGE_NOT_FOUND\]/)
   })
 
   it('bad input: the same image twice, a missing side, an archive against an engine image', async () => {

@@ -47,6 +47,15 @@ describe('contributorsAt', () => {
     expect(contributorsAt(d2.root, '/').map((r) => r.path)).toEqual(['/x'])
   })
 
+  it('splits a directory whose children cancel out', () => {
+    const d2 = diffFilesystems(entries('data/a/x:400', 'data/a/y:10', 'etc/p:1'), entries('data/b/x:400', 'data/b/y:10', 'etc/p:1'))
+    const rows = contributorsAt(d2.root, '/')
+    expect(rows.map((r) => [r.path, r.delta])).toEqual([
+      ['/data/a', -410],
+      ['/data/b', 410]
+    ])
+  })
+
   it('limits and refuses unknown paths', () => {
     expect(contributorsAt(d.root, '/', { limit: 1 })).toHaveLength(1)
     expect(() => contributorsAt(d.root, '/nope')).toThrow(/neither image/)

@@ -8,6 +8,8 @@ import { LayerscopeError } from '../errors'
 
 /** A child holding at least this share of its parent's churn is descended into. */
 export const DOMINANCE = 0.75
+/** A directory whose net delta is below this share of its churn is split into its children. */
+export const CANCEL_OUT = 0.5
 
 export interface ContributorOptions {
   limit?: number
@@ -52,6 +54,9 @@ function expand(n: DiffNode): DiffNode[] {
   if (total > 0 && weigh(top) >= DOMINANCE * total) {
     return kids.flatMap((c) => (c === top ? expand(c) : [c]))
   }
+  // Children that cancel out (+400 MB here, -400 MB there) explain more than their parent's
+  // small net delta: show them instead.
+  if (total > 0 && Math.abs(n.totalB - n.totalA) < CANCEL_OUT * total) return kids
   return [n]
 }
 

@@ -32,5 +32,12 @@ describe('compareSentence', () => {
   it('uses a percentage for small differences, and says bigger', () => {
     expect(compareSentence({ ...base, sizeA: 1000, sizeB: 1030 })).toBe('multi is 3% bigger than single: +30 B')
     expect(compareSentence({ ...base, sizeA: 1000, sizeB: 1000, differingEntries: 2 })).toBe('multi is the same size as single (1 kB); 2 entries differ without changing any bytes')
+    const moved = [
+      { path: '/data/b', bytesA: 0, bytesB: 400, delta: 400, status: 'onlyB' as const, hasChildren: true },
+      { path: '/data/a', bytesA: 400, bytesB: 0, delta: -400, status: 'onlyA' as const, hasChildren: true }
+    ]
+    expect(compareSentence({ ...base, sizeA: 1000, sizeB: 1000, differingEntries: 2, churn: 800, contributors: moved })).toBe(
+      'multi is the same size as single (1 kB); the biggest parts: /data/b +400 B, /data/a -400 B'
+    )
   })
 })

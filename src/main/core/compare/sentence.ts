@@ -43,6 +43,8 @@ export interface SentenceInput {
   imageId: string
   contributors: readonly Contributor[]
   differingEntries: number
+  /** Bytes that moved at all (sum of |size B - size A| over differing entries). */
+  churn?: number
 }
 
 export function compareSentence(x: SentenceInput): string {
@@ -68,6 +70,7 @@ export function compareSentence(x: SentenceInput): string {
   if (parts.length > 0) {
     return `${head}; the biggest parts: ${parts.map((c) => `${c.path} ${formatDelta(c.delta)}`).join(', ')}`
   }
-  if (x.differingEntries > 0) return `${head}; ${x.differingEntries} entries differ without changing any bytes`
+  if (x.differingEntries > 0 && (x.churn ?? 0) === 0) return `${head}; ${x.differingEntries} entries differ without changing any bytes`
+  if (x.differingEntries > 0) return `${head}; ${x.differingEntries} entries differ`
   return delta === 0 ? `${head}; the final filesystems hold the same entries` : head
 }

@@ -131,7 +131,7 @@ export function buildAdvice(input: AdviceInput): Advice[] {
           lines: [ins.range.startLine],
           bytes: b,
           bytesKind: b !== undefined ? 'measured' : undefined,
-          basis: b !== undefined ? `history size of line ${ins.range.startLine}: all of node_modules, devDependencies are part of it` : undefined,
+          basis: b !== undefined ? `history size of line ${ins.range.startLine}: all of node_modules, devDependencies are part of it` : 'Build the stages to measure the layer it adds.',
           severity: 'high'
         })
       }
@@ -169,7 +169,7 @@ export function buildAdvice(input: AdviceInput): Advice[] {
         lines: [ins.range.startLine, installer.range.startLine],
         bytes: b,
         bytesKind: b !== undefined ? 'measured' : undefined,
-        basis: b !== undefined ? `history size of line ${ins.range.startLine}: the whole node_modules copied` : undefined,
+        basis: b !== undefined ? `history size of line ${ins.range.startLine}: the whole node_modules copied` : 'Build the stages to measure what this COPY adds.',
         severity: 'high'
       })
     }

@@ -42,7 +42,12 @@ export async function listContext(dir: string, signal?: AbortSignal): Promise<Co
       if (++visited % 512 === 0) throwIfCancelled(signal)
       const childAbs = join(abs, name)
       const childRel = rel ? `${rel}/${name}` : name
-      const st = await lstat(childAbs)
+      let st
+      try {
+        st = await lstat(childAbs)
+      } catch (e) {
+        throw new LayerscopeError('IO_ERROR', `Cannot read ${childAbs}: ${(e as Error).message}. Docker would fail to send this context too.`)
+      }
       if (st.isSymbolicLink()) {
         out.push({ rel: childRel, type: 'symlink', size: 0, mode: st.mode, mtimeMs: st.mtimeMs, link: await readlink(childAbs) })
       } else if (st.isDirectory()) {

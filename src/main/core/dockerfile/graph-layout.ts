@@ -32,12 +32,16 @@ export function layoutStageGraph(graph: StageGraph): StageGraphLayout {
   for (const n of graph.nodes) {
     const c = boxContent(n)
     const widest = Math.max(c.title.length * LAYOUT.titleCharWidth, c.subtitle.length * LAYOUT.charWidth, ...c.lines.map((l) => l.length * LAYOUT.charWidth))
-    const width = Math.ceil(Math.max(LAYOUT.minWidth, widest + 2 * LAYOUT.padX))
+    const width = Math.ceil(Math.max(n.kind === 'stage' ? LAYOUT.footerMinWidth : LAYOUT.minWidth, widest + 2 * LAYOUT.padX))
     const height = n.kind === 'stage' ? LAYOUT.headerHeight + c.lines.length * LAYOUT.lineHeight + LAYOUT.footerHeight + 6 : 50
     boxes[n.id] = { x: 0, y: 0, width, height, ...c }
     g.setNode(n.id, { width, height })
   }
-  graph.edges.forEach((e, i) => g.setEdge(e.from, e.to, { minlen: 1 }, `e${i}`))
+  // Copy and mount edges carry a label (paths, then bytes once built): dagre keeps room for it.
+  graph.edges.forEach((e, i) => {
+    const chars = e.kind === 'from' ? 0 : Math.min(28, (e.paths?.[0] ?? '').length + (e.paths && e.paths.length > 1 ? 3 : 0)) + (e.kind === 'copy' ? 11 : 0)
+    g.setEdge(e.from, e.to, chars > 0 ? { minlen: 1, width: chars * 6.4 + 12, height: 18, labelpos: 'c' } : { minlen: 1 }, `e${i}`)
+  })
   dagre.layout(g)
   for (const id of Object.keys(boxes)) {
     const p = g.node(id) as { x: number; y: number }
@@ -45,8 +49,9 @@ export function layoutStageGraph(graph: StageGraph): StageGraphLayout {
     boxes[id]!.y = p.y
   }
   const edges = graph.edges.map((e, i) => {
-    const d = g.edge({ v: e.from, w: e.to, name: `e${i}` }) as { points?: { x: number; y: number }[] } | undefined
-    return { points: (d?.points ?? []).map((p) => ({ x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 })) }
+    const d = g.edge({ v: e.from, w: e.to, name: `e${i}` }) as { points?: { x: number; y: number }[]; x?: number; y?: number; width?: number } | undefined
+    const points = (d?.points ?? []).map((p) => ({ x: p.x, y: p.y }))
+    return d?.width && d.x !== undefined && d.y !== undefined ? { points, label: { x: d.x, y: d.y } } : { points }
   })
   // Dagre may route edges outside the node area: shift everything into view with a margin.
   const M = 16
@@ -60,6 +65,13 @@ export function layoutStageGraph(graph: StageGraph): StageGraphLayout {
     minY = Math.min(minY, b.y - b.height / 2)
     maxY = Math.max(maxY, b.y + b.height / 2)
   }
+  edges.forEach((e, i) => {
+    const w = (g.edge({ v: graph.edges[i]!.from, w: graph.edges[i]!.to, name: `e${i}` }) as { width?: number } | undefined)?.width ?? 0
+    if (e.label) {
+      minX = Math.min(minX, e.label.x - w / 2)
+      maxX = Math.max(maxX, e.label.x + w / 2)
+    }
+  })
   for (const e of edges)
     for (const p of e.points) {
       minX = Math.min(minX, p.x)
@@ -74,10 +86,13 @@ export function layoutStageGraph(graph: StageGraph): StageGraphLayout {
     b.x += dx
     b.y += dy
   }
-  for (const e of edges)
+  const round = (v: number): number => Math.round(v * 10) / 10
+  for (const e of edges) {
     for (const p of e.points) {
-      p.x = Math.round((p.x + dx) * 10) / 10
-      p.y = Math.round((p.y + dy) * 10) / 10
+      p.x = round(p.x + dx)
+      p.y = round(p.y + dy)
     }
+    if (e.label) e.label = { x: round(e.label.x + dx), y: round(e.label.y + dy) }
+  }
   return { width: Math.ceil(maxX - minX + 2 * M), height: Math.ceil(maxY - minY + 2 * M), nodes: boxes, edges }
 }

@@ -100,7 +100,7 @@ export function stageGraphSvg(graph: StageGraph, opts: { title?: string } = {}):
     )
     const label = edgeLabel(e)
     if (label) {
-      const mid = pts[Math.floor(pts.length / 2)]!
+      const mid = layout.edges[i]?.label ?? pts[Math.floor(pts.length / 2)]!
       const w = label.length * 6.4 + 10
       out.push(
         `<rect x="${mid.x - w / 2}" y="${mid.y - 9}" width="${w}" height="18" rx="4" fill="#ffffff" stroke="${s.color}" stroke-width="0.8"/>`,

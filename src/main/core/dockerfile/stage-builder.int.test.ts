@@ -52,18 +52,19 @@ describe('stage builds on the real engine', () => {
         expect(info.Config.Labels?.[STAGE_BUILD_LABEL]).toBe('1')
         expect(info.RepoTags ?? []).toEqual([])
       }
-      // deps: the two dd files; build adds the 1000 KiB "compiler" and the 50 KiB bundle.
-      const nodeModules = fileBytes('vendor/node_modules/lib/index.js', 'vendor/node_modules/devtool/index.js') + 500 * 1024
+      // deps: the fake npm install; build adds the 1000 KiB "compiler" and the 50 KiB bundle.
+      // tools/npm writes lib/index.js (19 B), devtool/index.js (23 B) and 200 + 300 KiB of blobs.
+      const nodeModules = 19 + 23 + 500 * 1024
       const dist = fileBytes('src/index.js') + 50 * 1024
-      expect(res.lineBytes.get(7)).toBe(500 * 1024)
-      expect(res.lineBytes.get(12)).toBe(1000 * 1024 + dist)
-      const copyDeps = res.graph.edges.find((e) => e.kind === 'copy' && e.line === 21)!
-      const copyBuild = res.graph.edges.find((e) => e.kind === 'copy' && e.line === 22)!
+      expect(res.lineBytes.get(7)).toBe(nodeModules)
+      expect(res.lineBytes.get(11)).toBe(1000 * 1024 + dist)
+      const copyDeps = res.graph.edges.find((e) => e.kind === 'copy' && e.line === 20)!
+      const copyBuild = res.graph.edges.find((e) => e.kind === 'copy' && e.line === 21)!
       expect(copyDeps.bytes).toBe(nodeModules)
       expect(copyBuild.bytes).toBe(dist)
       expect(node('deps').passesBytes).toBe(nodeModules)
       expect(node('build').passesBytes).toBe(dist)
-      expect(node('3').instructions.find((i) => i.range.startLine === 21)!.measuredBytes).toBe(nodeModules)
+      expect(node('3').instructions.find((i) => i.range.startLine === 20)!.measuredBytes).toBe(nodeModules)
       // The final image = base + what the two COPY --from bring (WORKDIR adds an empty layer).
       const base = await engine.docker.getImage('layerscope-fixture/busybox:1').inspect()
       expect(node('3').measured!.size).toBe(base.Size + nodeModules + dist)

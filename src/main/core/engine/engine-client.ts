@@ -2,6 +2,7 @@
 // CLI would reach it (see endpoint-resolver.ts). No Electron import: every front uses this.
 import Docker from 'dockerode'
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import type { EngineEndpoint, EngineStatus } from '../../../shared/models/engine'
@@ -125,6 +126,12 @@ export class EngineClient {
       if (err.statusCode === 404) return new LayerscopeError('IMAGE_NOT_FOUND', `The engine at ${where} answered: ${msg.trim()}`)
       return new LayerscopeError('ENGINE_ERROR', `The engine at ${where} answered (HTTP ${err.statusCode}): ${msg.trim()}`)
     }
+    if (this.endpoint.url.startsWith('ssh://') && /authentication|handshake|host key|publickey/i.test(err.message ?? '')) {
+      return new LayerscopeError(
+        'ENGINE_CONFIG',
+        `SSH to ${where} failed: ${err.message}. Check that \`ssh ${where.slice('ssh://'.length)} docker version\` works and that your key is in ssh-agent (SSH_AUTH_SOCK).`
+      )
+    }
     if (/certificate|ssl|tls|self.signed/i.test(err.message ?? '')) {
       return new LayerscopeError(
         'ENGINE_CONFIG',
@@ -163,7 +170,7 @@ function makeDocker(c: Connection, endpoint: EngineEndpoint): Docker {
         host: c.host,
         port: c.port,
         ...(c.username ? { username: c.username } : {}),
-        sshOptions: { agent: process.env.SSH_AUTH_SOCK }
+        sshOptions: sshAuth()
       } as Docker.DockerOptions)
     }
     const tls = c.tls
@@ -181,6 +188,20 @@ function makeDocker(c: Connection, endpoint: EngineEndpoint): Docker {
   } catch (e) {
     throw new LayerscopeError('ENGINE_CONFIG', `Cannot set up the connection to ${endpoint.url}: ${(e as Error).message}`)
   }
+}
+
+/** ssh2 does not read ~/.ssh like the ssh binary: use the agent, else the usual key files. */
+function sshAuth(): { agent?: string; privateKey?: Buffer } {
+  if (process.env.SSH_AUTH_SOCK) return { agent: process.env.SSH_AUTH_SOCK }
+  const home = process.env.HOME ?? ''
+  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+    try {
+      return { privateKey: readFileSync(join(home, '.ssh', name)) }
+    } catch {
+      // try the next key
+    }
+  }
+  return {}
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {

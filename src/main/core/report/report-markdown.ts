@@ -1,7 +1,7 @@
 // The report as GitHub-flavoured Markdown for a pull-request comment: a summary line, a table
 // of the figures, then layers, directories, waste and advice; the same numbers as the SVG.
 import { formatBytes, formatDelta, formatDockerSize, formatPercent, groupDigits, shortId } from '../../../shared/format'
-import type { ReportModel } from './report-model'
+import type { LayerKind, ReportModel } from './report-model'
 
 /** Table cells and inline text: no pipes, no newlines, no HTML, no markdown links or emphasis. */
 export function mdCell(text: string): string {
@@ -101,7 +101,14 @@ export function renderReportMarkdown(m: ReportModel): string {
     }
   }
   out.push('<details><summary>Layers</summary>', '')
-  out.push(...table(['Layer', 'Size', 'Created by'], ['l', 'r', 'l'], m.layers.map((l) => [mdCell(l.label) + (l.kind === 'more' ? '' : ` (${l.kind})`), formatBytes(l.bytes), code(l.createdBy.slice(0, 120))])), '', '</details>', '')
+  const kindWords: Record<LayerKind, string> = { base: ' (base image)', own: '', shared: ' (shared)', onlyA: ' (only A)', onlyB: ' (only B)', more: '' }
+  const clip = (t: string): string => (t.length > 120 ? `${t.slice(0, 119)}…` : t)
+  out.push(
+    ...table(['Layer', 'Size', 'Created by'], ['l', 'r', 'l'], m.layers.map((l) => [mdCell(l.label) + kindWords[l.kind], formatBytes(l.bytes), l.createdBy.trim() ? code(clip(l.createdBy)) : '–'])),
+    '',
+    '</details>',
+    ''
+  )
   const wasteRows = m.waste.flatMap((w) => w.top.map((t) => [w.label ? w.label : '', code(t.path), mdCell(t.why), formatBytes(t.bytes)]))
   if (wasteRows.length > 0) {
     out.push('<details><summary>Top wasted paths</summary>', '')

@@ -33,7 +33,8 @@ describe('renderReportSvg', () => {
     expect(texts).toContain('-180 MB')
     expect(texts).toContain('npm install instead of npm ci')
     expect(texts).toContain('runtime')
-    expect(texts).toContain('target · 110 MB')
+    expect(texts).toContain('target · 110 MB · 2 layers')
+    expect(texts).toContain('/app/dist · 35.6 MB') // COPY --from edge label
     expect(texts).toEqual(expect.arrayContaining(['shared by A and B', 'only in A', 'only in B']))
   })
 

@@ -8,6 +8,8 @@ import type { LayerKind, ReportImage, ReportModel } from './report-model'
 import { PALETTES, type Palette } from './report-theme'
 import { esc, oneLine, r, rect, text, wrap } from './svg-text'
 import { textWidth, truncateEnd, truncateMiddle } from './text-width'
+import { boxContent } from '../dockerfile/graph-layout'
+import { edgeLabel, nodeFooter } from '../dockerfile/graph-svg'
 import { layoutStageGraph } from './stage-graph-layout'
 
 export const REPORT_WIDTH = 1200
@@ -375,7 +377,10 @@ function stageGraphPanel(p: Palette, m: ReportModel, y0: number): Block {
   const top = 56
   const h = top + lay.height + 20
   let s = panel(p, PAD, y0, INNER, h)
-  s += sectionTitle(p, x0, y0 + 32, 'Stage graph', `${g.nodes.filter((n) => n.kind === 'stage').length} stages · target ${g.nodes.find((n) => n.id === g.target)?.name ?? g.target}`)
+  s += sectionTitle(p, x0, y0 + 32, 'Stage graph', `${g.nodes.filter((n) => n.kind === 'stage').length} stages · target ${(() => {
+    const t = g.nodes.find((n) => n.id === g.target)
+    return t ? boxContent(t).title : g.target
+  })()}`)
   // Legend: edge styles, as dockerfilegraph draws them.
   const lx = REPORT_WIDTH - PAD - PANEL_PAD
   const items: [string, string][] = [
@@ -399,8 +404,9 @@ function stageGraphPanel(p: Palette, m: ReportModel, y0: number): Block {
     const mx = (x1 + x2) / 2
     s += `<path d="M${r(x1)} ${r(y1)} C${r(mx)} ${r(y1)} ${r(mx)} ${r(y2)} ${r(x2 - 6)} ${r(y2)}" fill="none" stroke="${p.muted}" stroke-width="1.5"${dash}/>`
     s += `<path d="M${r(x2 - 7)} ${r(y2 - 4)} L${r(x2)} ${r(y2)} L${r(x2 - 7)} ${r(y2 + 4)} Z" fill="${p.muted}"/>`
-    if (e.bytes !== undefined) {
-      const label = formatBytes(e.bytes)
+    const full = edgeLabel(e.edge)
+    if (full) {
+      const label = truncateMiddle(full, Math.max(40, e.gap - 16), 11)
       const lw = textWidth(label, 11) + 8
       s += rect(mx - lw / 2, (y1 + y2) / 2 - 9, lw, 16, p.panel, 'rx="3"')
       s += text(mx, (y1 + y2) / 2 + 3, label, { size: 11, fill: p.muted, anchor: 'middle' })
@@ -412,19 +418,16 @@ function stageGraphPanel(p: Palette, m: ReportModel, y0: number): Block {
     const stroke = n.node.isTarget ? p.accent : p.border
     const dash = n.node.unused || n.node.kind !== 'stage' ? ' stroke-dasharray="4 3"' : ''
     s += `<rect x="${r(x)}" y="${r(y)}" width="${r(n.w)}" height="${r(n.h)}" rx="8" fill="${p.bg}" stroke="${stroke}" stroke-width="${n.node.isTarget ? 2 : 1.2}"${dash}/>`
-    const title = n.node.kind === 'stage' ? n.node.name : n.node.kind === 'scratch' ? 'scratch' : n.node.name
+    const title = boxContent(n.node).title
     s += text(x + 12, y + 22, truncateMiddle(oneLine(title), n.w - 24, 13, n.node.kind === 'stage' ? 'bold' : 'mono'), {
       size: 13,
       face: n.node.kind === 'stage' ? 'bold' : 'mono',
       fill: n.node.unused ? p.muted : p.text
     })
-    const sub =
-      n.node.kind !== 'stage'
-        ? 'external image'
-        : [n.node.isTarget ? 'target' : n.node.unused ? 'unused' : '', n.node.measured ? formatBytes(n.node.measured.size) : '']
-            .filter(Boolean)
-            .join(' · ') || `stage ${n.node.index ?? ''}`.trim()
-    s += text(x + 12, y + 40, truncateEnd(sub, n.w - 24, 12), { size: 12, fill: n.node.isTarget ? p.accent : p.muted })
+    // The same footer words as the app's stage graph ("110 MB · 2 layers", "unused: …", "not built yet").
+    const sub = n.node.kind === 'scratch' ? 'empty base' : n.node.kind === 'image' ? 'external image' : `${n.node.isTarget ? 'target · ' : ''}${nodeFooter(n.node)}`
+    const subColor = n.node.buildError ? p.deleted : n.node.isTarget ? p.accent : p.muted
+    s += text(x + 12, y + 40, truncateEnd(sub, n.w - 24, 12), { size: 12, fill: subColor })
   }
   return { svg: s, height: h }
 }

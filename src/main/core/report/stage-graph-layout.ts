@@ -11,12 +11,14 @@ export interface PlacedNode {
 }
 
 export interface PlacedEdge {
+  edge: StageEdge
   kind: StageEdge['kind']
+  /** Horizontal room between the two boxes, for the edge label. */
+  gap: number
   x1: number
   y1: number
   x2: number
   y2: number
-  bytes?: number
 }
 
 const NODE_H = 52
@@ -40,7 +42,7 @@ export function layoutStageGraph(g: StageGraph, width: number): { nodes: PlacedN
   }
   const cols = Math.max(1, ...[...depth.values()].map((d) => d + 1))
   const colW = width / cols
-  const nodeW = Math.min(230, colW - 48)
+  const nodeW = Math.min(220, Math.max(110, colW - 100))
   const byCol: StageNode[][] = Array.from({ length: cols }, () => [])
   for (const n of g.nodes) byCol[depth.get(n.id)!]!.push(n)
   const rows = Math.max(1, ...byCol.map((c) => c.length))
@@ -57,12 +59,13 @@ export function layoutStageGraph(g: StageGraph, width: number): { nodes: PlacedN
     const a = placed.get(e.from)!
     const b = placed.get(e.to)!
     return {
+      edge: e,
       kind: e.kind,
+      gap: b.x - (a.x + a.w),
       x1: a.x + a.w,
       y1: a.y + a.h / 2,
       x2: b.x,
-      y2: b.y + b.h / 2,
-      ...(e.bytes !== undefined ? { bytes: e.bytes } : {})
+      y2: b.y + b.h / 2
     }
   })
   return { nodes: [...placed.values()], edges: placedEdges, height }

@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand'
 import type { ApiError } from '../../../shared/errors'
 import type { JobProgress } from '../../../shared/models/analysis'
-import type { DockerfileAnalysis, StageGraph } from '../../../shared/models/dockerfile'
+import type { DockerfileAnalysis, LayerLineLink, StageGraph } from '../../../shared/models/dockerfile'
 import { api } from '../api'
 import { call, newJobId, toApiError } from '../lib/call'
 import { loadJson, saveJson } from '../lib/persist'
@@ -35,6 +35,9 @@ export interface DockerfileSlice {
   /** A line to point at (clicked advice, a failed build's line). */
   dfFocusLine: number | null
   dfBuild: StageBuildJob | null
+  /** Layer <-> line links for an image built from this Dockerfile. */
+  dfLinks: { imageKey: string; links: LayerLineLink[] | null; loading: boolean; error: ApiError | null } | null
+  linkImage: (imageKey: string) => Promise<void>
   setDockerfileInput: (patch: Partial<DockerfileInput>) => void
   openDockerfile: (input?: Partial<DockerfileInput>) => Promise<void>
   buildStages: () => Promise<void>
@@ -68,6 +71,23 @@ export const createDockerfileSlice: StateCreator<AppState, [], [], DockerfileSli
   dfSelected: null,
   dfFocusLine: null,
   dfBuild: null,
+  dfLinks: null,
+
+  linkImage: async (imageKey) => {
+    const key = imageKey.trim()
+    const i = get().dfInput
+    if (!key) {
+      set({ dfLinks: { imageKey: key, links: null, loading: false, error: { code: 'INVALID_INPUT', message: 'Enter an image reference (e.g. myapp:latest) built from this Dockerfile.' } } })
+      return
+    }
+    set({ dfLinks: { imageKey: key, links: null, loading: true, error: null } })
+    try {
+      const links = await call('dockerfile:links', { path: i.path.trim(), imageKey: key, ...(i.target ? { target: i.target } : {}) })
+      set((s) => (s.dfLinks?.imageKey === key ? { dfLinks: { imageKey: key, links, loading: false, error: null } } : s))
+    } catch (e) {
+      set((s) => (s.dfLinks?.imageKey === key ? { dfLinks: { imageKey: key, links: null, loading: false, error: toApiError(e) } } : s))
+    }
+  },
 
   setDockerfileInput: (patch) =>
     set((s) => {

@@ -100,6 +100,8 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
   }, [])
 
   const data = useMemo(() => toData(root), [root])
+  // A new level: the tile under the pointer changed without a mouseenter.
+  useEffect(() => setHover(null), [data])
 
   const paintedCb = useRef(onPainted)
   paintedCb.current = onPainted

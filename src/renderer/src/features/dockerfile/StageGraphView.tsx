@@ -35,7 +35,7 @@ export function StageGraphView({ graph, selected, onSelect, building }: Props): 
   const layout = graph.layout
   const wrap = useRef<HTMLDivElement>(null)
   const [view, setView] = useState<View>({ x: 0, y: 0, k: 1 })
-  const drag = useRef<{ px: number; py: number; x: number; y: number; moved: boolean } | null>(null)
+  const drag = useRef<{ px: number; py: number; x: number; y: number; moved: boolean; node: string | null } | null>(null)
 
   const fit = useCallback(() => {
     const el = wrap.current
@@ -107,8 +107,10 @@ export function StageGraphView({ graph, selected, onSelect, building }: Props): 
         data-testid="stage-graph"
         onPointerDown={(e) => {
           if (e.button !== 0) return
+          // The node under the pointer is read now: once captured, events target the wrapper.
+          const node = (e.target as Element).closest('[data-node-id]')?.getAttribute('data-node-id') ?? null
           ;(e.currentTarget as HTMLElement).setPointerCapture(e.pointerId)
-          drag.current = { px: e.clientX, py: e.clientY, x: view.x, y: view.y, moved: false }
+          drag.current = { px: e.clientX, py: e.clientY, x: view.x, y: view.y, moved: false, node }
         }}
         onPointerMove={(e) => {
           const d = drag.current
@@ -118,13 +120,10 @@ export function StageGraphView({ graph, selected, onSelect, building }: Props): 
           if (Math.abs(dx) + Math.abs(dy) > 3) d.moved = true
           if (d.moved) setView((v) => ({ ...v, x: d.x + dx, y: d.y + dy }))
         }}
-        onPointerUp={(e) => {
+        onPointerUp={() => {
           const d = drag.current
           drag.current = null
-          if (d && !d.moved) {
-            const target = (e.target as Element).closest('[data-node-id]')
-            onSelect(target ? target.getAttribute('data-node-id') : null)
-          }
+          if (d && !d.moved) onSelect(d.node)
         }}
       >
         <svg width="100%" height="100%" role="img" aria-label="Stage graph">
@@ -145,7 +144,7 @@ export function StageGraphView({ graph, selected, onSelect, building }: Props): 
               const d = pts.map((p, j) => `${j === 0 ? 'M' : 'L'}${p.x},${p.y}`).join(' ')
               const to = graph.nodes.find((n) => n.id === e.to)
               const label = edgeText(e)
-              const mid = pts[Math.floor(pts.length / 2)]!
+              const mid = layout.edges[i]?.label ?? pts[Math.floor(pts.length / 2)]!
               const w = label.length * 6.3 + 12
               return (
                 <g key={i} className={`df-edge df-edge-${e.kind}${to?.unused ? ' unused' : ''}`} data-edge-kind={e.kind}>

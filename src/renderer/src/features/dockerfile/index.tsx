@@ -7,11 +7,11 @@ import { Button } from '../../components/Button'
 import { EmptyState, ErrorBanner, Spinner } from '../../components/States'
 import { call } from '../../lib/call'
 import { useApp } from '../../stores'
-import { AdvicePanel, BuildPanel, ContextPanel, StagePanel } from './panels'
+import { AdvicePanel, BuildPanel, ContextPanel, LinksPanel, StagePanel } from './panels'
 import { StageGraphView } from './StageGraphView'
 import './dockerfile.css'
 
-type Tab = 'stage' | 'advice' | 'context'
+type Tab = 'stage' | 'advice' | 'context' | 'layers'
 
 export function DockerfileScreen(): React.JSX.Element {
   const view = useApp((s) => s.view)
@@ -28,6 +28,9 @@ export function DockerfileScreen(): React.JSX.Element {
   const cancel = useApp((s) => s.cancelStageBuild)
   const select = useApp((s) => s.selectStageNode)
   const focus = useApp((s) => s.focusDockerfileLine)
+  const links = useApp((s) => s.dfLinks)
+  const linkImage = useApp((s) => s.linkImage)
+  const images = useApp((s) => s.images)
   const [tab, setTab] = useState<Tab>('stage')
 
   // A view carrying a path (e.g. from another screen) opens it; else reopen the last one.
@@ -160,7 +163,7 @@ export function DockerfileScreen(): React.JSX.Element {
               <div className="stat-value" data-testid="target-size">
                 {target?.measured ? <Bytes value={target.measured.size} style="docker" what="Final image size as docker images shows it" /> : <span className="muted">not built</span>}
               </div>
-              <div className="stat-sub muted">{target?.measured ? `${target.measured.layers} layers · measured with the ${graph.builder ?? ''} builder` : 'Build stages to measure'}</div>
+              <div className="stat-sub muted">{target?.measured ? `as docker images shows it · ${target.measured.layers} layers · ${graph.builder ?? ''} builder` : 'Build stages to measure'}</div>
             </div>
             <div className="stat">
               <div className="stat-label">Copied in from other stages</div>
@@ -180,7 +183,7 @@ export function DockerfileScreen(): React.JSX.Element {
               <div className="stat-label">Top advice</div>
               <div className="stat-value">{topAdvice?.bytes !== undefined ? <Bytes value={topAdvice.bytes} what={topAdvice.bytesKind ?? ''} /> : <span className="muted">—</span>}</div>
               <div className="stat-sub muted" title={topAdvice?.title}>
-                {topAdvice ? `${topAdvice.bytesKind === 'estimated' ? '≈ ' : ''}${topAdvice.title}` : `${analysis.advice.length} suggestions`}
+                {topAdvice ? `${topAdvice.bytesKind === 'estimated' ? '≈ ' : ''}${topAdvice.title}` : `${analysis.advice.length} suggestion${analysis.advice.length === 1 ? '' : 's'}, none with a byte cost`}
               </div>
             </div>
           </div>
@@ -213,7 +216,8 @@ export function DockerfileScreen(): React.JSX.Element {
                   [
                     ['stage', 'Stage'],
                     ['advice', 'Advice'],
-                    ['context', 'Build context']
+                    ['context', 'Build context'],
+                    ['layers', 'Image layers']
                   ] as const
                 ).map(([t, label]) => (
                   <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'on' : ''} onClick={() => setTab(t)}>
@@ -244,6 +248,17 @@ export function DockerfileScreen(): React.JSX.Element {
                   />
                 )}
                 {tab === 'context' && <ContextPanel context={analysis.context} />}
+                {tab === 'layers' && (
+                  <LinksPanel
+                    state={links}
+                    suggestions={(images ?? []).flatMap((i) => i.repoTags).slice(0, 200)}
+                    onLink={(k) => void linkImage(k)}
+                    onLine={(l) => {
+                      focus(l)
+                      setTab('stage')
+                    }}
+                  />
+                )}
               </div>
             </div>
           </div>

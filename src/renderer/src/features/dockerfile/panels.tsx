@@ -2,7 +2,7 @@
 // the build context, and the stage build's progress and log.
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { formatBytes, formatExactBytes, groupDigits } from '../../../../shared/format'
-import type { Advice, BuildContextReport, DockerfileAnalysis, StageNode } from '../../../../shared/models/dockerfile'
+import type { Advice, BuildContextReport, DockerfileAnalysis, LayerLineLink, StageNode } from '../../../../shared/models/dockerfile'
 import { Bytes } from '../../components/Bytes'
 import { Button } from '../../components/Button'
 import type { StageBuildJob } from '../../stores/dockerfile'
@@ -60,20 +60,22 @@ export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: Do
         {node.measured && <Bytes value={node.measured.size} style="docker" what="Stage image size as docker images shows it (inspect .Size)" className="df-stage-size" />}
       </div>
       {node.unused && <p className="muted small">This stage cannot reach the target: BuildKit skips it; the legacy builder still builds it.</p>}
-      <div className="df-source">
+      <div className={`df-source${node.instructions.some((i) => i.measuredBytes !== undefined) ? '' : ' no-bytes'}`}>
         {lines.slice(start - 1, end).map((text, k) => {
           const ln = start + k
           const ins = byLine.get(ln)
           return (
             <div key={ln} className={`df-src-line${ln === focusLine ? ' focus' : ''}${ins ? ' ins' : ''}`} data-line={ln}>
               <span className="df-ln">{ln}</span>
+              <span className="df-line-bytes" title={ins?.measuredBytes !== undefined ? `History size of this step: ${formatExactBytes(ins.measuredBytes)}` : undefined}>
+                {ins?.measuredBytes !== undefined && (
+                  <>
+                    <span className="df-line-bar" style={{ width: `${Math.max(2, (ins.measuredBytes / maxBytes) * 100)}%` }} />
+                    <span className="num df-line-num">{formatBytes(ins.measuredBytes)}</span>
+                  </>
+                )}
+              </span>
               <code className="df-code">{text || ' '}</code>
-              {ins?.measuredBytes !== undefined && (
-                <span className="df-line-bytes" title={`History size of this step: ${formatExactBytes(ins.measuredBytes)}`}>
-                  <span className="df-line-bar" style={{ width: `${Math.max(2, (ins.measuredBytes / maxBytes) * 60)}px` }} />
-                  <span className="num">{formatBytes(ins.measuredBytes)}</span>
-                </span>
-              )}
             </div>
           )
         })}
@@ -102,6 +104,8 @@ export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: Do
   )
 }
 
+const filesText = (n: number): string => `${groupDigits(n)} file${n === 1 ? '' : 's'}`
+
 const SEVERITY_LABEL = { high: 'High', medium: 'Medium', low: 'Low' } as const
 
 export function AdvicePanel({ advice, onLine }: { advice: Advice[]; onLine: (line: number) => void }): React.JSX.Element {
@@ -126,10 +130,10 @@ export function AdvicePanel({ advice, onLine }: { advice: Advice[]; onLine: (lin
                 <span className={`df-kind ${a.bytesKind ?? ''}`}>{a.bytesKind}</span>
               </>
             ) : (
-              <span className="muted small">no byte cost to measure</span>
+              <span className="muted small">{a.basis ?? 'no byte cost to measure'}</span>
             )}
           </div>
-          {a.basis && <div className="muted small">{a.basis}</div>}
+          {a.basis && a.bytes !== undefined && <div className="muted small">{a.basis}</div>}
           <div className="df-advice-fix">{a.fix}</div>
           {a.lines.length > 0 && (
             <div className="df-advice-lines small">
@@ -179,7 +183,7 @@ export function ContextPanel({ context }: { context: BuildContextReport }): Reac
             <span className="num df-ctx-bytes" data-testid={`ctx-${r.cls}`}>
               {formatBytes(r.v.bytes)}
             </span>
-            <span className="num muted small df-ctx-files">{groupDigits(r.v.files)} files</span>
+            <span className="num muted small df-ctx-files">{filesText(r.v.files)}</span>
           </div>
         ))}
       </div>
@@ -201,7 +205,7 @@ export function ContextPanel({ context }: { context: BuildContextReport }): Reac
           {context.largest.map((p) => (
             <tr key={p.path}>
               <td className="mono df-ctx-path">{p.path}</td>
-              <td className="num muted small">{groupDigits(p.files)} files</td>
+              <td className="num muted small">{filesText(p.files)}</td>
               <td className="num">
                 <Bytes value={p.bytes} />
               </td>
@@ -230,6 +234,9 @@ export function ContextPanel({ context }: { context: BuildContextReport }): Reac
 
 export function BuildPanel({ job, onCancel }: { job: StageBuildJob; onCancel: () => void }): React.JSX.Element {
   const logRef = useRef<HTMLPreElement>(null)
+  // The log shows while building and after a failure; a good build folds it to give the graph room.
+  const [showLog, setShowLog] = useState<boolean | null>(null)
+  const logOpen = showLog ?? (job.running || job.error !== null)
   const [now, setNow] = useState(() => Date.now())
   useEffect(() => {
     if (!job.running) return
@@ -239,7 +246,7 @@ export function BuildPanel({ job, onCancel }: { job: StageBuildJob; onCancel: ()
   useEffect(() => {
     const el = logRef.current
     if (el) el.scrollTop = el.scrollHeight
-  }, [job.log.length])
+  }, [job.log.length, logOpen])
   const done = job.progress?.bytesDone ?? 0
   const total = job.progress?.bytesTotal ?? 0
   const elapsed = ((job.finishedAt ?? now) - job.startedAt) / 1000
@@ -249,16 +256,19 @@ export function BuildPanel({ job, onCancel }: { job: StageBuildJob; onCancel: ()
       : 'Build failed'
     : job.running
       ? (job.progress?.message ?? 'Sending the build context…')
-      : `Built ${total} stage${total === 1 ? '' : 's'}`
+      : `Built ${total} stage${total === 1 ? '' : 's'}: sizes are on the graph`
   return (
     <div className={`df-build${job.error ? ' failed' : ''}`} data-testid="build-panel">
       <div className="df-build-head">
         <strong>{status}</strong>
         <span className="muted small num">
-          {total > 0 ? `stage ${Math.min(done + (job.running ? 1 : 0), total)} of ${total} · ` : ''}
+          {total > 0 ? (job.running ? `stage ${Math.min(done + 1, total)} of ${total} · ` : `${done} of ${total} stages built · `) : ''}
           {elapsed.toFixed(0)} s
         </span>
         <span className="spacer" />
+        <Button size="sm" variant="ghost" onClick={() => setShowLog(!logOpen)} aria-expanded={logOpen}>
+          {logOpen ? 'Hide log' : `Show log (${job.log.length} lines)`}
+        </Button>
         {job.running && (
           <Button size="sm" onClick={onCancel} disabled={job.cancelling}>
             {job.cancelling ? 'Cancelling…' : 'Cancel'}
@@ -269,13 +279,92 @@ export function BuildPanel({ job, onCancel }: { job: StageBuildJob; onCancel: ()
         <div className="progress-fill" style={total > 0 ? { width: `${(done / total) * 100}%` } : undefined} />
       </div>
       {job.error && job.error.code !== 'CANCELLED' && <div className="df-build-error">{job.error.message}</div>}
-      <pre className="df-log" ref={logRef} data-testid="build-log">
+      <pre className="df-log" ref={logRef} data-testid="build-log" hidden={!logOpen}>
         {job.log.map((l, i) => (
           <div key={i} className={l.stream === 'stderr' ? 'err' : l.line.startsWith('──') ? 'stage' : l.line.startsWith('Step ') ? 'step' : ''}>
             {l.line}
           </div>
         ))}
       </pre>
+    </div>
+  )
+}
+
+/** Layer <-> line for an image built from this Dockerfile: each history step and its line. */
+export function LinksPanel({
+  state,
+  suggestions,
+  onLink,
+  onLine
+}: {
+  state: { imageKey: string; links: LayerLineLink[] | null; loading: boolean; error: { message: string } | null } | null
+  suggestions: string[]
+  onLink: (imageKey: string) => void
+  onLine: (line: number) => void
+}): React.JSX.Element {
+  const [ref, setRef] = useState(state?.imageKey ?? '')
+  const links = state?.links ?? null
+  const matched = links?.filter((l) => l.confidence !== 'none' && l.line !== undefined).length ?? 0
+  return (
+    <div className="df-links" data-testid="links-panel">
+      <p className="muted small">Match the history of an image built from this Dockerfile to its lines (stage by stage, through the FROM chain).</p>
+      <form
+        className="df-links-form"
+        onSubmit={(e) => {
+          e.preventDefault()
+          onLink(ref)
+        }}
+      >
+        <input className="input mono" list="df-link-suggestions" value={ref} onChange={(e) => setRef(e.target.value)} placeholder="image reference, e.g. myapp:latest" aria-label="Image to link" spellCheck={false} />
+        <datalist id="df-link-suggestions">
+          {suggestions.map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+        <Button type="submit" size="sm" disabled={state?.loading}>
+          {state?.loading ? 'Linking…' : 'Link layers'}
+        </Button>
+      </form>
+      {state?.error && <div className="df-build-error">{state.error.message}</div>}
+      {links && (
+        <>
+          <div className="muted small">
+            {matched} of {links.length} history steps matched to lines
+          </div>
+          <table className="table compact df-links-table">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Step</th>
+                <th className="num">Size</th>
+                <th>Line</th>
+              </tr>
+            </thead>
+            <tbody>
+              {links.map((l) => (
+                <tr key={l.historyIndex} className={l.confidence === 'none' ? 'df-link-none' : ''}>
+                  <td className="muted num">{l.layerIndex !== undefined ? `L${l.layerIndex}` : '·'}</td>
+                  <td className="mono df-link-step" title={l.createdBy}>
+                    {(l.createdBy ?? '').replace(/^\/bin\/sh -c (#\(nop\)\s+)?/, '') || '(base layer)'}
+                  </td>
+                  <td className="num">{l.size !== undefined ? <Bytes value={l.size} what="History size of the step" /> : ''}</td>
+                  <td>
+                    {l.line !== undefined ? (
+                      <button className="link mono" onClick={() => onLine(l.line!)} title={`${l.stage} · ${l.confidence}`}>
+                        {l.line}
+                        {l.confidence === 'likely' ? '?' : ''}
+                      </button>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="muted small">A "?" marks a likely match (same kind of step, text not identical, or a base image layer).</div>
+        </>
+      )}
     </div>
   )
 }

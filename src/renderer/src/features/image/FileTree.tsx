@@ -5,14 +5,14 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import { formatBytes, formatExactBytes, groupDigits } from '../../../../shared/format'
 import type { ApiError } from '../../../../shared/errors'
 import type { FileNode, TreeScope } from '../../../../shared/models/analysis'
-import { Button } from '../../components/Button'
-import { ErrorBanner, Spinner } from '../../components/States'
+import { Spinner } from '../../components/States'
 import { VirtualList } from '../../components/VirtualList'
 import { call, toApiError } from '../../lib/call'
 import { isTyping, moveIndex } from '../../lib/list-nav'
 import { ROOT_PATH, displayPath } from '../../lib/paths'
 import { useApp } from '../../stores'
 import { NodeMarkers } from './markers'
+import { PanelError } from './PanelError'
 import { flattenTree, parentRowIndex, type Loaded, type TreeRow } from './tree-model'
 
 const ROW = 24
@@ -218,7 +218,7 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
           </span>
         )}
       </div>
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} actions={<Button size="sm" onClick={() => void loadDir(ROOT_PATH)}>Retry</Button>} />}
+      {error && <PanelError error={error} onDismiss={() => setError(null)} onRetry={() => (setError(null), void loadDir(ROOT_PATH))} />}
       <div className="trow thead">
         {sortButton('name', 'Name', 'tname')}
         <span className="tcell tfiles num">Files</span>

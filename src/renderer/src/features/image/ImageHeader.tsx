@@ -24,6 +24,7 @@ function Stat({ label, value, sub, title, testId, tone }: { label: string; value
 export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JSX.Element {
   const back = useApp((s) => s.back)
   const navigate = useApp((s) => s.navigate)
+  const setComparePick = useApp((s) => s.setComparePick)
   const openImage = useApp((s) => s.openImage)
   const view = useApp((s) => s.view)
   const { image, waste } = analysis
@@ -58,7 +59,11 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
           </span>
         )}
         <div className="spacer" />
-        <Button size="sm" onClick={() => navigate({ name: 'compare', aKey: analysis.key, a: analysis.source })} title="Compare this image with another">
+        <Button size="sm" onClick={() => {
+            // The compare screen starts with this image as side A; the person picks B there.
+            setComparePick('a', analysis.source)
+            navigate({ name: 'compare' })
+          }} title="Compare this image with another">
           Compare with…
         </Button>
         <Button size="sm" onClick={() => void openImage(analysis.source, label, { noCache: true })} title="Analyse again, ignoring the layer cache">

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react'
 import { formatBytes, groupDigits } from '../../../../shared/format'
 import type { ImageAnalysis, LayerSummary } from '../../../../shared/models/analysis'
 import { Segmented } from '../../components/Button'
+import { Splitter } from '../../components/Splitter'
 import { useApp } from '../../stores'
 import { selectScope, type ScopeMode } from '../../stores/analysis'
 import { FileTree } from './FileTree'
@@ -28,6 +29,8 @@ export function ImageView({ analysis }: { analysis: ImageAnalysis }): React.JSX.
   const setScopeMode = useApp((s) => s.setScopeMode)
   const selectLayer = useApp((s) => s.selectLayer)
   const back = useApp((s) => s.back)
+  const paneWidth = useApp((s) => s.settings.layersPaneWidth)
+  const updateSettings = useApp((s) => s.updateSettings)
   const scope = selectScope({ selectedLayer: selected, scopeMode }, analysis.key)
   const [tab, setTab] = useState<Tab>('files')
   const layer = selected !== null ? analysis.layers[selected] : undefined
@@ -45,8 +48,9 @@ export function ImageView({ analysis }: { analysis: ImageAnalysis }): React.JSX.
   return (
     <div className="image-view" data-testid="image-view" data-key={analysis.key}>
       <ImageHeader analysis={analysis} />
-      <div className="image-body">
+      <div className="image-body" style={{ gridTemplateColumns: `${paneWidth}px 10px minmax(0, 1fr)` }}>
         <LayersPanel analysis={analysis} />
+        <Splitter width={paneWidth} onChange={(w) => updateSettings({ layersPaneWidth: w })} label="Resize the layers pane" />
         <div className="image-right">
           <div className="scope-bar" data-testid="scope-bar">
             <span className="scope-title">

@@ -7,6 +7,7 @@ import { ByteBarChart, LegendItem, chartPalette, type ByteBar } from '../../comp
 import { isTyping, moveIndex } from '../../lib/list-nav'
 import { useResolvedTheme } from '../../lib/theme'
 import { useApp } from '../../stores'
+import { LayerDetails } from './LayerDetails'
 import { layerRows, selectableLayers } from './layer-rows'
 
 export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JSX.Element {
@@ -127,6 +128,7 @@ export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JS
           </tbody>
         </table>
       </div>
+      <LayerDetails analysis={analysis} index={selected} />
     </section>
   )
 }

@@ -7,7 +7,7 @@ import { formatBytes, groupDigits } from '../../../../shared/format'
 import type { TreeScope, TreemapNode } from '../../../../shared/models/analysis'
 import { Button, Segmented } from '../../components/Button'
 import { ByteTreemap, LegendItem, categoryColor, chartPalette, type ChartPalette } from '../../components/charts'
-import { ErrorBanner, Spinner } from '../../components/States'
+import { Spinner } from '../../components/States'
 import { call } from '../../lib/call'
 import { ROOT_PATH, breadcrumbs, displayPath } from '../../lib/paths'
 import { mark, startDrillStep } from '../../lib/perf'
@@ -15,6 +15,7 @@ import { useResolvedTheme } from '../../lib/theme'
 import { useQuery } from '../../lib/use-query'
 import { useApp } from '../../stores'
 import type { TreemapColorMode } from '../../stores/settings'
+import { PanelError } from './PanelError'
 
 const CHANGE_LABEL = { added: 'added', changed: 'changed', deleted: 'deleted', unchanged: 'unchanged' } as const
 const painted = new Set<string>()
@@ -103,7 +104,7 @@ export function TreemapPanel({ scope, height, emptyText }: { scope: TreeScope; h
           ]}
         />
       </div>
-      {q.error && <ErrorBanner error={q.error} actions={<Button size="sm" onClick={q.reload}>Retry</Button>} />}
+      {q.error && <PanelError error={q.error} onRetry={q.reload} />}
       {!root && !q.error && (
         <div className="center-fill" style={{ height }}>
           <Spinner label="Laying out…" />
@@ -119,7 +120,7 @@ export function TreemapPanel({ scope, height, emptyText }: { scope: TreeScope; h
           }}
           tooltipRows={(n) => [
             ['Files', groupDigits(n.files)],
-            ...(n.change && n.change !== 'unchanged' ? ([['Change', CHANGE_LABEL[n.change]]] as [string, string][]) : [])
+            ...(!stacked && n.change && n.change !== 'unchanged' ? ([['Change', CHANGE_LABEL[n.change]]] as [string, string][]) : [])
           ]}
           tooltipFooter={(_n, top) => (top.kind === 'dir' ? `Click to open ${displayPath(top.path)}` : undefined)}
           onPainted={onPainted}

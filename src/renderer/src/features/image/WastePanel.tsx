@@ -4,13 +4,14 @@ import { useState } from 'react'
 import { formatBytes, formatExactBytes, groupDigits } from '../../../../shared/format'
 import type { ImageAnalysis, WastePath } from '../../../../shared/models/analysis'
 import { Button } from '../../components/Button'
-import { EmptyState, ErrorBanner } from '../../components/States'
+import { EmptyState } from '../../components/States'
 import { VirtualList } from '../../components/VirtualList'
 import { call, toApiError } from '../../lib/call'
 import { displayPath } from '../../lib/paths'
 import { useApp } from '../../stores'
 import type { ApiError } from '../../../../shared/errors'
 import { wasteText } from './markers'
+import { PanelError } from './PanelError'
 
 export function WastePanel({ analysis }: { analysis: ImageAnalysis }): React.JSX.Element {
   const selectLayer = useApp((s) => s.selectLayer)
@@ -48,7 +49,7 @@ export function WastePanel({ analysis }: { analysis: ImageAnalysis }): React.JSX
           shipped in a layer, hidden by a later one. Fix it in the layer that <em>adds</em> the bytes (clean up in the same RUN, or copy less).
         </span>
       </div>
-      {error && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
+      {error && <PanelError error={error} onDismiss={() => setError(null)} />}
       <div className="trow thead">
         <span className="tcell tname">Path</span>
         <span className="tcell twhy">Why</span>

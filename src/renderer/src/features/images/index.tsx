@@ -22,7 +22,7 @@ export function ImagesScreen(): React.JSX.Element {
   const loadImages = useApp((s) => s.loadImages)
   const selected = useApp((s) => s.selectedImageIds)
   const clearSelection = useApp((s) => s.clearImageSelection)
-  const navigate = useApp((s) => s.navigate)
+  const startCompare = useApp((s) => s.startCompare)
   const [showOpen, setShowOpen] = useState(false)
 
   useEffect(() => {
@@ -45,7 +45,7 @@ export function ImagesScreen(): React.JSX.Element {
   const compare = (): void => {
     const [a, b] = selected.map((id) => images?.find((i) => i.id === id)).filter((x) => !!x)
     if (!a || !b) return
-    navigate({ name: 'compare', a: { kind: 'engine', ref: imageRef(a) }, b: { kind: 'engine', ref: imageRef(b) } })
+    void startCompare({ kind: 'engine', ref: imageRef(a) }, { kind: 'engine', ref: imageRef(b) })
   }
 
   return (

@@ -6,6 +6,7 @@ import { api } from '../../api'
 import { Button } from '../../components/Button'
 import { call, toApiError } from '../../lib/call'
 import { useResolvedTheme } from '../../lib/theme'
+import { useApp } from '../../stores'
 import { downloadReport } from './download'
 import './report.css'
 
@@ -37,6 +38,9 @@ function items(desktop: boolean): Item[] {
 
 export function ExportReportButton({ aKey, bKey }: ExportReportButtonProps): React.JSX.Element {
   const theme = useResolvedTheme()
+  // A Dockerfile open in the app can add its stage graph and advice (the user says whether it built this image).
+  const dockerfile = useApp((s) => s.dfAnalysis?.path ?? null)
+  const [withDockerfile, setWithDockerfile] = useState(false)
   const desktop = api?.front === 'electron'
   const [open, setOpen] = useState(false)
   const [busy, setBusy] = useState<string | null>(null)
@@ -67,7 +71,7 @@ export function ExportReportButton({ aKey, bKey }: ExportReportButtonProps): Rea
     setError(null)
     setDone(null)
     setBusy(item.label)
-    const req = { a: aKey, ...(bKey ? { b: bKey } : {}), theme }
+    const req = { a: aKey, ...(bKey ? { b: bKey } : {}), ...(dockerfile && withDockerfile ? { dockerfile } : {}), theme }
     try {
       const a = item.action
       if (a.kind === 'copy') {
@@ -123,6 +127,14 @@ export function ExportReportButton({ aKey, bKey }: ExportReportButtonProps): Rea
               <span className="report-export-hint">{it.hint}</span>
             </button>
           ))}
+          {dockerfile && (
+            <label className="report-export-check" title={dockerfile}>
+              <input type="checkbox" checked={withDockerfile} onChange={(e) => setWithDockerfile(e.target.checked)} />
+              <span>
+                Include stage graph and advice of <b>{dockerfile.split(/[\\/]/).pop()}</b>
+              </span>
+            </label>
+          )}
           <div className="report-export-foot">{theme === 'dark' ? 'Dark' : 'Light'} theme, 1200 px wide</div>
         </div>
       )}

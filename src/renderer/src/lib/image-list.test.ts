@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ImageSummary } from '../../../shared/models/images'
-import { filterImages, imageName, imageRef, sortImages } from './images'
+import { filterImages, imageName, imageRef, sortImages } from '../lib/image-list'
 
 const img = (id: string, tags: string[], size: number, created: string, layers = 1): ImageSummary => ({
   id: `sha256:${id.padEnd(64, '0')}`,

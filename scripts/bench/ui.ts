@@ -1,0 +1,109 @@
+// UI benchmark: opens a 100,000-file image in Chromium through `layerscope serve` and prints,
+// from the renderer's performance marks, the time from "analysis done" to the first treemap
+// paint and the median treemap drill-down step (targets: < 500 ms, < 100 ms).
+// Baseline measured in the same run: the bare API call for the same treemap level (fetch +
+// JSON, no rendering), so the ratios show what the UI adds on top of the backend.
+//
+//   npx electron-vite build --outDir $PWD/out-ui && LAYERSCOPE_OUT=out-ui npm run bench:ui [-- --keep]
+import { buildImage, ensureBaseImage, imageExists, removeTestImages } from '../fixtures/base-image'
+import { launchChromium, snap, startServe } from '../../e2e/fixtures'
+
+const TAG = 'layerscope-test/bench-ui-100k:1'
+const keep = process.argv.includes('--keep')
+
+// 10 x 10 x 10 directories x 100 files = 100,000 files, sizes varying by directory so the
+// treemap has structure to draw. Built with busybox sh (echo is a builtin: no fork per file).
+const DOCKERFILE = `FROM layerscope-fixture/busybox:1
+RUN mkdir /data && cd /data && p=x && for a in 0 1 2 3 4 5 6 7 8 9; do p="$p$p$a"; for b in 0 1 2 3 4 5 6 7 8 9; do for c in 0 1 2 3 4 5 6 7 8 9; do d=a$a/b$b/c$c; mkdir -p $d; for f in $(seq 1 100); do echo "$d/$f $p" > $d/f$f; done; done; done; done
+`
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+async function main(): Promise<void> {
+  await ensureBaseImage()
+  if (!imageExists(TAG)) {
+    const t = Date.now()
+    console.log(`building ${TAG} (100,000 files)…`)
+    buildImage(TAG, DOCKERFILE)
+    console.log(`  built in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+  }
+  const serve = await startServe()
+  const browser = await launchChromium()
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage()
+    await page.goto(serve.url)
+    await page.getByTestId('image-filter').fill('bench-ui-100k')
+    const t0 = Date.now()
+    await page.locator(`[data-testid=image-row][data-name="${TAG}"]`).click()
+    await page.getByTestId('image-view').waitFor({ timeout: 600_000 })
+    const openMs = Date.now() - t0
+    await page.waitForFunction(() => performance.getEntriesByName('treemap-painted').length > 0, null, { timeout: 60_000 })
+    const firstPaint = await page.evaluate(() => {
+      const done = performance.getEntriesByName('analysis-done').at(-1)!.startTime
+      const painted = performance.getEntriesByName('treemap-painted').at(-1)!.startTime
+      return painted - done
+    })
+    const key = await page.getByTestId('image-view').getAttribute('data-key')
+    await snap(page, 'bench-100k-image')
+
+    // Drill down along the biggest block, then back up; every step is measured by the page.
+    const steps: string[] = []
+    for (let i = 0; i < 4; i++) {
+      const before = await page.evaluate(() => performance.getEntriesByName('drill-step').length)
+      const label = page.locator('.tm-overlay text').first()
+      const box = await label.boundingBox()
+      if (!box) break
+      await page.mouse.click(box.x + 3, box.y + box.height + 8)
+      await page.waitForFunction((n) => performance.getEntriesByName('drill-step').length > n, before, { timeout: 30_000 })
+      steps.push((await page.getByTestId('treemap-crumbs').innerText()).replace(/\s+/g, ''))
+      if (i === 1) await snap(page, 'bench-100k-drilled')
+    }
+    for (let i = 0; i < steps.length; i++) {
+      const before = await page.evaluate(() => performance.getEntriesByName('drill-step').length)
+      await page.getByTestId('treemap-back').click()
+      await page.waitForFunction((n) => performance.getEntriesByName('drill-step').length > n, before, { timeout: 30_000 })
+    }
+    const drills = await page.evaluate(() => performance.getEntriesByName('drill-step').map((e) => e.duration))
+
+    // Baseline: the same treemap requests straight to the API (no React, no SVG).
+    const paths = ['/', ...steps.map((s) => s.replace(/^\//, '/').replace(/\/$/, ''))]
+    const apiMs = await page.evaluate(
+      async ({ key, paths }) => {
+        const token = sessionStorage.getItem('layerscope.token') ?? new URL(location.href).searchParams.get('token') ?? ''
+        const out: number[] = []
+        for (const path of paths) {
+          const t = performance.now()
+          const r = await fetch('/api/call/analysis:treemap', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+            body: JSON.stringify({ scope: { key, layer: null, mode: 'stacked' }, path, depth: 2, maxNodes: 400 })
+          })
+          await r.json()
+          out.push(performance.now() - t)
+        }
+        return out
+      },
+      { key, paths }
+    )
+    const apiMedian = median(apiMs)
+    const drillMedian = median(drills)
+    console.log(`image: ${TAG} — opened (analysis incl. export) in ${(openMs / 1000).toFixed(1)} s`)
+    console.log(`drill path: ${steps.join('  →  ')}`)
+    console.log(`analysis done -> first treemap paint: ${firstPaint.toFixed(0)} ms  (target < 500 ms)  = ${(firstPaint / apiMedian).toFixed(1)}x the bare treemap API call`)
+    console.log(`drill-down step median: ${drillMedian.toFixed(0)} ms over ${drills.length} steps (min ${Math.min(...drills).toFixed(0)}, max ${Math.max(...drills).toFixed(0)})  (target < 100 ms)  = ${(drillMedian / apiMedian).toFixed(1)}x the bare API call`)
+    console.log(`baseline: treemap API call median ${apiMedian.toFixed(0)} ms over ${apiMs.length} levels`)
+  } finally {
+    await browser.close()
+    await serve.stop()
+    if (!keep) removeTestImages('layerscope-test/bench-ui-')
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e)
+  process.exit(1)
+})
