@@ -1,7 +1,7 @@
 // Compare in a real browser against the real backend and engine: open a comparison of the
 // single- and multi-stage builds, read the summary, drill into a contributor, swap sides.
 import { test, expect, snap } from './fixtures'
-import { APP_MULTI, APP_SINGLE, buildAppImages, inspectImage } from '../src/main/core/compare/testdata/compare-fixtures'
+import { APP_MULTI, APP_SINGLE, buildAppImages, buildBigPair, inspectImage } from '../src/main/core/compare/testdata/compare-fixtures'
 import { formatDockerSize } from '../src/shared/format'
 
 test.beforeAll(async () => {
@@ -32,6 +32,8 @@ test('compare single-stage and multi-stage builds', async ({ app }) => {
   await expect(app.getByTestId('treemap')).toBeVisible()
   await app.waitForTimeout(300)
   await snap(app, 'compare-summary')
+  await app.getByTestId('layer-table').scrollIntoViewIfNeeded()
+  await snap(app, 'compare-layers')
 
   // Drill into the biggest contributor: breadcrumbs follow, files show.
   await app.getByTestId('contributor').first().click()
@@ -71,4 +73,22 @@ test('compare in the dark theme and a missing side', async ({ app }) => {
   await app.getByTestId('compare-run').click()
   await expect(app.getByTestId('compare-error')).toContainText('Side B')
   await snap(app, 'compare-error')
+})
+
+test('progress for both sides while opening, and Cancel', async ({ app }) => {
+  // Big enough that the export takes a few seconds (dd inside RUN; the builder caches it).
+  const { a, b } = await buildBigPair({ baseMB: 50, sideMB: 300 })
+  await app.getByRole('button', { name: 'Compare', exact: true }).first().click()
+  await app.getByTestId('pick-a').selectOption(`engine:${a}`)
+  await app.getByTestId('pick-b').selectOption(`engine:${b}`)
+  await app.getByTestId('compare-run').click()
+  const progress = app.getByTestId('compare-progress')
+  await expect(progress).toBeVisible()
+  await expect(progress.getByTestId('progress')).toHaveCount(2)
+  await expect(progress).toContainText(/export|waiting|cache/i)
+  await app.waitForTimeout(700)
+  await snap(app, 'compare-progress')
+  await progress.getByRole('button', { name: 'Cancel' }).click()
+  await expect(app.getByTestId('compare-cancelled')).toBeVisible({ timeout: 60_000 })
+  await snap(app, 'compare-cancelled')
 })

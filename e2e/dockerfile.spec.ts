@@ -38,6 +38,15 @@ test('open a Dockerfile, see the graph, build the stages, see sizes', async ({ a
   await expect(app.getByTestId('target-size')).toContainText('not built')
   await snap(app, 'dockerfile-graph')
 
+  // Zoom with the wheel and the buttons, then Fit again.
+  const zoom = app.locator('.df-graph-tools .num')
+  const fitted = await zoom.textContent()
+  await graph.hover()
+  await app.mouse.wheel(0, -400)
+  await expect(zoom).not.toHaveText(fitted ?? '')
+  await app.getByRole('button', { name: 'Fit' }).click()
+  await expect(zoom).toHaveText(fitted ?? '')
+
   // Click a stage: its lines show.
   await graph.locator('[data-name="deps"]').click()
   await expect(app.getByTestId('stage-panel')).toContainText('RUN npm install')

@@ -1,10 +1,21 @@
 // The image view against images built here on the real engine: header numbers, layers,
 // treemap drill-down, the file tree (filter, deleted file marked), waste, and Cancel.
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatDockerSize } from '../src/shared/format'
 import { buildImage, docker, ensureBaseImage, removeTestImages } from '../scripts/fixtures/base-image'
-import { ROOT, SCREENSHOT_DIR, expect, snap, test, type Page } from './fixtures'
+import type { Page } from '@playwright/test'
+import { ROOT, SCREENSHOT_DIR, expect, snap, test } from './fixtures'
+
+// Browser globals used inside page.evaluate: declared here, as this file compiles without the DOM lib.
+interface BrowserDataTransfer {
+  items: { add(f: unknown): void }
+}
+declare const document: { querySelector(sel: string): { dispatchEvent(e: unknown): boolean } | null }
+declare const DataTransfer: new () => BrowserDataTransfer
+declare const DragEvent: new (type: string, init: { dataTransfer: BrowserDataTransfer; bubbles: boolean; cancelable: boolean }) => unknown
+declare const File: new (parts: unknown[], name: string, init: { type: string }) => unknown
 
 const PREFIX = 'layerscope-test/ui-image'
 const TAG = `${PREFIX}:1`
@@ -109,9 +120,55 @@ test('inspects an image: header, layers, treemap, tree, waste', async ({ app }) 
   await snap(app, 'image-view-dark')
   await app.emulateMedia({ colorScheme: 'light' })
 
+  // The last view is remembered: a reload comes back to this image (reopened from the cache).
+  await app.reload()
+  await expect(app.getByTestId('image-title')).toHaveText(TAG, { timeout: 60_000 })
+  await expect(app.getByTestId('image-view')).toBeVisible()
+
   // The README screenshot.
   mkdirSync(join(ROOT, 'docs'), { recursive: true })
   copyFileSync(join(SCREENSHOT_DIR, 'image-view.png'), join(ROOT, 'docs', 'screenshot.png'))
+})
+
+test('opens a docker save archive by path and by drag-and-drop', async ({ app }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'layerscope-e2e-archive-'))
+  try {
+    const tar = join(dir, 'ui-image.tar')
+    docker(['save', '-o', tar, TAG])
+    const layers = (JSON.parse(docker(['image', 'inspect', TAG]))[0] as { RootFS: { Layers: string[] } }).RootFS.Layers.length
+
+    // "Open archive…" with a typed path.
+    await app.getByRole('button', { name: 'Open archive…' }).click()
+    await app.getByTestId('archive-path').fill(tar)
+    await app.getByTestId('archive-path').press('Enter')
+    await expect(app.getByTestId('image-view')).toBeVisible()
+    await expect(app.getByTestId('stat-layers').locator('.stat-value')).toHaveText(String(layers))
+    await expect(app.getByTestId('stat-wasted').locator('.stat-value')).toHaveText('900 kB')
+    await app.getByRole('button', { name: 'Back', exact: true }).click()
+
+    // A bad path says what is wrong.
+    await app.getByRole('button', { name: 'Open archive…' }).click()
+    await app.getByTestId('archive-path').fill(join(dir, 'missing.tar'))
+    await app.getByTestId('archive-path').press('Enter')
+    await expect(app.getByTestId('open-error')).toBeVisible()
+    await snap(app, 'image-open-error')
+    await app.getByRole('button', { name: 'Back to images' }).click()
+
+    // Drag-and-drop of a file: uploaded to the server, then opened.
+    const b64 = readFileSync(tar).toString('base64')
+    await app.evaluate(async (data) => {
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0))
+      const dt = new DataTransfer()
+      dt.items.add(new File([bytes], 'dropped-image.tar', { type: 'application/x-tar' }))
+      const target = document.querySelector('.drop-root')!
+      target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
+      target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+    }, b64)
+    await expect(app.getByTestId('image-title')).toHaveText('dropped-image.tar', { timeout: 60_000 })
+    await expect(app.getByTestId('stat-layers').locator('.stat-value')).toHaveText(String(layers))
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 test('a long analysis shows progress and can be cancelled', async ({ app }) => {

@@ -81,10 +81,16 @@ test('without an engine it says why and offers the sample archives', async () =>
     expect(await samples.count()).toBeGreaterThan(0)
     await expect(page.getByTestId('archive-path')).toBeVisible()
     await snap(page, 'images-engine-unreachable')
-    for (const scheme of ['dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme })
-      await snap(page, `images-engine-unreachable-${scheme}`)
-    }
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await snap(page, 'images-engine-unreachable-dark')
+    await page.emulateMedia({ colorScheme: 'light' })
+
+    // A sample opens without any engine: the image view with content sizes.
+    await samples.first().click()
+    await expect(page.getByTestId('image-view')).toBeVisible({ timeout: 120_000 })
+    await expect(page.getByTestId('stat-size')).toContainText('Size (content)')
+    await expect(page.getByTestId('treemap')).toBeVisible()
+    await snap(page, 'images-sample-opened')
   } finally {
     await browser.close()
     await serve.stop()

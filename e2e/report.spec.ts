@@ -30,7 +30,7 @@ async function openImage(app: Page): Promise<void> {
 test('exports the image report as PNG and SVG downloads', async ({ app }) => {
   const size = Number(docker(['image', 'inspect', '--format', '{{.Size}}', TAG]).trim())
   await openImage(app)
-  const trigger = app.getByRole('button', { name: 'Export report' })
+  const trigger = app.getByTestId('report-export').getByRole('button', { name: 'Export report' })
   await expect(trigger).toBeEnabled()
   await trigger.click()
   const menu = app.getByRole('menu', { name: 'Export report' })
@@ -45,7 +45,7 @@ test('exports the image report as PNG and SVG downloads', async ({ app }) => {
   const decoded = decodePng(readFileSync((await png.path())!))
   expect(decoded.width).toBe(1200)
   expect(decoded.height).toBeGreaterThan(500)
-  await expect(app.getByRole('status')).toContainText('Downloaded layerscope-layerscope-test-ui-report-1.png')
+  await expect(app.getByTestId('report-export').getByRole('status')).toContainText('Downloaded layerscope-layerscope-test-ui-report-1.png')
 
   await trigger.click()
   const [svg] = await Promise.all([app.waitForEvent('download'), app.getByRole('menuitem', { name: /Download SVG/ }).click()])
@@ -57,12 +57,12 @@ test('exports the image report as PNG and SVG downloads', async ({ app }) => {
 
 test('Escape closes the menu; a failing export says why inline', async ({ app }) => {
   await openImage(app)
-  const trigger = app.getByRole('button', { name: 'Export report' })
+  const trigger = app.getByTestId('report-export').getByRole('button', { name: 'Export report' })
   await trigger.click()
-  await expect(app.getByRole('menu')).toBeVisible()
+  await expect(app.getByRole('menu', { name: 'Export report' })).toBeVisible()
   await app.keyboard.press('ArrowDown')
   await app.keyboard.press('Escape')
-  await expect(app.getByRole('menu')).toHaveCount(0)
+  await expect(app.getByRole('menu', { name: 'Export report' })).toHaveCount(0)
 
   // Ask the real backend for a report of an analysis it does not have: its message shows inline.
   await app.route('**/api/call/report:render', (route) => {
@@ -71,10 +71,10 @@ test('Escape closes the menu; a failing export says why inline', async ({ app })
   })
   await trigger.click()
   await app.getByRole('menuitem', { name: /Download PNG/ }).click()
-  const alert = app.getByRole('alert')
+  const alert = app.getByTestId('report-export').getByRole('alert')
   await expect(alert).toContainText('no-such-analysis')
   await snap(app, 'report-export-error')
   await alert.getByRole('button', { name: 'Dismiss' }).click()
-  await expect(app.getByRole('alert')).toHaveCount(0)
+  await expect(app.getByTestId('report-export').getByRole('alert')).toHaveCount(0)
   await app.unrouteAll({ behavior: 'ignoreErrors' })
 })

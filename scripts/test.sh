@@ -166,10 +166,11 @@ setup_engine() {
 }
 
 # Test images carry the fixture label or the layerscope-test/ name; a user's images never do.
+# -a: intermediate images of test builds carry the label too.
 list_test_images() {
   {
-    docker images -q --no-trunc --filter "label=org.layerscope.fixture" 2>/dev/null
-    docker images -q --no-trunc --filter "label=org.layerscope.stage-build" 2>/dev/null
+    docker images -a -q --no-trunc --filter "label=org.layerscope.fixture" 2>/dev/null
+    docker images -a -q --no-trunc --filter "label=org.layerscope.stage-build" 2>/dev/null
     docker images -q --no-trunc --filter "reference=layerscope-test/*" 2>/dev/null
     docker images -q --no-trunc --filter "reference=layerscope-test/*/*" 2>/dev/null
   } | sort -u
@@ -179,13 +180,21 @@ remove_test_images() {
   command -v docker >/dev/null 2>&1 || return 0
   engine_answers "${DOCKER_HOST:-}" || return 0
   # Only images that appeared during this run: whatever was there before stays as it was.
-  local ids
-  ids="$(list_test_images | grep -vxF -f "$IMAGES_BEFORE" || true)"
-  if [ -n "$ids" ]; then
-    note "removing $(echo "$ids" | wc -l) test image(s)"
+  # Parents refuse to go while children exist, so repeat until nothing more can be removed.
+  local ids pass removed=0 before after
+  for pass in 1 2 3 4 5 6; do
+    ids="$(list_test_images | grep -vxF -f "$IMAGES_BEFORE" || true)"
+    [ -n "$ids" ] || break
+    before=$(echo "$ids" | wc -l)
     # shellcheck disable=SC2086
     docker rmi -f $ids >/dev/null 2>&1 || true
-  fi
+    after=$(list_test_images | grep -vxF -f "$IMAGES_BEFORE" | wc -l || true)
+    removed=$((removed + before - after))
+    [ "$after" -lt "$before" ] || break
+  done
+  note "removed $removed test image(s)"
+  ids="$(list_test_images | grep -vxF -f "$IMAGES_BEFORE" || true)"
+  [ -z "$ids" ] || note "could not remove: $(echo $ids | tr '\n' ' ') (in use by a container?)"
 }
 
 cleanup() {

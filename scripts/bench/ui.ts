@@ -8,6 +8,10 @@
 import { buildImage, ensureBaseImage, imageExists, removeTestImages } from '../fixtures/base-image'
 import { launchChromium, snap, startServe } from '../../e2e/fixtures'
 
+// Browser globals used inside page.evaluate: declared here, as this file compiles without the DOM lib.
+declare const sessionStorage: { getItem(k: string): string | null }
+declare const location: { href: string }
+
 const TAG = 'layerscope-test/bench-ui-100k:1'
 const keep = process.argv.includes('--keep')
 

@@ -1,6 +1,6 @@
 // `layerscope report A [B] -o out.png|svg|json|md` and `layerscope ci IMAGE [--baseline B]`.
 // Exit codes: 0 done / gate passed, 1 gate failed, 2 error (bad input, missing image, I/O).
-import type { Command } from 'commander'
+import type { Command, CommanderError } from 'commander'
 import { existsSync, readFileSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
 import type { ImageAnalysis, ImageSource } from '../../../shared/models/analysis'
@@ -159,6 +159,11 @@ async function runCi(image: string, opts: CiOpts, globals: CliGlobals): Promise<
   process.exitCode = result.passed ? 0 : 1
 }
 
+/** Usage mistakes (missing -o, unknown option) exit 2 like every other error: 1 means "gate failed". */
+function usageExit(err: CommanderError): never {
+  process.exit(err.exitCode === 0 ? 0 : 2)
+}
+
 export function registerReport(program: Command): void {
   program
     .command('report')
@@ -171,6 +176,7 @@ export function registerReport(program: Command): void {
     .option('--width <px>', 'pixel width of the PNG/SVG (layout is 1200 wide and scales)')
     .option('--dockerfile <path>', 'Dockerfile the image was built from: adds the stage graph and advice')
     .addHelpText('after', '\nExit codes: 0 written, 2 error (unknown format, unwritable path, missing image).')
+    .exitOverride(usageExit)
     .action(async (a: string, b: string | undefined, opts: ReportOpts) => {
       try {
         await runReport(a, b, opts, program.opts<CliGlobals>())
@@ -190,6 +196,7 @@ export function registerReport(program: Command): void {
     .option('--junit <file>', 'also write the result as JUnit XML')
     .option('--json', 'print the result as JSON instead of a table')
     .addHelpText('after', '\nRules file format: see docs/ci.md.')
+    .exitOverride(usageExit)
     .action(async (image: string, opts: CiOpts) => {
       try {
         await runCi(image, opts, program.opts<CliGlobals>())

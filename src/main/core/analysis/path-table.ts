@@ -25,9 +25,24 @@ export class PathTable {
     return this.kids[id]
   }
 
+  private lastDir = ''
+  private lastDirId = ROOT
+
   /** Id of a normalised path ("" = root), created with its parents when new. */
   intern(path: string): number {
     if (path === '') return ROOT
+    // Tar order keeps siblings together: reuse the last directory instead of walking from the root.
+    const slash = path.lastIndexOf('/')
+    if (slash < 0) return this.child(ROOT, path)
+    const dir = path.slice(0, slash)
+    if (dir !== this.lastDir || this.lastDirId === ROOT) {
+      this.lastDirId = this.walk(dir)
+      this.lastDir = dir
+    }
+    return this.child(this.lastDirId, path.slice(slash + 1))
+  }
+
+  private walk(path: string): number {
     let id = ROOT
     let start = 0
     for (;;) {
@@ -60,6 +75,8 @@ export class PathTable {
     }
     const found = m.get(name)
     if (found !== undefined) return found
+    // A name sliced out of a long path would keep the whole path string alive; copy it.
+    if (name.length >= 13) name = (name + ' ').slice(0, -1)
     const id = this.names.length
     this.names.push(name)
     this.kids.push(undefined)

@@ -261,26 +261,12 @@ function decodeLayer(buf: Buffer, diffId: string, paths: PathTable): LayerEntrie
   const flags = take(Uint8Array, 1)
   if (pos !== buf.length) return null
   const pathId = new Int32Array(Math.max(n, 1))
-  // Tar order keeps siblings together: remember the last directory to intern children fast.
-  let lastDir = '\u0000'
-  let lastDirId = 0
   let start = 0
   for (let i = 0; i < n; i++) {
     let end = pathStr.indexOf('\0', start)
     if (end < 0) end = pathStr.length
-    const p = pathStr.slice(start, end)
+    pathId[i] = paths.intern(pathStr.slice(start, end))
     start = end + 1
-    const slash = p.lastIndexOf('/')
-    if (slash < 0) {
-      pathId[i] = p === '' ? 0 : paths.child(0, p)
-      continue
-    }
-    const dir = p.slice(0, slash)
-    if (dir !== lastDir) {
-      lastDir = dir
-      lastDirId = paths.intern(dir)
-    }
-    pathId[i] = paths.child(lastDirId, p.slice(slash + 1))
   }
   e.count = n
   e.pathId = pathId

@@ -135,8 +135,8 @@ export function suggestIgnore(
   if (add.length > 0) {
     lines.push('# suggested by Layerscope')
     for (const [p, why] of add) lines.push(`${p.padEnd(22)}# ${why}`.trimEnd())
-  } else if (!existing || existing.length === 0) {
-    lines.push('# nothing obvious to leave out')
+  } else {
+    lines.push(existing && existing.length > 0 ? '# nothing more to leave out' : '# nothing obvious to leave out')
   }
   return lines.join('\n') + '\n'
 }

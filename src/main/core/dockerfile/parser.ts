@@ -162,7 +162,8 @@ function makeStage(
     name,
     baseRaw,
     base: base.toLowerCase() === 'scratch' ? 'scratch' : base,
-    platform: platformFlag?.value ? expand(platformFlag.value, globalValues) : undefined,
+    // $BUILDPLATFORM/$TARGETPLATFORM are set by the builder itself: keep them as written.
+    platform: platformFlag?.value ? expand(platformFlag.value, globalValues) || platformFlag.value : undefined,
     from: p,
     instructions: [],
     args: new Map()

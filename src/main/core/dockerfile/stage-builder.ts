@@ -226,7 +226,10 @@ export async function buildStages(engine: EngineClient, opts: StageBuildOptions)
       }
       if (error || !imageIdOut) {
         const line = failingLine(log, stepLines(parsed, stage.index))
-        const message = error ?? 'The engine finished the build without an image ID.'
+        let message = error ?? 'The engine finished the build without an image ID.'
+        if (/pull access denied|manifest unknown|dial tcp|no such host|failed to resolve|i\/o timeout|TLS handshake/i.test(message)) {
+          message += ' (the engine could not pull an image this stage needs: pull or build it locally first)'
+        }
         const node = graph.nodes.find((n) => n.id === stageId(stage.index))
         if (node) node.buildError = { message, line }
         throw new LayerscopeError(

@@ -130,6 +130,12 @@ describe('stage graph', () => {
     expect(() => graphOf('unused-stage.Dockerfile', 'nope')).toThrow(/Target stage "nope" is not in this Dockerfile. Stages: base, test, release, 3/)
   })
 
+  it('keeps builder-provided platform args as written', () => {
+    const parsed = parseDockerfile('FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nFROM scratch\nCOPY --from=build /a /a\n')
+    expect(parsed.stages[0]!.platform).toBe('$BUILDPLATFORM')
+    expect(parsed.problems).toEqual([])
+  })
+
   it('ARG-based FROM between stages resolves to stage nodes', () => {
     const parsed = parseDockerfile('ARG STAGE=one\nFROM alpine AS one\nFROM ${STAGE}\n')
     const { graph } = buildStageGraph(parsed)

@@ -27,6 +27,7 @@ describe('buildReportModel', () => {
     expect(m.comparison!.deltaBytes).toBe(110_412_345 - 339_181_134)
     expect(m.comparison!.ratio).toBeCloseTo(339_181_134 / 110_412_345)
     expect(m.comparison!.headline).toBe('acme/web:multi is 3.1x smaller than acme/web:single')
+    expect(m.comparison!.headlineAB).toBe('B is 3.1x smaller than A')
     expect(m.comparison!.sharedLayers).toBe(1)
     expect(m.layers.map((l) => [l.label, l.kind])).toEqual([
       ['#0', 'shared'],

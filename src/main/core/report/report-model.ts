@@ -88,6 +88,8 @@ export interface ReportComparison {
   basis: 'engine' | 'content'
   /** "B is 4.9x smaller than A" in plain words, with names. */
   headline: string
+  /** The same with "A" and "B" for names ("B is 4.9x smaller than A"). */
+  headlineAB: string
   sentence: string
   sharedLayers: number
   sharedBytes: number
@@ -278,6 +280,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       ratio: c.delta.ratio,
       basis: c.delta.basis ?? (a.sizeKind === 'engine' && b.sizeKind === 'engine' ? 'engine' : 'content'),
       headline: ratioHeadline(a.name, b.name, sizeA, sizeB),
+      headlineAB: ratioHeadline('A', 'B', sizeA, sizeB),
       sentence: c.sentence,
       sharedLayers: c.sharedLayers.length,
       sharedBytes: c.sharedLayers.reduce((s, l) => s + l.contentBytes, 0),

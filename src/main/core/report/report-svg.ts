@@ -143,6 +143,10 @@ function cards(p: Palette, list: Card[], y0: number): Block {
   return { svg: s, height: h }
 }
 
+function plural(n: number, word: string): string {
+  return `${groupDigits(n)} ${word}${n === 1 ? '' : 's'}`
+}
+
 function deltaColor(p: Palette, delta: number): string {
   return delta > 0 ? p.deleted : delta < 0 ? p.added : p.text
 }
@@ -158,12 +162,12 @@ function figureCards(p: Palette, m: ReportModel): Card[] {
         label: 'Difference B − A',
         value: formatDelta(c.deltaBytes),
         valueColor: deltaColor(p, c.deltaBytes),
-        lines: [c.headline.replace(`${b.name} is `, 'B is ').replace(` than ${a.name}`, ' than A'), `${groupDigits(c.deltaBytes)} bytes${c.basis === 'content' ? ' of layer content' : ''}`]
+        lines: [c.headlineAB, `${groupDigits(c.deltaBytes)} bytes${c.basis === 'content' ? ' of layer content' : ''}`]
       },
       {
         label: 'Shared layers',
         value: String(c.sharedLayers),
-        lines: [`${formatBytes(c.sharedBytes)} in common`, `A ${a.layers} layers · B ${b.layers} layers`]
+        lines: [`${formatBytes(c.sharedBytes)} in common`, `A ${plural(a.layers, 'layer')} · B ${plural(b.layers, 'layer')}`]
       }
     ]
   }
@@ -183,7 +187,7 @@ function figureCards(p: Palette, m: ReportModel): Card[] {
     {
       label: 'Layers',
       value: String(i.layers),
-      lines: i.baseRef ? [`${i.baseLayers} from the base image`, i.baseRef] : ['no local base image found']
+      lines: i.baseRef ? [`${plural(i.baseLayers, 'layer')} from the base image`, i.baseRef] : ['no local base image found']
     },
     {
       label: 'Wasted',
@@ -269,10 +273,12 @@ function directoriesColumn(p: Palette, m: ReportModel, x: number, y0: number): B
     const colB = right - 100
     const pathW = colA - 80 - x0
     const hy = y0 + 58
-    s += text(x0, hy, 'PATH', { size: 11, face: 'bold', fill: p.muted, spacing: 0.6 })
-    s += text(colA, hy, 'A', { size: 11, face: 'bold', fill: p.muted, anchor: 'end' })
-    s += text(colB, hy, 'B', { size: 11, face: 'bold', fill: p.muted, anchor: 'end' })
-    s += text(right, hy, 'B − A', { size: 11, face: 'bold', fill: p.muted, anchor: 'end' })
+    if (m.directories.length > 0) {
+      s += text(x0, hy, 'PATH', { size: 11, face: 'bold', fill: p.muted, spacing: 0.6 })
+      s += text(colA, hy, 'A', { size: 11, face: 'bold', fill: p.muted, anchor: 'end' })
+      s += text(colB, hy, 'B', { size: 11, face: 'bold', fill: p.muted, anchor: 'end' })
+      s += text(right, hy, 'B − A', { size: 11, face: 'bold', fill: p.muted, anchor: 'end' })
+    }
     m.directories.forEach((d, i) => {
       const base = y0 + 84 + i * rowH
       const mark = d.status === 'onlyA' ? p.onlyA : d.status === 'onlyB' ? p.onlyB : p.changed
@@ -282,7 +288,7 @@ function directoriesColumn(p: Palette, m: ReportModel, x: number, y0: number): B
       s += text(colB, base, d.bytesB ? formatBytes(d.bytesB) : '–', { size: 13, fill: p.muted, anchor: 'end' })
       s += text(right, base, formatDelta(d.delta ?? 0), { size: 13, face: 'bold', fill: deltaColor(p, d.delta ?? 0), anchor: 'end' })
     })
-    if (m.directories.length === 0) s += text(x0, y0 + 84, 'The final filesystems hold the same files.', { size: 13, fill: p.muted })
+    if (m.directories.length === 0) s += text(x0, y0 + 62, 'The final filesystems hold the same files.', { size: 13, fill: p.muted })
     return { svg: s, height: 84 + Math.max(1, m.directories.length) * rowH }
   }
   s += sectionTitle(p, x0, y0 + 32, 'Biggest directories', 'final filesystem')

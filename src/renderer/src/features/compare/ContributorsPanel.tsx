@@ -63,7 +63,7 @@ export function ContributorsPanel(): React.JSX.Element {
         </div>
         {rows.length === 0 && !focus.loading && <div className="cmp-empty muted">No differences below {focus.path}.</div>}
         {rows.map((r) => {
-          const shown = clipMiddle(relative(r.path, focus.path), 52)
+          const shown = clipMiddle(relative(r.path, focus.path), 38)
           const share = deltaShare(r.delta, maxAbs)
           const churnShare = deltaShare(r.churn ?? Math.abs(r.delta), maxAbs)
           return (

@@ -53,9 +53,7 @@ export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: Do
         <strong>{node.name === String(node.index) ? `stage ${node.index}` : node.name}</strong>
         {node.isTarget && <span className="chip chip-accent">target</span>}
         {node.unused && <span className="chip">unused</span>}
-        <span className="muted small">
-          lines {start}–{end}
-        </span>
+        <span className="muted small">{start === end ? `line ${start}` : `lines ${start}–${end}`}</span>
         <span className="spacer" />
         {node.measured && <Bytes value={node.measured.size} style="docker" what="Stage image size as docker images shows it (inspect .Size)" className="df-stage-size" />}
       </div>

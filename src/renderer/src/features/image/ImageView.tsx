@@ -48,7 +48,7 @@ export function ImageView({ analysis }: { analysis: ImageAnalysis }): React.JSX.
   return (
     <div className="image-view" data-testid="image-view" data-key={analysis.key}>
       <ImageHeader analysis={analysis} />
-      <div className="image-body" style={{ gridTemplateColumns: `${paneWidth}px 10px minmax(0, 1fr)` }}>
+      <div className="image-body" style={{ gridTemplateColumns: `min(${paneWidth}px, 50%) 10px minmax(0, 1fr)` }}>
         <LayersPanel analysis={analysis} />
         <Splitter width={paneWidth} onChange={(w) => updateSettings({ layersPaneWidth: w })} label="Resize the layers pane" />
         <div className="image-right">

@@ -40,7 +40,7 @@ export function LayerDetails({ analysis, index }: { analysis: ImageAnalysis; ind
           )}
           <dt>Analysed</dt>
           <dd className="muted">
-            {(analysis.elapsedMs / 1000).toFixed(1)} s{analysis.cachedLayers ? ` · ${analysis.cachedLayers} layers from the cache` : ''}
+            {analysis.elapsedMs < 1000 ? `${Math.round(analysis.elapsedMs)} ms` : `${(analysis.elapsedMs / 1000).toFixed(1)} s`}{analysis.cachedLayers ? ` · ${analysis.cachedLayers} layers from the cache` : ''}
           </dd>
         </dl>
         <p className="hint muted">Select a layer (click, or ↑/↓ here) to see what it adds in the treemap and the files.</p>

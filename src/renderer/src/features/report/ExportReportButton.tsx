@@ -106,7 +106,7 @@ export function ExportReportButton({ aKey, bKey }: ExportReportButtonProps): Rea
   }
 
   return (
-    <div className="report-export" ref={root}>
+    <div className="report-export" ref={root} data-testid="report-export">
       <Button
         size="sm"
         className="report-export-trigger"
