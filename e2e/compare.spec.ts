@@ -4,8 +4,12 @@ import { test, expect, snap } from './fixtures'
 import { APP_MULTI, APP_SINGLE, buildAppImages, buildBigPair, inspectImage } from '../src/main/core/compare/testdata/compare-fixtures'
 import { formatDockerSize } from '../src/shared/format'
 
+const BIG = { baseMB: 50, sideMB: 300 }
 test.beforeAll(async () => {
+  test.setTimeout(600_000)
   await buildAppImages()
+  // Big enough that the export takes a few seconds (dd inside RUN; the builder caches it).
+  await buildBigPair(BIG)
 })
 
 test('compare single-stage and multi-stage builds', async ({ app }) => {
@@ -76,8 +80,7 @@ test('compare in the dark theme and a missing side', async ({ app }) => {
 })
 
 test('progress for both sides while opening, and Cancel', async ({ app }) => {
-  // Big enough that the export takes a few seconds (dd inside RUN; the builder caches it).
-  const { a, b } = await buildBigPair({ baseMB: 50, sideMB: 300 })
+  const { a, b } = await buildBigPair(BIG) // built in beforeAll: only looked up here
   await app.getByRole('button', { name: 'Compare', exact: true }).first().click()
   await app.getByTestId('pick-a').selectOption(`engine:${a}`)
   await app.getByTestId('pick-b').selectOption(`engine:${b}`)

@@ -94,6 +94,12 @@ test('inspects an image: header, layers, treemap, tree, waste', async ({ app }) 
   await expect(deleted.locator('[data-marker=whiteout], [data-marker=deleted]').first()).toBeVisible()
   await snap(app, 'image-layer-deleted')
 
+  // The same layer stacked on those below: big.bin is gone, the data is there.
+  await app.getByRole('radio', { name: 'Image up to this layer' }).click()
+  await expect(app.locator('[data-testid=tree-row][data-path="/app/data"]')).toBeVisible()
+  await expect(deleted).toHaveCount(0)
+  await app.getByRole('radio', { name: "This layer's changes" }).click()
+
   // Keyboard: ↑ in the layer table moves the selection to the layer below.
   await app.getByTestId('layers-table').focus()
   await app.keyboard.press('ArrowUp')
@@ -105,6 +111,15 @@ test('inspects an image: header, layers, treemap, tree, waste', async ({ app }) 
   await expect(app.locator('[data-testid=tree-row][data-path="/etc/app.conf"]')).toBeVisible()
   await expect(app.getByTestId('tree-filter-count')).toContainText('1 match')
   await app.getByTestId('tree-filter').fill('')
+
+  // Sort the tree by name, then back by size (largest first).
+  const topLevel = async (): Promise<string[]> =>
+    (await app.locator('[data-testid=tree-row]').evaluateAll((els) => els.map((e) => e.getAttribute('data-path') ?? ''))).filter((p) => p.split('/').length === 2)
+  await app.getByTestId('tree-sort-name').click()
+  await expect.poll(topLevel).toEqual([...(await topLevel())].sort())
+  expect((await topLevel())[0]).toBe('/app')
+  await app.getByTestId('tree-sort-size').click()
+  await expect.poll(async () => (await topLevel())[0]).toBe('/bin')
 
   // Waste: the deleted file, with why and the layer that pays.
   await app.getByTestId('tab-waste').click()

@@ -10,6 +10,7 @@ import { expect, snap, test } from './fixtures'
 
 const PREFIX = 'layerscope-test/ui-report'
 const TAG = `${PREFIX}:1`
+const TAG_B = `${PREFIX}:2`
 
 test.beforeAll(async () => {
   await ensureBaseImage()
@@ -18,6 +19,7 @@ test.beforeAll(async () => {
     'FROM layerscope-fixture/busybox:1\nCOPY data.bin /app/data.bin\nCOPY tmp.bin /tmp/tmp.bin\nRUN rm /tmp/tmp.bin\n',
     { 'data.bin': Buffer.alloc(600_000, 7), 'tmp.bin': Buffer.alloc(400_000, 8) }
   )
+  buildImage(TAG_B, 'FROM layerscope-fixture/busybox:1\nCOPY data.bin /app/data.bin\n', { 'data.bin': Buffer.alloc(200_000, 9) })
 })
 test.afterAll(() => removeTestImages(PREFIX))
 
@@ -77,4 +79,25 @@ test('Escape closes the menu; a failing export says why inline', async ({ app })
   await alert.getByRole('button', { name: 'Dismiss' }).click()
   await expect(app.getByTestId('report-export').getByRole('alert')).toHaveCount(0)
   await app.unrouteAll({ behavior: 'ignoreErrors' })
+})
+
+test('exports a comparison report from the compare screen', async ({ app }) => {
+  const sizeA = Number(docker(['image', 'inspect', '--format', '{{.Size}}', TAG]).trim())
+  const sizeB = Number(docker(['image', 'inspect', '--format', '{{.Size}}', TAG_B]).trim())
+  await app.getByRole('button', { name: 'Compare', exact: true }).first().click()
+  await expect(app.getByTestId('compare-screen')).toBeVisible()
+  await app.getByTestId('pick-a').selectOption(`engine:${TAG}`)
+  await app.getByTestId('pick-b').selectOption(`engine:${TAG_B}`)
+  await app.getByTestId('compare-run').click()
+  await expect(app.getByTestId('compare-result')).toBeVisible({ timeout: 120_000 })
+  const exportButton = app.getByTestId('report-export')
+  // The compare screen (another feature) embeds the button; until it does, say so rather than pass.
+  test.skip((await exportButton.count()) === 0, 'the compare screen does not embed ExportReportButton yet')
+  await exportButton.getByRole('button', { name: 'Export report' }).click()
+  const [svg] = await Promise.all([app.waitForEvent('download'), app.getByRole('menuitem', { name: /Download SVG/ }).click()])
+  expect(svg.suggestedFilename()).toBe('layerscope-layerscope-test-ui-report-1-vs-layerscope-test-ui-report-2.svg')
+  const texts = svgTexts(readFileSync((await svg.path())!, 'utf8'))
+  expect(texts).toContain(formatDockerSize(sizeA))
+  expect(texts).toContain(formatDockerSize(sizeB))
+  expect(texts).toContain('Where the difference comes from')
 })

@@ -3,11 +3,11 @@
 import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import type { Readable } from 'node:stream'
 import type { AnalyzeOptions, ImageAnalysis, ImageSource, JobProgress } from '../../../shared/models/analysis'
 import type { EngineClient } from '../engine/engine-client'
 import { LayerscopeError, isCancelled, throwIfCancelled } from '../errors'
-import { readImageFile, readImageStream, readOciDir, type ImageConfig, type ReadImage } from '../archive/image-reader'
+import { exportImage } from '../archive/engine-export'
+import { readImageFeed, readImageFile, readOciDir, type ImageConfig, type ReadImage } from '../archive/image-reader'
 import { parsePlatform } from '../archive/oci'
 import { LayerCache } from '../cache/layer-cache'
 import { AnalyzedImage, type ImageModel } from './analyzed-image'
@@ -49,7 +49,8 @@ export class AnalysisService {
   /** Counts engine exports (the `docker save` stream): tests prove cached re-opens skip it. */
   exports = 0
 
-  constructor(readonly opts: { engine: () => EngineClient; cacheDir: string }) {
+  /** `exportImage` is replaceable so tests can watch every export request. */
+  constructor(readonly opts: { engine: () => EngineClient; cacheDir: string; exportImage?: typeof exportImage }) {
     this.cache = new LayerCache(opts.cacheDir)
   }
 
@@ -159,10 +160,24 @@ export class AnalysisService {
       const paths2 = paths.size > 1 ? new PathTable() : paths
       progress('export', 0)
       this.exports++
-      let stream: Readable
       try {
-        stream = (await engineCall(() => docker.getImage(id).get(), source.ref)) as Readable
-        read = await readImageStream(stream, { paths: paths2, label: `The export of ${source.ref}`, signal: o.signal, onBytes: (n) => progress('export', n) })
+        let done = 0
+        read = await readImageFeed(
+          (tar) =>
+            (this.opts.exportImage ?? exportImage)(
+              docker,
+              id,
+              (chunk) => {
+                const len = chunk.length
+                return tar.write(chunk).then(() => {
+                  done += len
+                  progress('export', done)
+                })
+              },
+              o.signal
+            ),
+          { paths: paths2, label: `The export of ${source.ref}`, signal: o.signal }
+        )
       } catch (e) {
         if (isCancelled(e) || o.signal?.aborted) throw new LayerscopeError('CANCELLED', 'Cancelled.')
         // Why did the stream stop? Ask the engine again: image gone, engine gone, or damage.

@@ -12,6 +12,7 @@ import { BASE_IMAGE, buildImage, docker, ensureBaseImage, removeTestImages } fro
 import type { ImageAnalysis } from '../../../shared/models/analysis'
 import { createBackend } from '../../api'
 import { EngineClient } from '../engine/engine-client'
+import { exportImage } from '../archive/engine-export'
 import { AnalysisService } from './analysis-service'
 
 const IMG = 'layerscope-test/analysis-waste:1'
@@ -56,20 +57,10 @@ let engine: EngineClient
 let gets = 0
 let first: ImageAnalysis
 
-/** Counts `docker save` stream requests at the dockerode level. */
-function spyEngine(): EngineClient {
-  const e = EngineClient.fromEnvironment()
-  const orig = e.docker.getImage.bind(e.docker)
-  e.docker.getImage = (name: string) => {
-    const im = orig(name)
-    const get = im.get.bind(im)
-    im.get = ((...args: unknown[]) => {
-      gets++
-      return (get as (...a: unknown[]) => unknown)(...args)
-    }) as typeof im.get
-    return im
-  }
-  return e
+/** Counts export requests (the `docker save` stream) at the call that opens it. */
+const countingExport: typeof exportImage = (...args) => {
+  gets++
+  return exportImage(...args)
 }
 
 /** Everything but where it came from (skopeo rewrites the config, so OCI copies get a new ID). */
@@ -90,8 +81,8 @@ beforeAll(async () => {
   cacheDir = join(tmp, 'cache')
   saved = join(tmp, 'saved.tar')
   docker(['save', '-o', saved, IMG])
-  engine = spyEngine()
-  svc = new AnalysisService({ engine: () => engine, cacheDir })
+  engine = EngineClient.fromEnvironment()
+  svc = new AnalysisService({ engine: () => engine, cacheDir, exportImage: countingExport })
   first = (await svc.open({ kind: 'engine', ref: IMG })).analysis
   await svc.flush()
 })
@@ -172,7 +163,7 @@ describe('engine image', () => {
 
   it('re-opens from the cache without exporting, with the same results', async () => {
     expect(gets).toBe(1)
-    const again = new AnalysisService({ engine: () => engine, cacheDir })
+    const again = new AnalysisService({ engine: () => engine, cacheDir, exportImage: countingExport })
     const a = (await again.open({ kind: 'engine', ref: IMG })).analysis
     expect(gets).toBe(1)
     expect(again.exports).toBe(0)
@@ -188,7 +179,7 @@ describe('engine image', () => {
     // Without the image summary, the cached layers alone still avoid the export.
     await again.flush()
     rmSync(join(cacheDir, 'v1', 'images'), { recursive: true })
-    const third = new AnalysisService({ engine: () => engine, cacheDir })
+    const third = new AnalysisService({ engine: () => engine, cacheDir, exportImage: countingExport })
     const b = (await third.open({ kind: 'engine', ref: IMG })).analysis
     expect(gets).toBe(1)
     expect(b.format).toBe('cache')
@@ -206,7 +197,7 @@ describe('engine image', () => {
     const buf = readFileSync(join(dir, f))
     buf[buf.length - 3] = buf[buf.length - 3]! ^ 0xff
     writeFileSync(join(dir, f), buf)
-    const s = new AnalysisService({ engine: () => engine, cacheDir })
+    const s = new AnalysisService({ engine: () => engine, cacheDir, exportImage: countingExport })
     const before = gets
     const a = (await s.open({ kind: 'engine', ref: IMG })).analysis
     await s.flush()
@@ -263,6 +254,15 @@ describe('archives', () => {
     expect(manifestSum).toBeGreaterThan(0)
     expect(manifestSum).toBeLessThan(first.layerBytes)
     expect(results.ociTar!.image.compressedSize).toBe(manifestSum)
+    // With its layers cached, the OCI folder is not read again and still knows its sizes.
+    const cachedRead: number[] = []
+    const again = (await s.open({ kind: 'archive', path: ociDir }, { onProgress: (p) => cachedRead.push(p.bytesDone) })).analysis
+    await s.flush()
+    const third = (await s.open({ kind: 'archive', path: ociDir })).analysis
+    expect(third.cachedLayers).toBe(6)
+    expect(comparable(third)).toEqual(comparable(results.ociDir!))
+    expect(third.image.compressedSize).toBe(manifestSum)
+    expect(again.layers).toHaveLength(6)
   })
 
   it('turns broken archives into clear ARCHIVE_INVALID errors', async () => {

@@ -207,7 +207,8 @@ class GunzipSink implements EntrySink {
   write(chunk: Buffer): Promise<void> | void {
     if (this.gzError) throw this.err()
     if (this.serial.error !== undefined) throw this.serial.error
-    if (!this.gz.write(chunk)) {
+    // Copied: the caller may reuse its buffer while zlib still queues this chunk.
+    if (!this.gz.write(Buffer.from(chunk))) {
       return new Promise((resolve) => {
         const done = (): void => {
           this.gz.off('drain', done)
@@ -258,7 +259,8 @@ class ZstdSink implements EntrySink {
 
   write(chunk: Buffer): Promise<void> | void {
     if (this.serial.error !== undefined) throw this.serial.error
-    this.push(chunk, false)
+    // Copied: the caller may reuse its buffer, and the decoder may keep a partial block.
+    this.push(Buffer.from(chunk), false)
     if (this.serial.pending > 8) return this.serial.drain()
   }
 

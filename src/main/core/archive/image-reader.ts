@@ -87,6 +87,14 @@ class Collector {
 
 /** Parses a tar stream of an image archive. Destroys the stream on cancel. */
 export async function readImageStream(stream: Readable, opts: ReadOptions): Promise<ReadImage> {
+  return readImageFeed((tar) => pump(stream, tar, opts), opts)
+}
+
+/**
+ * Parses an image archive pushed by `feed` (which calls write(chunk) and awaits it, then
+ * returns when the input has ended). Each chunk is consumed before write's promise settles.
+ */
+export async function readImageFeed(feed: (tar: TarReader) => Promise<void>, opts: ReadOptions): Promise<ReadImage> {
   const c = new Collector(opts)
   const tar = new TarReader(
     (h) => {
@@ -101,7 +109,9 @@ export async function readImageStream(stream: Readable, opts: ReadOptions): Prom
     },
     { label: opts.label }
   )
-  await pump(stream, tar, opts)
+  await feed(tar)
+  throwIfCancelled(opts.signal)
+  await tar.end()
   return join_(c, opts)
 }
 
@@ -127,8 +137,6 @@ async function pump(stream: Readable, tar: TarReader, opts: ReadOptions): Promis
       done += chunk.length
       opts.onBytes?.(done)
     }
-    throwIfCancelled(opts.signal)
-    await tar.end()
   } catch (e) {
     stream.destroy()
     throwIfCancelled(opts.signal)
@@ -219,7 +227,9 @@ export async function readOciDir(dir: string, opts: ReadOptions & { skipLayer?: 
     if (opts.skipLayer?.(diffId)) {
       done += st.size
       opts.onBytes?.(done)
-      layers.push({ diffId, entries: new LayerEntries(opts.paths), compression: 'none', compressedBytes: undefined })
+      // Not read: the media type says whether the blob is compressed (its size is then the download size).
+      const comp = /zstd/.test(d.mediaType ?? '') ? 'zstd' : /gzip/.test(d.mediaType ?? '') ? 'gzip' : 'none'
+      layers.push({ diffId, entries: new LayerEntries(opts.paths), compression: comp, compressedBytes: comp === 'none' ? undefined : st.size })
       continue
     }
     const c = new Collector(opts)
@@ -229,6 +239,7 @@ export async function readOciDir(dir: string, opts: ReadOptions & { skipLayer?: 
       ...opts,
       onBytes: (n) => opts.onBytes?.(base + n)
     })
+    await sink.end()
     done += st.size
     const blob = c.blobs.get('blob')!
     layers.push(layerFromBlob(blob, diffId, i, d.digest, dir))
@@ -242,8 +253,7 @@ function sinkAsTar(sink: BlobSink): TarReader {
     write: async (chunk: Buffer) => {
       const r = sink.write(chunk)
       if (r) await r
-    },
-    end: async () => sink.end()
+    }
   } as unknown as TarReader
 }
 

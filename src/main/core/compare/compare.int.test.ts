@@ -165,6 +165,12 @@ describe('compare on the real engine', () => {
       expect(mixed.notes.join(' ')).toMatch(/archive/)
       const fromEngine = await b.dispatcher.invoke('compare:open', { a: engine(TAG_V1), b: engine(TAG_V2) }, ctx())
       expect(mixed.files).toEqual(fromEngine.files)
+      // An OCI layout archive (skopeo) on side A: the same layers line up by diff ID.
+      execFileSync('skopeo', ['copy', '--quiet', `docker-daemon:${TAG_V1}`, `oci-archive:${join(dir, 'v1-oci.tar')}`])
+      const oci = await b.dispatcher.invoke('compare:open', { a: { kind: 'archive', path: join(dir, 'v1-oci.tar') }, b: engine(TAG_V2) }, ctx())
+      expect(oci.sharedLayers.map((l) => l.diffId)).toEqual(fromEngine.sharedLayers.map((l) => l.diffId))
+      expect(oci.files).toEqual(fromEngine.files)
+      expect(oci.contributors).toEqual(fromEngine.contributors)
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

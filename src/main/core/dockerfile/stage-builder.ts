@@ -2,12 +2,17 @@
 // node gets its real image size, and every COPY --from edge the bytes its layer adds in the
 // stage that copies. Nothing is tagged; the images carry a label and are removed afterwards
 // (unless asked to keep them), and only images this run created are ever removed.
+// BuildKit is used wherever the engine accepts `version=2` on /build (probed once per engine,
+// legacy builder otherwise); its log arrives as protobuf trace messages (buildkit-trace.ts).
 import type Docker from 'dockerode'
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { basename, relative, sep } from 'node:path'
 import type { StageGraph } from '../../../shared/models/dockerfile'
 import type { EngineClient } from '../engine/engine-client'
 import { LayerscopeError, isCancelled, throwIfCancelled } from '../errors'
+import { BuildkitTrace, vertexLine } from './buildkit-trace'
 import { contextTar } from './context-tar'
 import { ContextFilter, listContext, readDockerignore, type ContextEntry } from './context-walk'
 import { historyFromEngine, linkLayersToLines } from './layer-lines'
@@ -15,6 +20,10 @@ import { stageLabel, type ParsedDockerfile, type ParsedStage } from './parser'
 import { stageId, usedStages } from './stage-graph'
 
 export const STAGE_BUILD_LABEL = 'org.layerscope.stage-build'
+/** A value unique to one buildStages run: finds every image that run made, even one whose ID never reached us. */
+export const STAGE_BUILD_RUN_LABEL = 'org.layerscope.stage-build.run'
+
+export type BuilderChoice = 'auto' | 'buildkit' | 'legacy'
 
 export interface StageBuildOptions {
   parsed: ParsedDockerfile
@@ -23,6 +32,8 @@ export interface StageBuildOptions {
   contextDir: string
   buildArgs?: Record<string, string>
   keepImages?: boolean
+  /** auto (default): BuildKit where the engine accepts it, else the legacy builder. */
+  builder?: BuilderChoice
   signal?: AbortSignal
   onLog?: (line: string, stream: 'stdout' | 'stderr') => void
   onProgress?: (p: { done: number; total: number; message: string }) => void
@@ -38,11 +49,29 @@ export interface StageBuildResult {
 }
 
 interface BuildMessage {
+  id?: string
   stream?: string
   status?: string
   error?: string
   errorDetail?: { message?: string }
-  aux?: { ID?: string }
+  /** { ID } for the image; a base64 StatusResponse for id "moby.buildkit.trace". */
+  aux?: { ID?: string } | string
+}
+
+/** What each engine answered to `version=2`, so the probe happens once per engine. */
+const engineBuilder = new Map<string, 'buildkit' | 'legacy'>()
+
+/** Forget what the engines answered (tests; an engine restarted with another config). */
+export function forgetBuilderProbes(): void {
+  engineBuilder.clear()
+}
+
+/** An engine's refusal of `version=2` itself (not of this Dockerfile): use the legacy builder. */
+export function isBuildkitUnsupported(e: unknown): boolean {
+  const err = e as { statusCode?: number; json?: { message?: string }; message?: string }
+  if (err.statusCode === undefined || err.statusCode < 400) return false
+  const msg = err.json?.message ?? err.message ?? ''
+  return /buildkit|invalid version|session|not (?:supported|implemented|enabled)/i.test(msg)
 }
 
 /** Which Dockerfile line the legacy builder's "Step N/M" is: global ARGs and every instruction count. */
@@ -84,22 +113,41 @@ function failingLine(log: string[], steps: number[]): number | undefined {
   return undefined
 }
 
+type BuildQuery = Docker.ImageBuildOptions & { version?: '1' | '2'; buildid?: string }
+
+/**
+ * POST /build straight through the modem: dockerode's buildImage opens a gRPC session for
+ * version 2, which a build whose context is the tar body does not need.
+ */
 async function sendBuild(
   docker: Docker,
   entries: ContextEntry[],
   contextDir: string,
-  opts: Docker.ImageBuildOptions,
+  query: BuildQuery,
   signal: AbortSignal | undefined,
   onMessage: (m: BuildMessage) => void
 ): Promise<void> {
+  throwIfCancelled(signal)
   const tar = contextTar(contextDir, entries)
-  const res = (await docker.buildImage(tar, { ...opts, abortSignal: signal })) as NodeJS.ReadableStream
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    docker.modem.dial(
+      // the modem deletes from `options` what it puts elsewhere: give it a copy
+      { path: '/build?', method: 'POST', file: tar, options: { ...query }, abortSignal: signal, isStream: true, statusCodes: { 200: true, 500: 'server error' } } as never,
+      (err, r) => (err ? reject(err as Error) : resolve(r as IncomingMessage))
+    )
+  })
+  if (query.version === '2' && query.buildid) {
+    // Closing the connection cancels the build too; the explicit cancel makes sure BuildKit stops.
+    const id = query.buildid
+    signal?.addEventListener('abort', () => void cancelBuildkit(docker, id), { once: true })
+  }
   await new Promise<void>((resolve, reject) => {
     let buf = ''
     const onAbort = (): void => {
-      ;(res as unknown as { destroy?: () => void }).destroy?.()
+      res.destroy()
       reject(new LayerscopeError('CANCELLED', 'Cancelled.'))
     }
+    if (signal?.aborted) return onAbort()
     signal?.addEventListener('abort', onAbort, { once: true })
     res.on('data', (chunk: Buffer) => {
       buf += chunk.toString('utf8')
@@ -117,6 +165,7 @@ async function sendBuild(
     })
     res.on('end', () => {
       signal?.removeEventListener('abort', onAbort)
+      if (signal?.aborted) return reject(new LayerscopeError('CANCELLED', 'Cancelled.'))
       if (buf.trim()) {
         try {
           onMessage(JSON.parse(buf) as BuildMessage)
@@ -128,9 +177,40 @@ async function sendBuild(
     })
     res.on('error', (e) => {
       signal?.removeEventListener('abort', onAbort)
-      reject(e)
+      reject(signal?.aborted ? new LayerscopeError('CANCELLED', 'Cancelled.') : e)
     })
   })
+}
+
+/** POST /build/cancel (API 1.32+): stops a BuildKit build by its buildid. Best effort. */
+async function cancelBuildkit(docker: Docker, buildid: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    docker.modem.dial({ path: '/build/cancel?', method: 'POST', options: { id: buildid }, statusCodes: { 200: true, 204: true } } as never, () => resolve())
+  })
+}
+
+/**
+ * A cancelled legacy build keeps its step container for a moment after the connection closes
+ * (409 "in use" until the engine removes it): retry for a few seconds before giving up.
+ */
+async function removeWhenFree(docker: Docker, id: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await docker.getImage(id).remove({ noprune: false })
+      return
+    } catch (e) {
+      const err = e as { statusCode?: number; message?: string }
+      // "has dependent child images" will not change by waiting; a container going away will.
+      if (err.statusCode !== 409 || !/container/i.test(err.message ?? '')) return
+      await new Promise((r) => setTimeout(r, 250))
+    }
+  }
+}
+
+/** Which Dockerfile line a build error names ("dockerfile parse error line 3: ..."). */
+function lineInMessage(message: string): number | undefined {
+  const m = /(?:parse error|error on) line (\d+)/i.exec(message) ?? /\bline (\d+):/.exec(message)
+  return m ? Number(m[1]) : undefined
 }
 
 export async function buildStages(engine: EngineClient, opts: StageBuildOptions): Promise<StageBuildResult> {
@@ -160,72 +240,116 @@ export async function buildStages(engine: EngineClient, opts: StageBuildOptions)
     else sent.push(entry)
   }
 
-  // BuildKit only where the engine says it is its builder; otherwise (and on failure) legacy.
-  let builder: 'buildkit' | 'legacy' = 'legacy'
+  // BuildKit wherever the engine takes `version=2` (asked once per engine), legacy otherwise.
+  const engineKey = engine.endpoint.url
+  const choice = opts.builder ?? 'auto'
+  let builder: 'buildkit' | 'legacy' = choice === 'auto' ? (engineBuilder.get(engineKey) ?? 'buildkit') : choice
+  const runId = randomUUID()
+  const runImages = async (): Promise<string[]> =>
+    (await docker.listImages({ all: true, filters: { label: [`${STAGE_BUILD_RUN_LABEL}=${runId}`] } })).map((i) => i.Id)
+
+  // Every image that existed before: the legacy builder's step images we may remove are the
+  // ones its log names that were not here yet.
+  let before: Set<string>
   try {
-    const ping = await engine.ping()
-    if (ping.builderVersion === '2') builder = 'buildkit'
+    before = new Set((await docker.listImages({ all: true })).map((i) => i.Id))
   } catch (e) {
     throw engine.explain(e)
   }
-
-  const before = new Set((await docker.listImages({ all: true, filters: { label: [`${STAGE_BUILD_LABEL}=1`] } })).map((i) => i.Id))
+  const stepImages: string[] = []
   const built: StageBuildResult['images'] = []
   const lineBytes = new Map<number, number>()
   const total = stages.length
+  let failed = true
   try {
     for (const [i, stage] of stages.entries()) {
       throwIfCancelled(signal)
       const label = stageLabel(stage)
-      opts.onProgress?.({ done: i, total, message: `Building stage ${label} (${i + 1} of ${total})` })
+      const stageMessage = `Building stage ${label} (${i + 1} of ${total})`
+      opts.onProgress?.({ done: i, total, message: stageMessage })
       opts.onLog?.(`── stage ${label} (${i + 1}/${total}) ──`, 'stdout')
       const log: string[] = []
       let imageIdOut: string | undefined
       let error: string | undefined
-      const buildOpts: Docker.ImageBuildOptions = {
+      let sawTrace = false
+      const trace = new BuildkitTrace({
+        onLine: (l, stream) => {
+          log.push(l)
+          opts.onLog?.(l, stream)
+        },
+        onStep: (step) => opts.onProgress?.({ done: i, total, message: `${stageMessage}: ${step.stage ? `[${step.stage} ${step.step}/${step.of}]` : `[${step.step}/${step.of}]`} ${step.text}` })
+      })
+      const query: BuildQuery = {
         dockerfile: dockerfileRel,
         target: named.targets.get(stage.index),
-        labels: { [STAGE_BUILD_LABEL]: '1' },
+        labels: { [STAGE_BUILD_LABEL]: '1', [STAGE_BUILD_RUN_LABEL]: runId },
         networkmode: 'none',
         rm: true,
         forcerm: true,
-        buildargs: opts.buildArgs,
-        ...(builder === 'buildkit' ? { version: '2' as const } : {})
+        buildargs: opts.buildArgs
       }
       const onMessage = (m: BuildMessage): void => {
+        if (m.id === 'moby.buildkit.trace' && typeof m.aux === 'string') {
+          sawTrace = true
+          try {
+            trace.pushAux(m.aux)
+          } catch (e) {
+            opts.onLog?.(`(unreadable BuildKit progress: ${(e as Error).message})`, 'stderr')
+          }
+          return
+        }
         if (m.stream) {
           for (const l of m.stream.split('\n')) {
             const t = l.replace(/\s+$/, '')
             if (!t) continue
             log.push(t)
             opts.onLog?.(t, 'stdout')
-            const built = /^Successfully built ([0-9a-f]+)/.exec(t)
-            if (built && !imageIdOut) imageIdOut = built[1]
+            const ok = /^Successfully built ([0-9a-f]+)/.exec(t)
+            if (ok && !imageIdOut) imageIdOut = ok[1]
+            const step = /^ ?---> ([0-9a-f]{12,})$/.exec(t)
+            if (step) stepImages.push(step[1]!)
           }
         }
         if (m.status) opts.onLog?.(m.status, 'stdout')
-        if (m.aux?.ID) imageIdOut = m.aux.ID
+        if (typeof m.aux === 'object' && m.aux.ID) imageIdOut = m.aux.ID
         if (m.error) {
           error = m.errorDetail?.message ?? m.error
-          opts.onLog?.(error, 'stderr')
+          if (!sawTrace || !trace.failed) opts.onLog?.(error, 'stderr')
         }
       }
+      const attempt = (b: 'buildkit' | 'legacy'): Promise<void> =>
+        sendBuild(docker, sent, opts.contextDir, b === 'buildkit' ? { ...query, version: '2', buildid: `layerscope-${runId}-${i}` } : query, signal, onMessage)
       try {
-        await sendBuild(docker, sent, opts.contextDir, buildOpts, signal, onMessage)
+        await attempt(builder)
       } catch (e) {
         if (isCancelled(e) || signal?.aborted) throw new LayerscopeError('CANCELLED', 'Cancelled.')
-        if (builder === 'buildkit') {
-          // The engine advertised BuildKit but refused a session-less build: use the legacy builder.
-          opts.onLog?.(`BuildKit build failed (${(e as Error).message}); retrying with the legacy builder.`, 'stderr')
+        if (builder === 'buildkit' && choice === 'auto' && isBuildkitUnsupported(e)) {
+          const why = (e as { json?: { message?: string } }).json?.message ?? (e as Error).message
+          opts.onLog?.(`The engine does not run BuildKit builds through its API (${why.trim()}); using the legacy builder.`, 'stderr')
           builder = 'legacy'
-          delete buildOpts.version
-          await sendBuild(docker, sent, opts.contextDir, buildOpts, signal, onMessage)
+          engineBuilder.set(engineKey, 'legacy')
+          try {
+            await attempt('legacy')
+          } catch (e2) {
+            if (isCancelled(e2) || signal?.aborted) throw new LayerscopeError('CANCELLED', 'Cancelled.')
+            throw engine.explain(e2)
+          }
         } else {
           throw engine.explain(e)
         }
       }
+      trace.end()
+      if (builder === 'buildkit' && !sawTrace) {
+        // The engine took version=2 but built the old way (Podman ignores the parameter).
+        builder = 'legacy'
+        if (choice === 'auto') engineBuilder.set(engineKey, 'legacy')
+      } else if (builder === 'buildkit' && choice === 'auto') {
+        engineBuilder.set(engineKey, 'buildkit')
+      }
       if (error || !imageIdOut) {
-        const line = failingLine(log, stepLines(parsed, stage.index))
+        const line = sawTrace
+          ? (trace.failed ? vertexLine(parsed, trace.failed.name, stage) : undefined) ?? lineInMessage(error ?? '')
+          : (failingLine(log, stepLines(parsed, stage.index)) ?? lineInMessage(error ?? ''))
         let message = error ?? 'The engine finished the build without an image ID.'
         if (/pull access denied|manifest unknown|dial tcp|no such host|failed to resolve|i\/o timeout|TLS handshake/i.test(message)) {
           message += ' (the engine could not pull an image this stage needs: pull or build it locally first)'
@@ -259,17 +383,43 @@ export async function buildStages(engine: EngineClient, opts: StageBuildOptions)
       }
     }
     opts.onProgress?.({ done: total, total, message: 'All stages built' })
+    failed = false
   } finally {
-    if (!opts.keepImages) {
-      // Newest first, so each removal can prune the untagged parents only our builds made.
-      for (const b of [...built].reverse()) {
-        try {
-          await docker.getImage(b.imageId).remove({ noprune: false })
-          b.removed = true
-        } catch {
-          /* still in use (a later build reused it, or a container): leave it, it is labelled */
+    // Newest first, so each removal can prune the untagged parents only our builds made.
+    const remove = opts.keepImages && !failed ? [] : [...built].reverse()
+    for (const b of remove) {
+      try {
+        await docker.getImage(b.imageId).remove({ noprune: false })
+        b.removed = true
+      } catch {
+        /* still in use (a later build reused it, or a container): leave it, it is labelled */
+      }
+    }
+    // An image exported just as the build was cancelled or failed never told us its ID: the run
+    // label finds it. Only this run's images carry that label.
+    try {
+      const known = new Set(built.map((b) => b.imageId))
+      for (const id of await runImages()) {
+        if (known.has(id) && opts.keepImages && !failed) continue
+        if (known.has(id) && built.find((b) => b.imageId === id)?.removed) continue
+        await docker
+          .getImage(id)
+          .remove({ noprune: false })
+          .catch(() => undefined)
+      }
+      // A failed or cancelled legacy build leaves the images of the steps it committed.
+      if (failed) {
+        for (const short of [...stepImages].reverse()) {
+          const img = await docker
+            .getImage(short)
+            .inspect()
+            .catch(() => undefined)
+          if (!img || before.has(img.Id) || (img.RepoTags ?? []).length > 0) continue
+          await removeWhenFree(docker, img.Id)
         }
       }
+    } catch {
+      /* the engine went away: nothing more we can clean */
     }
   }
   for (const n of graph.nodes) {

@@ -2,7 +2,9 @@ import type { StateCreator } from 'zustand'
 import type { ApiError } from '../../../shared/errors'
 import type { ImageAnalysis, ImageSource, JobProgress, TreeScope } from '../../../shared/models/analysis'
 import { call, newJobId, toApiError } from '../lib/call'
+import { ROOT_PATH } from '../lib/paths'
 import { mark } from '../lib/perf'
+import { prefetch, treemapRequest } from '../lib/prefetch'
 import type { AppState } from './index'
 
 /** An analysis:open in flight (or failed): drives the progress bar, Cancel and the error state. */
@@ -68,6 +70,8 @@ export const createAnalysisSlice: StateCreator<AppState, [], [], AnalysisSlice> 
       const analysis = await call('analysis:open', { jobId, source, ...(options?.noCache ? { options: { noCache: true } } : {}) })
       if (get().openJob?.jobId !== jobId) return null // superseded by another open
       mark('analysis-done')
+      // The view's first treemap level, requested while React renders the view.
+      prefetch('analysis:treemap', treemapRequest(selectScope({ selectedLayer: null, scopeMode: 'layer' }, analysis.key), ROOT_PATH))
       set((s) => ({ analyses: { ...s.analyses, [analysis.key]: analysis }, openJob: null }))
       const v = get().view
       if (v.name === 'image' && v.key === '' && sameSource(v.source, source)) get().replaceView({ ...pending, key: analysis.key })

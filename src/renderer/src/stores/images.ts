@@ -54,6 +54,7 @@ export const createImagesSlice: StateCreator<AppState, [], [], ImagesSlice> = (s
   imageFilter: '',
   selectedImageIds: [],
   loadImages: async () => {
+    if (get().imagesLoading) return // one load at a time (the shell and the list both ask at start)
     set({ imagesLoading: true })
     let engine: EngineStatus | null = null
     try {

@@ -57,7 +57,7 @@ export function LayerDetails({ analysis, index }: { analysis: ImageAnalysis; ind
       <dl>
         <dt>Content</dt>
         <dd className="num" title={formatExactBytes(l.contentBytes)}>
-          {formatBytes(l.contentBytes)} · {groupDigits(l.files)} files · {groupDigits(l.entries)} entries
+          {formatBytes(l.contentBytes)} · {plural(l.files, 'file')} · {groupDigits(l.entries)} {l.entries === 1 ? 'entry' : 'entries'}
           {l.compressedBytes !== undefined ? ` · ${formatBytes(l.compressedBytes)} compressed` : ''}
         </dd>
         <dt>Changes</dt>

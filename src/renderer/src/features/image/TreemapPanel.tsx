@@ -8,7 +8,7 @@ import type { TreeScope, TreemapNode } from '../../../../shared/models/analysis'
 import { Button, Segmented } from '../../components/Button'
 import { ByteTreemap, LegendItem, categoryColor, chartPalette, type ChartPalette } from '../../components/charts'
 import { Spinner } from '../../components/States'
-import { call } from '../../lib/call'
+import { callPrefetched, treemapRequest } from '../../lib/prefetch'
 import { ROOT_PATH, breadcrumbs, displayPath } from '../../lib/paths'
 import { mark, startDrillStep } from '../../lib/perf'
 import { useResolvedTheme } from '../../lib/theme'
@@ -41,7 +41,14 @@ export function TreemapPanel({ scope, height, emptyText }: { scope: TreeScope; h
   // A new layer or mode starts at the root: the drilled path may not exist there.
   useEffect(() => setStack([ROOT_PATH]), [scopeKey])
 
-  const q = useQuery(() => call('analysis:treemap', { scope, path, depth: 2, maxNodes: 400 }), [scopeKey, path])
+  const q = useQuery(
+    () =>
+      callPrefetched('analysis:treemap', treemapRequest(scope, path)).then((r) => {
+        if (!painted.has(scope.key)) mark('treemap-data')
+        return r
+      }),
+    [scopeKey, path]
+  )
   const go = (next: string[]): void => {
     drillEnd.current = startDrillStep()
     setStack(next)

@@ -1,6 +1,6 @@
 // The image view: what an image is made of. Opens from the list, from an archive, or from
 // the remembered last view after a reload (then the image is reopened from its source).
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import { Button } from '../../components/Button'
 import { ProgressBar } from '../../components/ProgressBar'
 import { EmptyState, ErrorBanner } from '../../components/States'
@@ -19,6 +19,15 @@ export function ImageScreen(): React.JSX.Element {
   const v = view.name === 'image' ? view : null
   const analysis = v?.key ? analyses[v.key] : undefined
   const jobHere = job && v && sameSource(job.source, v.source) ? job : null
+  // Cached images open in a blink: the progress bar only appears when opening takes a while.
+  const [showProgress, setShowProgress] = useState(false)
+  const jobId = jobHere && !jobHere.error ? jobHere.jobId : null
+  useEffect(() => {
+    setShowProgress(false)
+    if (!jobId) return
+    const t = setTimeout(() => setShowProgress(true), 300)
+    return () => clearTimeout(t)
+  }, [jobId])
 
   // A remembered view after a reload: reopen it (the layer cache makes this quick).
   useEffect(() => {
@@ -55,6 +64,7 @@ export function ImageScreen(): React.JSX.Element {
       </div>
     )
   }
+  if (jobHere && !showProgress) return <div className="page" data-testid="opening-quietly" />
   if (jobHere) {
     return (
       <div className="page">
