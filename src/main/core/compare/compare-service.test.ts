@@ -24,6 +24,9 @@ function opener(...imgs: ComparableImage[]): ImageOpener & { opened: string[] } 
   const opened: string[] = []
   return {
     opened,
+    async flush() {
+      opened.push('flush')
+    },
     async open(source, opts) {
       const ref = source.kind === 'engine' ? source.ref : source.path
       opened.push(ref)
@@ -60,7 +63,8 @@ describe('CompareService', () => {
     expect(c.sentence).toBe('multi is 11x smaller than single: -18.2 kB; the biggest parts: /usr/lib/gcc -17.5 kB, /src/main.c -500 B')
     expect(c.notes).toEqual([])
     expect(progress).toEqual(['a:export', 'b:export', 'b:diff'])
-    expect(o.opened).toEqual(['app:single', 'app:multi'])
+    // The cache writes of A are awaited before B opens, so B finds the shared layers.
+    expect(o.opened).toEqual(['app:single', 'flush', 'app:multi'])
   })
 
   it('drills down and draws the treemap from the kept diff', async () => {

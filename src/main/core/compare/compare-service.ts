@@ -21,6 +21,8 @@ export interface ImageOpener {
     options?: AnalyzeOptions & { signal?: AbortSignal; onProgress?: (p: Omit<JobProgress, 'jobId'>) => void }
   ): Promise<ComparableImage>
   get(key: string): ComparableImage
+  /** Waits for layer-cache writes still running after an open answered. */
+  flush?(): Promise<void>
 }
 
 export interface CompareOptions extends AnalyzeOptions {
@@ -48,6 +50,9 @@ export class CompareService {
     const started = Date.now()
     // One side after the other: the second finds the shared base in the cache the first wrote.
     const imgA = await this.openSide(a, 'a', opts)
+    // A's layers reach the cache after A's answer; B must find them there, or the shared
+    // base would be analysed twice and a side known already would be exported again.
+    await this.images().flush?.()
     const imgB = await this.openSide(b, 'b', opts)
     throwIfCancelled(opts.signal)
     opts.onProgress?.({ side: 'b', phase: 'diff', bytesDone: 0, message: 'Comparing the final filesystems' })

@@ -142,6 +142,10 @@ describe('wire format and names', () => {
     // a one-stage build has no stage name in its steps
     const one = parseDockerfile('FROM alpine\nENV A=1\nRUN a\nRUN b\n')
     expect(vertexLine(one, '[3/3] RUN b')).toBe(4)
+    // FROM scratch gets no step either (captured: "[stage-1 1/2] COPY --from=a /x /x")
+    const scratch = parseDockerfile('FROM layerscope-fixture/busybox:1 AS a\nRUN echo hi > /x\nFROM scratch\nCOPY --from=a /x /x\nCOPY hello.txt /\n')
+    expect(vertexLine(scratch, '[stage-1 1/2] COPY --from=a /x /x')).toBe(4)
+    expect(vertexLine(scratch, '[stage-1 2/2] COPY hello.txt /')).toBe(5)
     // counts that do not add up fall back to the text
     expect(vertexLine(one, '[9/9] RUN a')).toBe(3)
   })

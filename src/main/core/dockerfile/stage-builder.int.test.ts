@@ -145,14 +145,17 @@ describe.each(['buildkit', 'legacy'] as const)('stage builds on the real engine 
 
   it('fails with BUILD_FAILED and the failing line, after metadata steps and in a stage built FROM a stage', async () => {
     const text = `FROM layerscope-fixture/busybox:1 AS a\nRUN echo ok\nFROM a AS b\nENV X=1\nRUN exit 3\nFROM b\n`
+    const before = await labelled()
     await withDockerfile(text, async (o) => {
       const logs: string[] = []
-      const err = (await buildStages(engine, { ...o, builder, onLog: (l) => logs.push(l) }).catch((e: unknown) => e)) as LayerscopeError
+      // keepImages: stage a's image is still removed, as the failed run returns no image list
+      const err = (await buildStages(engine, { ...o, builder, keepImages: true, onLog: (l) => logs.push(l) }).catch((e: unknown) => e)) as LayerscopeError
       expect(err.code).toBe('BUILD_FAILED')
       expect(err.detail?.line).toBe(5)
       expect(err.detail?.stage).toBe('b')
       expect(err.message).toMatch(/^Building stage b failed at line 5: .*(returned a non-zero code|exit code): 3/)
       if (builder === 'buildkit') expect(logs).toContain('ERROR: [b 1/1] RUN exit 3: executor failed running [/bin/sh -c exit 3]: exit code: 3')
+      expect((await labelled()).sort()).toEqual(before.sort())
     })
   })
 

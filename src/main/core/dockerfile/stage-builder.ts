@@ -31,6 +31,7 @@ export interface StageBuildOptions {
   dockerfilePath: string
   contextDir: string
   buildArgs?: Record<string, string>
+  /** Keep the stage images (only when every stage built: a failed run leaves nothing behind). */
   keepImages?: boolean
   /** auto (default): BuildKit where the engine accepts it, else the legacy builder. */
   builder?: BuilderChoice
@@ -60,11 +61,6 @@ interface BuildMessage {
 
 /** What each engine answered to `version=2`, so the probe happens once per engine. */
 const engineBuilder = new Map<string, 'buildkit' | 'legacy'>()
-
-/** Forget what the engines answered (tests; an engine restarted with another config). */
-export function forgetBuilderProbes(): void {
-  engineBuilder.clear()
-}
 
 /** An engine's refusal of `version=2` itself (not of this Dockerfile): use the legacy builder. */
 export function isBuildkitUnsupported(e: unknown): boolean {
@@ -136,12 +132,20 @@ async function sendBuild(
       (err, r) => (err ? reject(err as Error) : resolve(r as IncomingMessage))
     )
   })
-  if (query.version === '2' && query.buildid) {
-    // Closing the connection cancels the build too; the explicit cancel makes sure BuildKit stops.
-    const id = query.buildid
-    signal?.addEventListener('abort', () => void cancelBuildkit(docker, id), { once: true })
+  // Closing the connection cancels a BuildKit build too; the explicit cancel makes sure it stops.
+  const buildid = query.version === '2' ? query.buildid : undefined
+  const cancelBuild = (): void => void (buildid && cancelBuildkit(docker, buildid))
+  signal?.addEventListener('abort', cancelBuild, { once: true })
+  try {
+    await readMessages(res, signal, onMessage)
+  } finally {
+    signal?.removeEventListener('abort', cancelBuild)
   }
-  await new Promise<void>((resolve, reject) => {
+}
+
+/** The build's JSON lines, until the engine ends the stream or the signal fires. */
+function readMessages(res: IncomingMessage, signal: AbortSignal | undefined, onMessage: (m: BuildMessage) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     let buf = ''
     const onAbort = (): void => {
       res.destroy()
@@ -401,7 +405,6 @@ export async function buildStages(engine: EngineClient, opts: StageBuildOptions)
       const known = new Set(built.map((b) => b.imageId))
       for (const id of await runImages()) {
         if (known.has(id) && opts.keepImages && !failed) continue
-        if (known.has(id) && built.find((b) => b.imageId === id)?.removed) continue
         await docker
           .getImage(id)
           .remove({ noprune: false })

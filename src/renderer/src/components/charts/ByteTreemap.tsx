@@ -10,16 +10,10 @@ import { afterPaint } from '../../lib/perf'
 import { useResolvedTheme } from '../../lib/theme'
 import { ChartTooltipBox } from './ChartTooltip'
 import { chartPalette, type ChartPalette } from './palette'
+import { toTreemapData, type ByteTreemapNode } from './treemap-data'
 
-export interface ByteTreemapNode {
-  name: string
-  path: string
-  bytes: number
-  kind?: string
-  children?: ByteTreemapNode[]
-  /** For aggregates: how many entries the tile stands for. */
-  count?: number
-}
+export type { ByteTreemapNode }
+
 
 export interface ByteTreemapProps<N extends ByteTreemapNode> {
   /** The level shown: its children are the blocks. */
@@ -37,32 +31,6 @@ export interface ByteTreemapProps<N extends ByteTreemapNode> {
   label?: string
   /** Shown instead of the chart when the level has no bytes. */
   emptyText?: string
-}
-
-interface Datum {
-  [k: string]: unknown
-  name: string
-  size: number
-  node: ByteTreemapNode
-  top: ByteTreemapNode
-  topIndex: number
-  children?: Datum[]
-}
-
-function toData(root: ByteTreemapNode): Datum[] {
-  return (root.children ?? [])
-    .filter((c) => c.bytes > 0)
-    .map((top, topIndex) => {
-      const kids = (top.children ?? []).filter((k) => k.bytes > 0)
-      return {
-        name: top.name,
-        size: top.bytes,
-        node: top,
-        top,
-        topIndex,
-        ...(kids.length > 0 ? { children: kids.map((k) => ({ name: k.name, size: k.bytes, node: k, top, topIndex })) } : {})
-      }
-    })
 }
 
 interface TileProps {
@@ -99,7 +67,7 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
     return () => ro.disconnect()
   }, [])
 
-  const data = useMemo(() => toData(root), [root])
+  const data = useMemo(() => toTreemapData(root), [root])
   // A new level: the tile under the pointer changed without a mouseenter.
   useEffect(() => setHover(null), [data])
 
