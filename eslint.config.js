@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'resources/**', '.cache/**'] },
+  { ignores: ['**/out/**', '**/out-*/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'resources/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

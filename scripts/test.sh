@@ -2,8 +2,8 @@
 # THE test command (`npm test`, and what .ci/run calls).
 #
 # On a fresh Debian machine as root it provisions what is missing (docker.io, busybox-static,
-# skopeo, chromium, zstd; `npm ci` when node_modules is missing) and, when no engine answers at
-# DOCKER_HOST or the default socket, starts a PRIVATE dockerd under a temp folder (own data-root,
+# skopeo, chromium, zstd, curl, openssl; `npm ci` when node_modules is missing) and, when no
+# engine answers at DOCKER_HOST or the default socket, starts a PRIVATE dockerd under a temp folder (own data-root,
 # exec-root, pidfile and socket; no bridge, no iptables) that it stops again on exit.
 # Then it runs every stage, continuing past failures:
 #   typecheck, lint, unit, build, integration, e2e
@@ -75,6 +75,7 @@ provision() {
   command -v zstd >/dev/null 2>&1 || missing+=(zstd)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}" || true; else note "system packages present"; fi
   if [ -z "${CHROMIUM_PATH:-}" ] && command -v chromium >/dev/null 2>&1; then export CHROMIUM_PATH="$(command -v chromium)"; fi
 

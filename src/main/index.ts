@@ -1,6 +1,7 @@
 // The Electron front: app lifecycle, the one window, IPC to the shared backend.
 // Everything that does real work lives in core and is shared with `serve` and the CLI.
 import { app, BrowserWindow, dialog, ipcMain } from 'electron'
+import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createBackend } from './api'
@@ -14,6 +15,12 @@ const PRELOAD = join(HERE, '..', 'preload', 'index.cjs')
 const DEV_SERVER_URL = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined
 
 let mainWindow: BrowserWindow | null = null
+
+/** resources/ (samples, fonts): beside package.json in a checkout, or in a packaged app's resources. */
+function resourcesDir(): string {
+  const candidates = [join(app.getAppPath(), 'resources'), join(HERE, '..', '..', 'resources'), join(process.resourcesPath ?? '', 'resources')]
+  return candidates.find((d) => existsSync(join(d, 'samples'))) ?? candidates[0]!
+}
 
 // Every webContents, present or future: no new windows, no webviews.
 app.on('web-contents-created', (_e, contents) => {
@@ -37,7 +44,7 @@ function start(): void {
   const backend = createBackend(
     {
       cacheDir: join(app.getPath('userData'), 'cache'),
-      resourcesDir: join(app.getAppPath(), 'resources'),
+      resourcesDir: resourcesDir(),
       front: 'electron',
       version: app.getVersion()
     },

@@ -14,5 +14,6 @@ describe('isTrustedSenderUrl', () => {
     expect(isTrustedSenderUrl('http://localhost:5173/index.html', { rendererDir, devServerUrl: 'http://localhost:5173' })).toBe(true)
     expect(isTrustedSenderUrl('http://localhost:5174/', { rendererDir, devServerUrl: 'http://localhost:5173' })).toBe(false)
     expect(isTrustedSenderUrl('not a url', { rendererDir })).toBe(false)
+    expect(isTrustedSenderUrl('file:///C:/Program%20Files/Layerscope/out/renderer/index.html', { rendererDir: 'C:\\Program Files\\Layerscope\\out\\renderer' })).toBe(true)
   })
 })

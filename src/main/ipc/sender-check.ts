@@ -18,7 +18,8 @@ export function isTrustedSenderUrl(frameUrl: string, opts: { rendererDir: string
     }
   }
   if (url.protocol !== 'file:') return false
-  const path = decodeURIComponent(url.pathname)
+  // file:///C:/x on Windows has the pathname /C:/x.
+  const path = decodeURIComponent(url.pathname).replace(/^\/([A-Za-z]:)/, '$1')
   const root = opts.rendererDir.replace(/\\/g, '/').replace(/\/+$/, '')
   return path === `${root}/index.html` || (path.startsWith(`${root}/`) && !path.includes('/../'))
 }

@@ -146,6 +146,10 @@ describe('wire format and names', () => {
     const scratch = parseDockerfile('FROM layerscope-fixture/busybox:1 AS a\nRUN echo hi > /x\nFROM scratch\nCOPY --from=a /x /x\nCOPY hello.txt /\n')
     expect(vertexLine(scratch, '[stage-1 1/2] COPY --from=a /x /x')).toBe(4)
     expect(vertexLine(scratch, '[stage-1 2/2] COPY hello.txt /')).toBe(5)
+    // an unnamed stage the stage builder targeted under a generated name (as the engine logged it)
+    const unnamed = parseDockerfile('FROM layerscope-fixture/busybox:1\nRUN echo a\nRUN exit 5\nFROM layerscope-fixture/busybox:1\nCOPY --from=0 /bin/sh /sh\n')
+    expect(vertexLine(unnamed, '[layerscope-stage-0 3/3] RUN exit 5')).toBe(3)
+    expect(vertexLine(unnamed, '[stage-1 2/2] COPY --from=0 /bin/sh /sh')).toBe(5)
     // counts that do not add up fall back to the text
     expect(vertexLine(one, '[9/9] RUN a')).toBe(3)
   })

@@ -187,7 +187,8 @@ function findStage(parsed: ParsedDockerfile, name: string | undefined, target: P
   const lower = name.toLowerCase()
   const byName = parsed.stages.find((s) => s.name === lower)
   if (byName) return byName
-  const idx = /^stage-(\d+)$/.exec(lower)
+  // BuildKit calls unnamed stages stage-N; the stage builder names those it targets layerscope-stage-N.
+  const idx = /^(?:layerscope-)?stage-(\d+)$/.exec(lower)
   return idx ? parsed.stages[Number(idx[1])] : undefined
 }
 

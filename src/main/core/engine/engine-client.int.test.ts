@@ -1,8 +1,9 @@
 // The engine connection against the real engine: unix socket, tcp:// through a forwarder,
 // a dead socket, a refused port and a socket the caller may not open.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createConnection, createServer, type Server } from 'node:net'
+import { createServer as createTlsServer } from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -62,6 +63,46 @@ describe.runIf(realSocket)('engine connection (real engine)', () => {
       const b = (await client({ DOCKER_HOST: `unix://${realSocket}` }).listImages()).map((i) => `${i.id} ${i.size}`).sort()
       expect(a).toEqual(b)
       expect(a.length).toBeGreaterThan(0)
+    } finally {
+      server.close()
+    }
+  })
+
+  it('connects through tcp:// with TLS verification (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH) and refuses a wrong CA', async (ctx) => {
+    if (spawnSync('openssl', ['version']).status !== 0) return ctx.skip('openssl is missing: cannot make test certificates')
+    const certs = join(tmp, 'certs')
+    const wrong = join(tmp, 'wrong-ca')
+    mkdirSync(certs, { recursive: true })
+    mkdirSync(wrong, { recursive: true })
+    const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: certs, stdio: 'pipe' })
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=test-ca', '-keyout', 'ca-key.pem', '-out', 'ca.pem')
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'server-key.pem', '-out', 'server.csr')
+    writeFileSync(join(certs, 'san.cnf'), 'subjectAltName=IP:127.0.0.1\n')
+    ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '2', '-out', 'server.pem', '-extfile', 'san.cnf')
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=client', '-keyout', 'key.pem', '-out', 'client.csr')
+    ssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '2', '-out', 'cert.pem')
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=other-ca', '-keyout', join(wrong, 'k.pem'), '-out', join(wrong, 'ca.pem')], { stdio: 'pipe' })
+    for (const f of ['cert.pem', 'key.pem']) execFileSync('cp', [join(certs, f), join(wrong, f)])
+
+    // A TLS front like dockerd's --tlsverify: client certificates signed by our CA only.
+    const server = createTlsServer(
+      { key: readFileSync(join(certs, 'server-key.pem')), cert: readFileSync(join(certs, 'server.pem')), ca: readFileSync(join(certs, 'ca.pem')), requestCert: true, rejectUnauthorized: true },
+      (inbound) => {
+        const outbound = createConnection(realSocket!)
+        inbound.pipe(outbound).pipe(inbound)
+        inbound.on('error', () => outbound.destroy())
+        outbound.on('error', () => inbound.destroy())
+      }
+    )
+    server.on('tlsClientError', () => undefined)
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const port = (server.address() as { port: number }).port
+    try {
+      const ok = await client({ DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs }).status()
+      expect(ok).toMatchObject({ ok: true, engine: 'docker', endpoint: { url: `tcp://127.0.0.1:${port}` } })
+      const bad = await client({ DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: wrong }).status()
+      expect(bad).toMatchObject({ ok: false, code: 'ENGINE_CONFIG' })
+      expect(bad.ok ? '' : bad.message).toMatch(/TLS to tcp:\/\/127\.0\.0\.1:\d+ failed.*DOCKER_CERT_PATH/)
     } finally {
       server.close()
     }
