@@ -91,8 +91,7 @@ test('exports a comparison report from the compare screen', async ({ app }) => {
   await app.getByTestId('compare-run').click()
   await expect(app.getByTestId('compare-result')).toBeVisible({ timeout: 120_000 })
   const exportButton = app.getByTestId('report-export')
-  // The compare screen (another feature) embeds the button; until it does, say so rather than pass.
-  test.skip((await exportButton.count()) === 0, 'the compare screen does not embed ExportReportButton yet')
+  await expect(exportButton).toBeVisible()
   await exportButton.getByRole('button', { name: 'Export report' }).click()
   const [svg] = await Promise.all([app.waitForEvent('download'), app.getByRole('menuitem', { name: /Download SVG/ }).click()])
   expect(svg.suggestedFilename()).toBe('layerscope-layerscope-test-ui-report-1-vs-layerscope-test-ui-report-2.svg')

@@ -7,6 +7,7 @@ import { Button } from '../../components/Button'
 import { ProgressBar } from '../../components/ProgressBar'
 import { EmptyState, ErrorBanner } from '../../components/States'
 import { useApp } from '../../stores'
+import { ExportReportButton } from '../report'
 import { CompareSummary } from './CompareSummary'
 import { ContributorsPanel } from './ContributorsPanel'
 import { DiffTreemapPanel } from './DiffTreemapPanel'
@@ -118,6 +119,11 @@ export function CompareScreen(): React.JSX.Element {
       <div className="cmp-title">
         <h2>Compare images</h2>
         <span className="muted">Shared layers, the size delta and where it comes from</span>
+        {comparison && !job && (
+          <span className="cmp-title-actions">
+            <ExportReportButton aKey={comparison.a.key} bKey={comparison.b.key} />
+          </span>
+        )}
       </div>
       <PickerBar />
       {job ? (

@@ -3,7 +3,7 @@ import { formatBytes, formatDockerSize, formatExactBytes, formatPercent, groupDi
 import type { ImageAnalysis } from '../../../../shared/models/analysis'
 import { Button } from '../../components/Button'
 import { Tooltip } from '../../components/Tooltip'
-import { ExportReportButton } from '../../lib/optional-module'
+import { ExportReportButton } from '../report'
 import { formatRelative, formatTimestamp } from '../../lib/time'
 import { useApp } from '../../stores'
 
@@ -69,7 +69,7 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
         <Button size="sm" onClick={() => void openImage(analysis.source, label, { noCache: true })} title="Analyse again, ignoring the layer cache">
           Re-analyse
         </Button>
-        {ExportReportButton && <ExportReportButton aKey={analysis.key} />}
+        <ExportReportButton aKey={analysis.key} />
       </div>
       <div className="stats">
         <Stat

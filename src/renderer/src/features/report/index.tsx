@@ -1,2 +1,2 @@
-// The report feature: other screens embed ExportReportButton (through lib/optional-module).
+// The report feature: the image and compare screens embed ExportReportButton.
 export { ExportReportButton, type ExportReportButtonProps } from './ExportReportButton'
