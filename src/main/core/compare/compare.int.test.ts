@@ -57,14 +57,14 @@ describe('compare on the real engine', () => {
     expect(single.delta.ratio).toBeCloseTo(ia.size / ib.size, 10)
     expect(single.delta.basis).toBe('engine')
     // A was exported once (the cache was empty). B's layers are the base plus a COPY --from
-    // layer identical to A's last one (same diff ID), so all of B was analysed already and B is
-    // not exported at all. Checked before the independent listing below, which exports both.
+    // layer that has A's last layer's diff ID when both builds fell in the same second (tar
+    // mtimes); then all of B was analysed already and B is not exported at all, else once.
+    // Checked before the independent listing below, which exports both.
     await new Promise((r) => setTimeout(r, 1100))
     const saved = savedImageIds(since, now())
     expect(saved.filter((id) => id === ia.id)).toHaveLength(1)
     const bKnown = ib.layers.every((d) => ia.layers.includes(d))
-    expect(bKnown).toBe(true)
-    expect(saved.filter((id) => id === ib.id)).toHaveLength(0)
+    expect(saved.filter((id) => id === ib.id)).toHaveLength(bKnown ? 0 : 1)
 
     const expected = expectedFileDelta(listFinalFilesystem(APP_SINGLE), listFinalFilesystem(APP_MULTI))
     expect({
