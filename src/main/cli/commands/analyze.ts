@@ -1,17 +1,9 @@
 import type { Command } from 'commander'
-import type { ImageAnalysis, JobProgress } from '../../../shared/models/analysis'
+import type { ImageAnalysis } from '../../../shared/models/analysis'
 import { formatBytes, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../shared/format'
-import { cliBackend, cliContext, type CliGlobals } from '../context'
-import { parseSource } from './compare'
-
-const PHASES: Record<string, string> = { export: 'Exporting from the engine', read: 'Reading the archive', cache: 'Loading cached layers', analyse: 'Analysing' }
-
-function progressLine(p: JobProgress): string {
-  const what = PHASES[p.phase] ?? p.phase
-  if (!p.bytesTotal) return p.bytesDone > 0 ? `${what}: ${formatBytes(p.bytesDone)}` : `${what}...`
-  const pct = Math.min(100, Math.floor((p.bytesDone / p.bytesTotal) * 100))
-  return `${what}: ${formatBytes(p.bytesDone)} of about ${formatBytes(p.bytesTotal)} (${pct}%)`
-}
+import { cliBackend, cliContext, runCli, type CliGlobals } from '../context'
+import { terminalProgress } from '../progress'
+import { parseSource } from '../source-arg'
 
 function pad(s: string, n: number, right = false): string {
   return right ? s.padStart(n) : s.padEnd(n)
@@ -58,13 +50,6 @@ export function analyzeText(a: ImageAnalysis, top = 10): string {
   return `${out.join('\n')}\n`
 }
 
-function fail(cmd: string, e: unknown, tty: boolean): void {
-  if (tty) process.stderr.write('\r\x1b[2K')
-  const err = e as { code?: string; message?: string }
-  process.stderr.write(`layerscope ${cmd}: ${err.message ?? String(e)}${err.code ? ` [${err.code}]` : ''}\n`)
-  process.exitCode = err.code === 'CANCELLED' ? 130 : 2
-}
-
 export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
@@ -74,58 +59,43 @@ export function registerAnalyze(program: Command): void {
     .option('--no-cache', 'do not use or write the layer cache')
     .option('--platform <os/arch>', 'pick one image from a multi-platform archive, e.g. linux/arm64')
     .option('--top <n>', 'wasted paths to list in the summary', '10')
-    .action(async (image: string, opts: { json?: boolean; cache: boolean; platform?: string; top: string }) => {
-      const backend = cliBackend(program.opts<CliGlobals>())
-      const ac = new AbortController()
-      const onSigint = (): void => ac.abort()
-      process.once('SIGINT', onSigint)
-      const tty = process.stderr.isTTY === true
-      let last = 0
-      const ctx = cliContext(ac.signal, (event, payload) => {
-        if (event !== 'job:progress' || !tty) return
-        const now = Date.now()
-        if (now - last < 200) return
-        last = now
-        process.stderr.write(`\r\x1b[2K${progressLine(payload as JobProgress).slice(0, (process.stderr.columns ?? 80) - 1)}`)
-      })
-      try {
-        const a = await backend.dispatcher.invoke(
-          'analysis:open',
-          { jobId: 'cli-analyze', source: parseSource(image), options: { noCache: !opts.cache, platform: opts.platform } },
-          ctx
-        )
-        if (tty) process.stderr.write('\r\x1b[2K')
-        process.stdout.write(opts.json ? `${JSON.stringify(a, null, 2)}\n` : analyzeText(a, Math.max(0, Number(opts.top) || 10)))
-      } catch (e) {
-        fail('analyze', e, tty)
-      } finally {
-        process.off('SIGINT', onSigint)
-      }
-    })
+    .action((image: string, opts: { json?: boolean; cache: boolean; platform?: string; top: string }) =>
+      runCli(async (signal) => {
+        const backend = cliBackend(program.opts<CliGlobals>())
+        const progress = terminalProgress()
+        try {
+          const a = await backend.dispatcher.invoke(
+            'analysis:open',
+            { jobId: 'cli-analyze', source: parseSource(image), options: { noCache: !opts.cache, platform: opts.platform } },
+            cliContext(signal, progress.emit)
+          )
+          progress.clear()
+          process.stdout.write(opts.json ? `${JSON.stringify(a, null, 2)}\n` : analyzeText(a, Math.max(0, Number(opts.top) || 10)))
+        } finally {
+          progress.clear()
+        }
+      }, 'analyze')
+    )
 
   const cache = program.command('cache').description('The layer cache (per-layer results, keyed by layer digest).')
   cache
     .command('info')
     .description('Where the cache is and how big it is.')
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
-      try {
-        const r = await cliBackend(program.opts<CliGlobals>()).dispatcher.invoke('cache:info', {}, cliContext(new AbortController().signal))
+    .action((opts: { json?: boolean }) =>
+      runCli(async (signal) => {
+        const r = await cliBackend(program.opts<CliGlobals>()).dispatcher.invoke('cache:info', {}, cliContext(signal))
         process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${r.dir}\n${groupDigits(r.entries)} cached layers, ${formatBytes(r.bytes)} on disk\n`)
-      } catch (e) {
-        fail('cache info', e, false)
-      }
-    })
+      }, 'cache info')
+    )
   cache
     .command('clear')
     .description('Remove every cached layer (images are re-read on their next analysis).')
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
-      try {
-        const r = await cliBackend(program.opts<CliGlobals>()).dispatcher.invoke('cache:clear', {}, cliContext(new AbortController().signal))
+    .action((opts: { json?: boolean }) =>
+      runCli(async (signal) => {
+        const r = await cliBackend(program.opts<CliGlobals>()).dispatcher.invoke('cache:clear', {}, cliContext(signal))
         process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `Removed ${groupDigits(r.removedEntries)} cached layers (${formatBytes(r.removedBytes)}).\n`)
-      } catch (e) {
-        fail('cache clear', e, false)
-      }
-    })
+      }, 'cache clear')
+    )
 }

@@ -3,7 +3,7 @@
 import type { Command, CommanderError } from 'commander'
 import { existsSync, readFileSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
-import type { ImageAnalysis, ImageSource } from '../../../shared/models/analysis'
+import type { ImageAnalysis } from '../../../shared/models/analysis'
 import type { ReportFormat, ReportTheme } from '../../../shared/models/report'
 import { formatBytes } from '../../../shared/format'
 import type { Backend } from '../../api'
@@ -14,13 +14,9 @@ import { gateJunit } from '../../core/report/junit'
 import { checkRenderOptions, isReportFormat, REPORT_FORMATS } from '../../core/report/render-report'
 import { DEFAULT_RULE_FILES, DEFAULT_RULES, hasRules, parseRules, type CiRules } from '../../core/report/rules'
 import { cliBackend, cliContext, type CliGlobals } from '../context'
+import { parseSource } from '../source-arg'
 
 const EXTENSIONS: Record<string, ReportFormat> = { '.png': 'png', '.svg': 'svg', '.json': 'json', '.md': 'md', '.markdown': 'md' }
-
-/** An existing file or folder is an archive (docker save / OCI layout); anything else an engine reference. */
-export function sourceFromArg(arg: string): ImageSource {
-  return existsSync(arg) ? { kind: 'archive', path: resolve(arg) } : { kind: 'engine', ref: arg }
-}
 
 export function formatFor(output: string, explicit?: string): ReportFormat {
   if (explicit !== undefined) {
@@ -68,7 +64,7 @@ function progressPrinter(): ReturnType<typeof cliContext>['emit'] | undefined {
 async function openImage(backend: Backend, arg: string, signal: AbortSignal, what: string): Promise<ImageAnalysis> {
   const emit = progressPrinter()
   try {
-    const img = await backend.services.analysis().open(sourceFromArg(arg), {
+    const img = await backend.services.analysis().open(parseSource(arg), {
       signal,
       onProgress: (p) => emit?.('job:progress', { ...p, jobId: `cli-${what}` })
     })
