@@ -150,7 +150,9 @@ export class AnalysisService {
       layers = this.loadCached(diffIds, paths)
       if (layers) {
         cached = layers.length
-        config = ci?.config
+        // Layers known from other images but this image never opened: the platform still
+        // comes from inspect (history then comes from the engine's /history).
+        config = ci?.config ?? { os: inspect.Os, architecture: inspect.Architecture, variant: inspect.Variant, created: inspect.Created }
         if (ci) layers.forEach((l) => (l.compressedBytes = ci.compressed?.[l.diffId]))
       }
     }

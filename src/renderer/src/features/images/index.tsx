@@ -1,6 +1,5 @@
 // The images screen: the engine's images, or — with no engine — samples and "Open archive…".
 import { useEffect, useMemo, useState } from 'react'
-import { formatBytes } from '../../../../shared/format'
 import { Button } from '../../components/Button'
 import { EmptyState, ErrorBanner, Spinner } from '../../components/States'
 import { useApp } from '../../stores'
@@ -32,7 +31,6 @@ export function ImagesScreen(): React.JSX.Element {
   }, [])
 
   const visible = useMemo(() => selectVisibleImages({ images, imageFilter: filter, imageSort: sort }), [images, filter, sort])
-  const totalBytes = useMemo(() => (images ?? []).reduce((n, i) => n + i.size, 0), [images])
 
   if (engineError || (engine && !engine.ok)) {
     return (
@@ -55,7 +53,7 @@ export function ImagesScreen(): React.JSX.Element {
           <h1>Images</h1>
           {images && (
             <span className="muted num" data-testid="image-count">
-              {filter ? `${visible.length} of ${images.length}` : images.length} image{images.length === 1 ? '' : 's'} · {formatBytes(totalBytes)}
+              {filter ? `${visible.length} of ${images.length}` : images.length} image{images.length === 1 ? '' : 's'}
             </span>
           )}
         </div>
