@@ -2,7 +2,7 @@
 # THE test command (`npm test`, and what .ci/run calls).
 #
 # On a fresh Debian machine as root it provisions what is missing (docker.io, busybox-static,
-# skopeo, chromium, zstd, curl, openssl; `npm ci` when node_modules is missing) and, when no
+# skopeo, podman, chromium, zstd, curl, openssl; `npm ci` when node_modules is missing) and, when no
 # engine answers at DOCKER_HOST or the default socket, starts a PRIVATE dockerd under a temp folder (own data-root,
 # exec-root, pidfile and socket; no bridge, no iptables) that it stops again on exit.
 # Then it runs every stage, continuing past failures:
@@ -71,6 +71,8 @@ provision() {
   command -v dockerd >/dev/null 2>&1 || { [[ " ${missing[*]-} " == *" docker.io "* ]] || missing+=(docker.io); }
   { [ -x /bin/busybox ] || [ -x /usr/bin/busybox ]; } || missing+=(busybox-static)
   command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
+  # Podman's Docker-compatible API is tested against a private `podman system service` (podman.int.test.ts).
+  command -v podman >/dev/null 2>&1 || missing+=(podman)
   { command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM_PATH:-}" ]; } || missing+=(chromium)
   command -v zstd >/dev/null 2>&1 || missing+=(zstd)
   command -v curl >/dev/null 2>&1 || missing+=(curl)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatDelta, formatDockerSize, groupDigits, shortId } from './format'
+import { formatBytes, formatDelta, formatDockerSize, formatPercent, groupDigits, shortId } from './format'
 
 describe('formatDockerSize (docker images rounding)', () => {
   it.each([
@@ -28,4 +28,17 @@ describe('formatBytes', () => {
 it('groups digits and shortens ids', () => {
   expect(groupDigits(1234567)).toBe('1,234,567')
   expect(shortId('sha256:0123456789abcdef0123')).toBe('0123456789ab')
+})
+
+describe('formatPercent', () => {
+  it('rounds as usual away from the ends', () => {
+    expect(formatPercent(0.8734)).toBe('87.3%')
+    expect(formatPercent(1)).toBe('100.0%')
+    expect(formatPercent(0)).toBe('0.0%')
+  })
+  it('never claims 100% or 0% for a ratio that is not', () => {
+    expect(formatPercent(1 - 207 / 7_621_314)).toBe('>99.9%')
+    expect(formatPercent(0.00001)).toBe('<0.1%')
+    expect(formatPercent(0.99999, 2)).toBe('>99.99%')
+  })
 })

@@ -54,7 +54,7 @@ export function cliContext(signal: AbortSignal, onProgress?: HandlerContext['emi
  * Runs one CLI command: Ctrl-C cancels the work (exit 130), errors print as
  * "layerscope <cmd>: <message> [CODE]" on stderr with exit code 2. Stdout stays clean for --json.
  */
-export async function runCli(work: (signal: AbortSignal) => Promise<void>, command = process.argv[2] ?? ''): Promise<void> {
+export async function runCli(work: (signal: AbortSignal) => Promise<void>, command: string): Promise<void> {
   const ac = new AbortController()
   const onSigint = (): void => ac.abort()
   process.once('SIGINT', onSigint)
@@ -62,7 +62,7 @@ export async function runCli(work: (signal: AbortSignal) => Promise<void>, comma
     await work(ac.signal)
   } catch (e) {
     const err = e as { code?: string; message?: string }
-    process.stderr.write(`layerscope${command ? ` ${command}` : ''}: ${err.message ?? String(e)}${err.code ? ` [${err.code}]` : ''}\n`)
+    process.stderr.write(`layerscope ${command}: ${err.message ?? String(e)}${err.code ? ` [${err.code}]` : ''}\n`)
     process.exitCode = err.code === 'CANCELLED' ? 130 : 2
   } finally {
     process.removeListener('SIGINT', onSigint)

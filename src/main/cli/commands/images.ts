@@ -39,7 +39,7 @@ export function registerImages(program: Command): void {
         } else {
           process.stdout.write(imagesTable(images, { noTrunc, now: Date.now() }))
         }
-      })
+      }, 'images')
     )
 }
 

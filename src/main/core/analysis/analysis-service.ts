@@ -88,8 +88,9 @@ export class AnalysisService {
   // ---- engine -------------------------------------------------------------------------
 
   private async openEngine(source: { kind: 'engine'; ref: string }, o: OpenOptions, started: number): Promise<AnalyzedImage> {
-    const docker = this.opts.engine().docker
-    const inspect = (await engineCall(() => docker.getImage(source.ref).inspect(), source.ref)) as EngineInspect
+    const engine = this.opts.engine()
+    const docker = engine.docker
+    const inspect = (await engineCall(() => docker.getImage(source.ref).inspect(), source.ref, engine)) as EngineInspect
     const id = inspect.Id
     if (o.platform) {
       const want = parsePlatform(o.platform)
@@ -138,7 +139,7 @@ export class AnalysisService {
       analysis.elapsedMs = Math.round(performance.now() - started)
       return img
     }
-    const historyP = engineCall(() => docker.getImage(id).history(), source.ref).catch(() => [] as EngineHistoryEntry[]) as Promise<EngineHistoryEntry[]>
+    const historyP = engineCall(() => docker.getImage(id).history(), source.ref, engine).catch(() => [] as EngineHistoryEntry[]) as Promise<EngineHistoryEntry[]>
 
     const paths = new PathTable()
     let layers: ModelLayer[] | null = null
@@ -187,7 +188,7 @@ export class AnalysisService {
           .getImage(id)
           .inspect()
           .then(() => null)
-          .catch((err: unknown) => engineError(err, source.ref))
+          .catch((err: unknown) => engineError(err, source.ref, engine))
         if (now?.code === 'IMAGE_NOT_FOUND') throw new LayerscopeError('IMAGE_NOT_FOUND', `${source.ref} was removed while it was being exported.`)
         if (now) throw new LayerscopeError(now.code, `The engine stopped answering during the export of ${source.ref}: ${now.message}`)
         if (e instanceof LayerscopeError && e.code === 'ARCHIVE_INVALID') {
@@ -419,20 +420,27 @@ function checkPlatform(config: ImageConfig, platform: string, where: string): vo
 }
 
 /** Runs a dockerode call and turns its failures into errors a person can act on. */
-async function engineCall<T>(fn: () => Promise<T>, ref: string): Promise<T> {
+async function engineCall<T>(fn: () => Promise<T>, ref: string, engine?: EngineClient): Promise<T> {
   try {
     return await fn()
   } catch (e) {
-    throw engineError(e, ref)
+    throw engineError(e, ref, engine)
   }
 }
 
-export function engineError(e: unknown, ref: string): LayerscopeError {
+/** A missing image names the ref and the engine's own list command; the rest is the client's explain (Docker or Podman). */
+export function engineError(e: unknown, ref: string, engine?: EngineClient): LayerscopeError {
   if (e instanceof LayerscopeError) return e
   const err = e as { statusCode?: number; code?: string; message?: string; json?: { message?: string } }
   const msg = err.json?.message ?? err.message ?? String(e)
-  if (err.statusCode === 404) return new LayerscopeError('IMAGE_NOT_FOUND', `No local image ${ref}: \`docker images\` lists what this engine has.`)
-  if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') return new LayerscopeError('ENGINE_UNREACHABLE', `Docker is not running (${msg}); start it and try again.`)
-  if (err.code === 'EACCES') return new LayerscopeError('ENGINE_PERMISSION', `No permission to talk to Docker (${msg}); add yourself to the docker group.`)
+  const cli = engine?.kind === 'podman' ? 'podman' : 'docker'
+  if (err.statusCode === 404) return new LayerscopeError('IMAGE_NOT_FOUND', `No local image ${ref}: \`${cli} images\` lists what this engine has.`)
+  if (engine) {
+    const explained = engine.explain(e)
+    if (explained.code !== 'ENGINE_ERROR') return explained
+  } else {
+    if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT') return new LayerscopeError('ENGINE_UNREACHABLE', `The engine is not running (${msg}); start it and try again.`)
+    if (err.code === 'EACCES') return new LayerscopeError('ENGINE_PERMISSION', `No permission to talk to the engine (${msg}); add yourself to the docker group.`)
+  }
   return new LayerscopeError('ENGINE_ERROR', `The engine failed on ${ref}: ${msg.trim()}`)
 }

@@ -17,6 +17,23 @@ describe('EngineClient.explain', () => {
     expect(viaContext.explain(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })).message).toMatch(/context "prod".*docker context use default/)
   })
 
+  it('names Podman, and how to start or reach it, when the socket is Podman\'s', () => {
+    const viaHost = new EngineClient({
+      ok: true,
+      endpoint: { url: 'unix:///run/user/1000/podman/podman.sock', via: 'DOCKER_HOST' },
+      connection: { kind: 'unix', socketPath: '/run/user/1000/podman/podman.sock' }
+    })
+    expect(viaHost.kind).toBe('podman')
+    expect(viaHost.explain(Object.assign(new Error('x'), { code: 'ENOENT' })).message).toMatch(
+      /^Podman is not running at unix:\/\/\/run\/user\/1000\/podman\/podman\.sock \(no socket there\)\. Start it with `systemctl --user start podman\.socket`.*unset DOCKER_HOST/
+    )
+    const denied = viaPodman.explain(Object.assign(new Error('connect EACCES'), { code: 'EACCES' }))
+    expect(denied).toMatchObject({ code: 'ENGINE_PERMISSION' })
+    expect(denied.message).toMatch(/systemctl --user enable --now podman\.socket/)
+    expect(denied.message).not.toMatch(/docker/)
+    expect(viaDefault.kind).toBe('docker')
+  })
+
   it('keeps engine answers and TLS failures apart', () => {
     expect(viaDefault.explain(Object.assign(new Error('(HTTP code 404) no such image'), { statusCode: 404, json: { message: 'No such image: x' } }))).toMatchObject({
       code: 'IMAGE_NOT_FOUND',

@@ -18,6 +18,8 @@ export class EngineClient {
   readonly endpoint: EngineEndpoint
   private readonly resolved: ResolvedEngine
   private client?: Docker
+  /** What status() found answering; until then a guess from the endpoint. */
+  private detected?: 'docker' | 'podman'
 
   constructor(resolved: ResolvedEngine) {
     this.resolved = resolved
@@ -27,6 +29,14 @@ export class EngineClient {
   /** DOCKER_HOST > DOCKER_CONTEXT > currentContext > default socket > Podman. */
   static fromEnvironment(env: NodeJS.ProcessEnv = process.env, opts: Omit<ResolveOptions, 'env'> = {}): EngineClient {
     return new EngineClient(resolveEngine({ ...opts, env }))
+  }
+
+  /**
+   * Docker or Podman, for messages that name the engine and its commands: what status() saw,
+   * else Podman when the socket is Podman's (the fallback, or a DOCKER_HOST naming podman.sock).
+   */
+  get kind(): 'docker' | 'podman' {
+    return this.detected ?? (this.endpoint.via === 'podman' || /podman/i.test(this.endpoint.url) ? 'podman' : 'docker')
   }
 
   /** The connection in use (null when the configuration is unusable). */
@@ -61,11 +71,13 @@ export class EngineClient {
         )
       )
       const components = JSON.stringify(v.Components ?? [])
-      const isPodman = /podman/i.test(components) || /podman/i.test(ping.server ?? '') || this.endpoint.via === 'podman'
+      // Podman names itself in Components ("Podman Engine") and in the _ping Server header ("Libpod/4.3.1").
+      const isPodman = /podman/i.test(components) || /libpod|podman/i.test(ping.server ?? '') || this.endpoint.via === 'podman'
+      this.detected = isPodman ? 'podman' : 'docker'
       return {
         ok: true,
         endpoint: this.endpoint,
-        engine: isPodman ? 'podman' : 'docker',
+        engine: this.detected,
         version: v.Version,
         apiVersion: v.ApiVersion,
         os: v.Os,
@@ -109,11 +121,18 @@ export class EngineClient {
     const err = e as { code?: string; statusCode?: number; message?: string; json?: { message?: string } }
     const code = err.code
     const where = this.endpoint.url
-    const how = howToStart(this.endpoint)
+    const podman = this.kind === 'podman'
+    const how = howToStart(this.endpoint, podman)
     if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') {
-      const what = this.endpoint.via === 'podman' ? 'Podman' : 'Docker'
+      const what = podman ? 'Podman' : 'Docker'
       const detail = code === 'ENOENT' ? 'no socket there' : code === 'ECONNREFUSED' ? 'connection refused' : code.toLowerCase()
       return new LayerscopeError('ENGINE_UNREACHABLE', `${what} is not running at ${where} (${detail}). ${how}`)
+    }
+    if ((code === 'EACCES' || code === 'EPERM') && podman) {
+      return new LayerscopeError(
+        'ENGINE_PERMISSION',
+        `Permission denied on ${where}. Podman's system socket is root's: use your own (\`systemctl --user enable --now podman.socket\`; it is found at $XDG_RUNTIME_DIR/podman/podman.sock) or run with access to that socket.`
+      )
     }
     if (code === 'EACCES' || code === 'EPERM') {
       return new LayerscopeError(
@@ -142,14 +161,18 @@ export class EngineClient {
   }
 }
 
-function howToStart(endpoint: EngineEndpoint): string {
+function howToStart(endpoint: EngineEndpoint, podman: boolean): string {
+  const startPodman = 'Start it with `systemctl --user start podman.socket` (or `podman system service`)'
+  if (podman && endpoint.via === 'DOCKER_HOST') return `${startPodman}, or fix or unset DOCKER_HOST, then retry.`
+  // The default socket answered as Podman before (podman-docker's /var/run/docker.sock link).
+  if (podman && endpoint.via === 'default') return `${startPodman}, then retry. You can still open image archives.`
   switch (endpoint.via) {
     case 'DOCKER_HOST':
       return 'Start the engine there, or fix or unset DOCKER_HOST, then retry.'
     case 'context':
       return `Start the engine of context "${endpoint.context ?? ''}" or switch with \`docker context use default\`, then retry.`
     case 'podman':
-      return 'Start it with `systemctl --user start podman.socket` (or `podman system service`), then retry.'
+      return `${startPodman}, then retry.`
     default:
       return 'Start Docker (e.g. `sudo systemctl start docker`) or set DOCKER_HOST, then retry. You can still open image archives.'
   }

@@ -303,7 +303,7 @@ function directoriesColumn(p: Palette, m: ReportModel, x: number, y0: number): B
     s += rect(barX, base - 10, barW, 10, p.track, 'rx="2"')
     s += rect(barX, base - 10, Math.max(1, (d.share ?? 0) * barW), 10, p.accent, 'rx="2"')
     const share = d.share ?? 0
-    s += text(pctRight, base, share > 0 && share < 0.001 ? '<0.1%' : formatPercent(share), { size: 12, fill: p.muted, anchor: 'end' })
+    s += text(pctRight, base, formatPercent(share), { size: 12, fill: p.muted, anchor: 'end' })
     s += text(sizeRight, base, formatBytes(d.bytes), { size: 13, fill: p.text, anchor: 'end' })
   })
   if (m.directories.length === 0) s += text(x0, y0 + 62, 'No files in the final filesystem.', { size: 13, fill: p.muted })
