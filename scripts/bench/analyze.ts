@@ -1,7 +1,7 @@
 // Benchmark: first analysis vs `docker save IMAGE > /dev/null`, cached re-open vs first, and
 // peak RSS of the analysing process. Ratios are measured in the same run; no fixed times.
 //   npm run bench:analyze -- IMAGE [IMAGE...]
-//   npm run bench:analyze -- --build-100k --build-1g [--keep] [--runs=N]
+//   npm run bench:analyze -- --build-100k --build-1g --build-1m [--keep] [--runs=N]
 //   npm run bench:analyze -- --synthetic=1000000   (a generated 1M-entry archive, no engine)
 // The analysis runs in a child process (bundled JS, fresh cache dir) so its maxRSS is its own.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
@@ -13,12 +13,19 @@ import { BASE_IMAGE, buildImage, docker, ensureBaseImage, imageExists } from '..
 
 const IMG_100K = 'layerscope-test/bench-100k:1'
 const IMG_1G = 'layerscope-test/bench-1g:1'
+const IMG_1M = 'layerscope-test/bench-1m:1'
 
 // 100 dirs x 1000 files, written by busybox sh inside RUN (no downloads).
 const DOCKERFILE_100K = `FROM ${BASE_IMAGE}
 RUN for d in $(seq 1 50); do mkdir -p /data/d$d; for f in $(seq 1 1000); do echo "$d $f" > /data/d$d/file-$f.txt; done; done
 RUN for d in $(seq 51 100); do mkdir -p /data/d$d; for f in $(seq 1 1000); do echo "$d $f" > /data/d$d/file-$f.txt; done; done
 RUN rm -r /data/d100 && chmod -R 600 /data/d99
+`
+
+// 1,000 dirs x 1,000 files in two layers (500,000 entries each), the size dive chokes on.
+const DOCKERFILE_1M = `FROM ${BASE_IMAGE}
+RUN for d in $(seq 1 500); do mkdir -p /m/d$d; cd /m/d$d; for f in $(seq 1 1000); do echo $f > f$f; done; done
+RUN for d in $(seq 501 1000); do mkdir -p /m/d$d; cd /m/d$d; for f in $(seq 1 1000); do echo $f > f$f; done; done
 `
 // ~1 GB of layer content: big files, one deleted later (waste), plus a few thousand small ones.
 const DOCKERFILE_1G = `FROM ${BASE_IMAGE}
@@ -125,10 +132,11 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2)
   const images = args.filter((a) => !a.startsWith('--'))
   const built: string[] = []
-  if (args.includes('--build-100k') || args.includes('--build-1g')) await ensureBaseImage()
+  if (args.some((a) => a.startsWith('--build-'))) await ensureBaseImage()
   for (const [flag, tag, df] of [
     ['--build-100k', IMG_100K, DOCKERFILE_100K],
-    ['--build-1g', IMG_1G, DOCKERFILE_1G]
+    ['--build-1g', IMG_1G, DOCKERFILE_1G],
+    ['--build-1m', IMG_1M, DOCKERFILE_1M]
   ] as const) {
     if (!args.includes(flag)) continue
     if (!imageExists(tag)) {
@@ -142,7 +150,7 @@ async function main(): Promise<void> {
   }
   const synth = args.find((a) => a.startsWith('--synthetic='))
   if (images.length === 0 && !synth) {
-    console.error('usage: npm run bench:analyze -- IMAGE [IMAGE...] | --build-100k | --build-1g [--keep] [--runs=N] [--synthetic=1000000]')
+    console.error('usage: npm run bench:analyze -- IMAGE [IMAGE...] | --build-100k | --build-1g | --build-1m [--keep] [--runs=N] [--synthetic=1000000]')
     process.exit(2)
   }
   const runsArg = args.find((a) => a.startsWith('--runs='))

@@ -10,6 +10,7 @@ import { ImageScreen } from './features/image'
 import { ImagesScreen } from './features/images'
 import { EngineStatusBadge } from './features/images/EngineStatusBadge'
 import { useApp } from './stores'
+import { useResolvedTheme } from './lib/theme'
 import type { ThemeChoice } from './stores/settings'
 
 export function App(): React.JSX.Element {
@@ -20,9 +21,11 @@ export function App(): React.JSX.Element {
   const engine = useApp((s) => s.engine)
   const loadImages = useApp((s) => s.loadImages)
 
+  // The resolved theme (the user's choice or the system's) drives the CSS variables.
+  const resolvedTheme = useResolvedTheme()
   useEffect(() => {
-    document.documentElement.dataset.theme = theme
-  }, [theme])
+    document.documentElement.dataset.theme = resolvedTheme
+  }, [resolvedTheme])
   // The engine status shows on every screen, so it is fetched once by the shell.
   useEffect(() => {
     if (!engine) void loadImages()

@@ -2,7 +2,7 @@
 // what is below it, then the layer's entries are laid on top. One pass gives, per layer,
 // what it added/changed/deleted, every hidden copy (waste, with its reason), dive's score
 // inputs, and the visible final filesystem. Works on path ids and typed arrays only.
-import type { ChangeKind, WasteReason } from '../../../shared/models/analysis'
+import type { ChangeKind, LayerSummary, WasteReason } from '../../../shared/models/analysis'
 import { F_OPAQUE, F_WHITEOUT, K_DIR, K_FILE, type LayerEntries } from './layer-entries'
 import { ROOT, type PathTable } from './path-table'
 
@@ -19,14 +19,7 @@ export const R_OVERWRITTEN = 1
 export const R_METADATA = 2
 export const REASON_NAMES: WasteReason[] = ['deleted', 'overwritten', 'metadata-only']
 
-export interface LayerChanges {
-  added: number
-  changed: number
-  deleted: number
-  addedBytes: number
-  changedBytes: number
-  deletedBytes: number
-}
+export type LayerChanges = Pick<LayerSummary, 'added' | 'changed' | 'deleted' | 'addedBytes' | 'changedBytes' | 'deletedBytes'>
 
 /** Every hidden copy of a regular file, as columns. */
 export class WasteList {

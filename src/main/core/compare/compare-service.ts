@@ -1,7 +1,7 @@
 // Compares two images (engine or archive, either side): opens both through the analysis
 // service (which analyses shared layers once and never re-exports a cached side), aligns their
 // layers, diffs their final filesystems and keeps the diff for drill-down queries.
-import type { AnalyzeOptions, ImageSource, JobProgress } from '../../../shared/models/analysis'
+import type { AnalyzeOptions, ImageAnalysis, ImageSource, JobProgress } from '../../../shared/models/analysis'
 import type { Comparison, ComparedSide, Contributor, DiffTreemapNode } from '../../../shared/models/compare'
 import type { AnalyzedImage } from '../analysis/analyzed-image'
 import { LayerscopeError, isCancelled, throwIfCancelled } from '../errors'
@@ -136,8 +136,8 @@ function validateSource(s: ImageSource | undefined, side: 'A' | 'B'): void {
   }
 }
 
-function side(img: ComparableImage): ComparedSide {
-  const x = img.analysis
+/** One side of a comparison: the analysis figures a comparison carries. */
+export function comparedSide(x: ImageAnalysis): ComparedSide {
   return {
     key: x.key,
     source: x.source,
@@ -158,8 +158,8 @@ export function buildComparison(
   alignment: ReturnType<typeof alignLayers>,
   diff: FsDiff
 ): Comparison {
-  const a = side(imgA)
-  const b = side(imgB)
+  const a = comparedSide(imgA.analysis)
+  const b = comparedSide(imgB.analysis)
   const notes: string[] = []
   const sameImage = a.image.id === b.image.id
   if (sameImage) notes.push(`Both sides are the same image (${a.image.id}): every layer is shared and nothing differs.`)

@@ -2,6 +2,7 @@
 import type { ImageAnalysis, LayerSummary, WastePath } from '../../../../shared/models/analysis'
 import type { Comparison } from '../../../../shared/models/compare'
 import type { DockerfileAnalysis } from '../../../../shared/models/dockerfile'
+import { comparedSide } from '../../compare/compare-service'
 
 function layer(index: number, contentBytes: number, createdBy: string, isBase: boolean): LayerSummary {
   return {
@@ -90,14 +91,7 @@ export function multiAnalysis(): ImageAnalysis {
 export function comparison(): Comparison {
   const a = singleAnalysis()
   const b = multiAnalysis()
-  const side = (x: ImageAnalysis): Comparison['a'] => ({
-    key: x.key,
-    source: x.source,
-    image: x.image,
-    layers: x.layers,
-    final: { bytes: x.final.bytes, files: x.final.files },
-    waste: { bytes: x.waste.bytes, efficiency: x.waste.efficiency }
-  })
+  const side = comparedSide
   return {
     a: side(a),
     b: side(b),
