@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BASE_IMAGE, buildImage, docker, ensureBaseImage, removeTestImages } from '../../../../scripts/fixtures/base-image'
+import { layerFigures, listTar } from '../../../../scripts/fixtures/tar-listing'
 import type { ImageAnalysis } from '../../../shared/models/analysis'
 import { createBackend } from '../../api'
 import { EngineClient } from '../engine/engine-client'
@@ -28,25 +29,6 @@ const FILES = {
   'files/blob.bin': Buffer.alloc(50_000, 7),
   'files/dir1/x': 'x'.repeat(1000),
   'files/dir1/y': 'y'.repeat(2000)
-}
-
-interface Listed {
-  type: string
-  size: number
-  name: string
-}
-
-/** `tar -tv --numeric-owner` lines: type char, size, name (names only used to spot whiteouts). */
-function listTar(file: string): Listed[] {
-  const out = execFileSync('tar', ['--numeric-owner', '-tvf', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
-  return out
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const m = /^(\S)\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.*)$/.exec(line)
-      if (!m) throw new Error(`unparsed tar line: ${line}`)
-      return { type: m[1]!, size: Number(m[2]), name: m[3]!.replace(/ (->|link to) .*$/, '') }
-    })
 }
 
 let tmp: string
@@ -101,13 +83,8 @@ describe('engine image', () => {
     const layerFiles = manifest[0]!.Layers
     expect(first.layers).toHaveLength(layerFiles.length)
     layerFiles.forEach((lf, i) => {
-      const lines = listTar(join(x, lf))
-      const real = lines.filter((l) => !/(^|\/)\.wh\./.test(l.name) && l.name !== './')
-      const files = real.filter((l) => l.type === '-')
-      const L = first.layers[i]!
-      expect(L.contentBytes, `layer ${i} content`).toBe(files.reduce((s, l) => s + l.size, 0))
-      expect(L.files, `layer ${i} files`).toBe(files.length)
-      expect(L.entries, `layer ${i} entries`).toBe(real.length)
+      const { contentBytes, files, entries } = first.layers[i]!
+      expect({ contentBytes, files, entries }, `layer ${i}`).toEqual(layerFigures(join(x, lf)))
     })
     expect(first.layerBytes).toBe(first.layers.reduce((s, l) => s + l.contentBytes, 0))
   })

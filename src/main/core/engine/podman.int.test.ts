@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { delimiter, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { busyboxRootfsTar, FIXTURE_LABEL } from '../../../../scripts/fixtures/base-image'
+import { layerFigures, listTar } from '../../../../scripts/fixtures/tar-listing'
 import { formatDockerSize } from '../../../shared/format'
 import type { ImageAnalysis } from '../../../shared/models/analysis'
 import { AnalysisService } from '../analysis/analysis-service'
@@ -127,24 +128,6 @@ function unmountUnder(dir: string): void {
   }
 }
 
-interface Listed {
-  type: string
-  size: number
-  name: string
-}
-
-/** `tar -tv --numeric-owner` lines: type char, size, name. */
-function listTar(file: string): Listed[] {
-  return execFileSync('tar', ['--numeric-owner', '-tvf', file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => {
-      const m = /^(\S)\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.*)$/.exec(line)
-      if (!m) throw new Error(`unparsed tar line: ${line}`)
-      return { type: m[1]!, size: Number(m[2]), name: m[3]!.replace(/ (->|link to) .*$/, '') }
-    })
-}
-
 describe.skipIf(skipReason !== undefined)('Podman (Docker-compatible API, private service)', () => {
   beforeAll(async () => {
     // A short folder: the socket path inside it must stay under 108 bytes.
@@ -249,12 +232,8 @@ describe.skipIf(skipReason !== undefined)('Podman (Docker-compatible API, privat
     expect(analysis.format).toBe('docker-archive')
     expect(analysis.layers).toHaveLength(layerFiles.length)
     layerFiles.forEach((lf, i) => {
-      const real = listTar(join(x, lf)).filter((l) => !/(^|\/)\.wh\./.test(l.name) && l.name !== './')
-      const files = real.filter((l) => l.type === '-')
-      const L = analysis.layers[i]!
-      expect(L.contentBytes, `layer ${i} content`).toBe(files.reduce((s, l) => s + l.size, 0))
-      expect(L.files, `layer ${i} files`).toBe(files.length)
-      expect(L.entries, `layer ${i} entries`).toBe(real.length)
+      const { contentBytes, files, entries } = analysis.layers[i]!
+      expect({ contentBytes, files, entries }, `layer ${i}`).toEqual(layerFigures(join(x, lf)))
     })
     expect(analysis.layerBytes).toBe(analysis.layers.reduce((s, l) => s + l.contentBytes, 0))
   })

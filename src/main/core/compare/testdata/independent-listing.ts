@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { listTar } from '../../../../../scripts/fixtures/tar-listing'
 
 export interface ListedEntry {
   kind: 'file' | 'dir' | 'symlink' | 'hardlink' | 'other'
@@ -27,15 +28,8 @@ export function listFinalFilesystem(ref: string): Map<string, ListedEntry> {
     const final = new Map<string, ListedEntry>()
     for (const layer of manifest[0]!.Layers) {
       execFileSync('tar', ['-xf', archive, '-C', dir, layer])
-      const listing = execFileSync('tar', ['--numeric-owner', '-tvf', join(dir, layer)], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
-      for (const line of listing.split('\n')) {
-        const m = /^(\S)\S*\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.*)$/.exec(line)
-        if (!m) continue
-        const kind = kindOf(m[1]!)
-        let name = m[3]!
-        let link: string | undefined
-        if (kind === 'symlink') [name, link] = name.split(' -> ') as [string, string]
-        if (kind === 'hardlink') [name, link] = name.split(' link to ') as [string, string]
+      for (const { type, size, name, link } of listTar(join(dir, layer))) {
+        const kind = kindOf(type)
         const path = name.replace(/^\.?\//, '').replace(/\/$/, '')
         if (path === '' || path === '.') continue
         const base = path.split('/').pop()!
@@ -52,7 +46,7 @@ export function listFinalFilesystem(ref: string): Map<string, ListedEntry> {
         }
         // A non-directory replacing a directory hides what was below it.
         if (kind !== 'dir') for (const k of [...final.keys()]) if (k.startsWith(`${path}/`)) final.delete(k)
-        final.set(path, { kind, size: kind === 'file' ? Number(m[2]) : 0, link })
+        final.set(path, { kind, size: kind === 'file' ? size : 0, link })
       }
       rmSync(join(dir, layer), { force: true })
     }
