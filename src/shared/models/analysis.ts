@@ -1,7 +1,9 @@
 /** Where an analysed image comes from. */
 export type ImageSource =
-  | { kind: 'engine'; ref: string }
-  | { kind: 'archive'; path: string }
+  | { kind: 'engine'; ref: string; platform?: string }
+  | { kind: 'archive'; path: string; platform?: string }
+// `platform` on a source: which image of a multi-platform archive this side means (compare
+// one archive's linux/amd64 against its linux/arm64); it overrides AnalyzeOptions.platform.
 
 export interface AnalyzeOptions {
   /** Skip the layer cache (and do not write it). */
@@ -97,6 +99,8 @@ export interface ImageIdentity {
   os?: string
   arch?: string
   variant?: string
+  /** Multi-platform OCI archives: every platform the index lists ("linux/arm64/v8"); this image is one of them. */
+  platforms?: string[]
 }
 
 export interface ImageAnalysis {

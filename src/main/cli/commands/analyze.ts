@@ -16,6 +16,10 @@ export function analyzeText(a: ImageAnalysis, top = 10): string {
   out.push(`Image     ${name}  (${shortId(a.image.id)})`)
   if (a.image.repoTags.length > 1) out.push(`Tags      ${a.image.repoTags.join(', ')}`)
   const sizeWhat = a.image.sizeKind === 'engine' ? 'as `docker images` shows it' : 'uncompressed layer content'
+  const platform = [a.image.os, a.image.arch, a.image.variant].filter(Boolean).join('/')
+  if (a.image.platforms && a.image.platforms.length > 1) {
+    out.push(`Platform  ${platform} (the archive holds ${a.image.platforms.join(', ')}; pick another with --platform)`)
+  } else if (platform) out.push(`Platform  ${platform}`)
   out.push(`Size      ${formatBytes(a.image.size)} (${formatExactBytes(a.image.size)}, ${sizeWhat})`)
   if (a.image.compressedSize !== undefined) out.push(`Download  ${formatBytes(a.image.compressedSize)} compressed`)
   const basePart = a.base ? `; ${a.base.layers} from base ${a.base.ref}` : ''

@@ -1,9 +1,14 @@
 import type { Command } from 'commander'
+import type { ImageSource } from '../../../shared/models/analysis'
 import { toCompareJson } from '../../core/compare/compare-json'
 import { compareText } from '../../core/compare/compare-text'
 import { cliBackend, cliContext, runCli, type CliGlobals } from '../context'
 import { terminalProgress } from '../progress'
 import { parseSource } from '../source-arg'
+
+function withPlatform(s: ImageSource, platform: string | undefined): ImageSource {
+  return platform ? { ...s, platform } : s
+}
 
 export function registerCompare(program: Command): void {
   program
@@ -14,14 +19,16 @@ export function registerCompare(program: Command): void {
     .option('--json', 'print JSON (see docs/compare-json.md)')
     .option('--no-cache', 'do not use or write the layer cache')
     .option('--platform <os/arch>', 'pick one image from a multi-platform archive, e.g. linux/amd64')
-    .action((a: string, b: string, opts: { json?: boolean; cache: boolean; platform?: string }) =>
+    .option('--platform-a <os/arch>', 'the platform of side A only (e.g. one archive\'s linux/amd64 against its linux/arm64)')
+    .option('--platform-b <os/arch>', 'the platform of side B only')
+    .action((a: string, b: string, opts: { json?: boolean; cache: boolean; platform?: string; platformA?: string; platformB?: string }) =>
       runCli(async (signal) => {
         const backend = cliBackend(program.opts<CliGlobals>())
         const progress = terminalProgress()
         try {
           const c = await backend.dispatcher.invoke(
             'compare:open',
-            { jobId: 'cli-compare', a: parseSource(a), b: parseSource(b), options: { noCache: !opts.cache, platform: opts.platform } },
+            { jobId: 'cli-compare', a: withPlatform(parseSource(a), opts.platformA), b: withPlatform(parseSource(b), opts.platformB), options: { noCache: !opts.cache, platform: opts.platform } },
             cliContext(signal, progress.emit)
           )
           progress.clear()

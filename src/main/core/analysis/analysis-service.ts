@@ -58,10 +58,14 @@ export class AnalysisService {
     throwIfCancelled(options.signal)
     const started = performance.now()
     let img: AnalyzedImage
+    // A platform on the source (one side of a comparison) wins over the one for the whole request.
+    const sidePlatform = typeof source?.platform === 'string' && source.platform.trim() !== '' ? source.platform.trim() : undefined
+    const o: OpenOptions = sidePlatform ? { ...options, platform: sidePlatform } : options
+    const keep = sidePlatform ? { platform: sidePlatform } : {}
     if (source?.kind === 'engine' && typeof source.ref === 'string' && source.ref.trim() !== '') {
-      img = await this.openEngine({ kind: 'engine', ref: source.ref.trim() }, options, started)
+      img = await this.openEngine({ kind: 'engine', ref: source.ref.trim(), ...keep }, o, started)
     } else if (source?.kind === 'archive' && typeof source.path === 'string' && source.path !== '') {
-      img = await this.openArchive({ kind: 'archive', path: resolve(source.path) }, options, started)
+      img = await this.openArchive({ kind: 'archive', path: resolve(source.path), ...keep }, o, started)
     } else {
       throw new LayerscopeError('INVALID_INPUT', 'Say which image to open: an engine image name/ID or an archive path.')
     }
@@ -87,7 +91,7 @@ export class AnalysisService {
 
   // ---- engine -------------------------------------------------------------------------
 
-  private async openEngine(source: { kind: 'engine'; ref: string }, o: OpenOptions, started: number): Promise<AnalyzedImage> {
+  private async openEngine(source: { kind: 'engine'; ref: string; platform?: string }, o: OpenOptions, started: number): Promise<AnalyzedImage> {
     const engine = this.opts.engine()
     const docker = engine.docker
     const inspect = (await engineCall(() => docker.getImage(source.ref).inspect(), source.ref, engine)) as EngineInspect
@@ -332,7 +336,7 @@ export class AnalysisService {
 
   // ---- archives -----------------------------------------------------------------------
 
-  private async openArchive(source: { kind: 'archive'; path: string }, o: OpenOptions, started: number): Promise<AnalyzedImage> {
+  private async openArchive(source: { kind: 'archive'; path: string; platform?: string }, o: OpenOptions, started: number): Promise<AnalyzedImage> {
     const path = source.path
     const st = await stat(path).catch(() => null)
     if (!st) throw new LayerscopeError('NOT_FOUND', `${path} does not exist.`)
@@ -380,10 +384,12 @@ export class AnalysisService {
     } else {
       throw new LayerscopeError('ARCHIVE_INVALID', `${path} is neither a file nor a folder.`)
     }
-    if (o.platform && !st.isDirectory()) checkPlatform(read.config, o.platform, path)
+    // Also for folders: a single-image index without platform fields picks its one image,
+    // and only the config says which platform that is.
+    if (o.platform) checkPlatform(read.config, o.platform, path)
     const key = `archive:${read.id}:${path}`
     const layers: ModelLayer[] = read.layers.map((l) => ({ diffId: l.diffId, entries: l.entries as LayerEntries, compressedBytes: l.compressedBytes }))
-    return this.finish({
+    const img = await this.finish({
       key,
       source,
       format: read.format,
@@ -397,6 +403,8 @@ export class AnalysisService {
       o,
       fresh: cachedLayers < layers.length
     })
+    if (read.platforms) img.analysis.image.platforms = read.platforms
+    return img
   }
 
   // ---- cache --------------------------------------------------------------------------
@@ -414,7 +422,11 @@ export class AnalysisService {
 
 function checkPlatform(config: ImageConfig, platform: string, where: string): void {
   const want = parsePlatform(platform)
-  if ((config.os && config.os !== want.os) || (config.architecture && config.architecture !== want.architecture)) {
+  if (
+    (config.os && config.os !== want.os) ||
+    (config.architecture && config.architecture !== want.architecture) ||
+    (want.variant && config.variant && config.variant !== want.variant)
+  ) {
     throw new LayerscopeError('PLATFORM_MISMATCH', `${where} holds a ${[config.os, config.architecture, config.variant].filter(Boolean).join('/')} image, not ${platform}.`)
   }
 }

@@ -95,6 +95,13 @@ describe('selectOciImage', () => {
     expect(arm.tags).toEqual(['demo:2'])
     const amd = await selectOciImage(index, 'linux/amd64', read, 'x')
     expect(amd.manifest.config.digest).toBe('sha256:cfg-amd')
+    // What else the index holds (attestations are not images).
+    expect(amd.platforms).toEqual(['linux/amd64', 'linux/arm64/v8'])
+  })
+
+  it('names no platforms when the index holds one image', async () => {
+    const one = { manifests: [{ digest: 'sha256:amd', mediaType: 'application/vnd.oci.image.manifest.v1+json' }] }
+    expect((await selectOciImage(one, undefined, read, 'x')).platforms).toBeUndefined()
   })
 
   it('says which platforms exist when the asked one does not', async () => {

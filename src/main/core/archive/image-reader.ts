@@ -40,6 +40,8 @@ export interface ReadImage {
   config: ImageConfig
   repoTags: string[]
   layers: ReadLayer[]
+  /** Multi-platform OCI index: every platform it lists (this image is one of them). */
+  platforms?: string[]
 }
 
 export interface ReadOptions {
@@ -244,7 +246,7 @@ export async function readOciDir(dir: string, opts: ReadOptions & { skipLayer?: 
     const blob = c.blobs.get('blob')!
     layers.push(layerFromBlob(blob, diffId, i, d.digest, dir))
   }
-  return { format: 'oci', id: configDesc.digest, config, repoTags: chosen.tags, layers, bytesTotal }
+  return { format: 'oci', id: configDesc.digest, config, repoTags: chosen.tags, layers, bytesTotal, ...(chosen.platforms ? { platforms: chosen.platforms } : {}) }
 }
 
 /** Lets pump() drive a BlobSink directly (a blob file is not a tar of blobs). */
@@ -311,7 +313,7 @@ async function join_(c: Collector, opts: ReadOptions): Promise<ReadImage> {
     const diffIds = config.rootfs?.diff_ids ?? []
     checkLayerCount(chosen.manifest, diffIds, where)
     const layers = chosen.manifest.layers.map((d, i) => layerFromBlob(blobOf(d), diffIds[i]!, i, d.digest, where))
-    return { format: 'oci', id: chosen.manifest.config.digest, config, repoTags: chosen.tags, layers }
+    return { format: 'oci', id: chosen.manifest.config.digest, config, repoTags: chosen.tags, layers, ...(chosen.platforms ? { platforms: chosen.platforms } : {}) }
   }
   const manifestBlob = c.get('manifest.json')
   if (!manifestBlob) {

@@ -52,12 +52,13 @@ export async function selectOciImage(
   platform: string | undefined,
   readJson: (d: OciDescriptor) => Promise<unknown>,
   where: string
-): Promise<{ manifest: OciManifest; tags: string[] }> {
+): Promise<{ manifest: OciManifest; tags: string[]; platforms?: string[] }> {
   const want = platform ? parsePlatform(platform) : undefined
   let node = index as OciIndex & Partial<OciManifest>
   let tags: string[] = []
+  let platforms: string[] | undefined
   for (let depth = 0; depth < 8; depth++) {
-    if (node && Array.isArray(node.layers) && node.config) return { manifest: node as OciManifest, tags }
+    if (node && Array.isArray(node.layers) && node.config) return { manifest: node as OciManifest, tags, ...(platforms ? { platforms } : {}) }
     const list = (node?.manifests ?? []).filter((d) => d && typeof d.digest === 'string')
     // Attestation manifests (buildx) carry platform unknown/unknown: never an image to show.
     const images = list.filter((d) => !(d.platform?.os === 'unknown' && d.platform?.architecture === 'unknown'))
@@ -80,6 +81,8 @@ export async function selectOciImage(
         )
       }
     }
+    // Several platforms to choose from: say which, so a person sees what else the archive holds.
+    if (images.length > 1) platforms = images.map(platformName)
     const t = tagsOf(pick)
     if (t.length) tags = t
     const next = (await readJson(pick)) as OciIndex & Partial<OciManifest>

@@ -12,6 +12,12 @@ describe('sideLabels', () => {
     expect(sideLabels({ source: { kind: 'archive', path: '/tmp/x/app-single.tar' }, image: id([]) }, { source: { kind: 'engine', ref: 'localhost:5000/app' }, image: id([]) })).toEqual({ a: 'app-single', b: 'localhost:5000/app' })
     expect(sideLabels({ source: { kind: 'engine', ref: 'a:1' }, image: id([]) }, { source: { kind: 'engine', ref: 'a:1' }, image: id([]) })).toEqual({ a: 'A (a:1)', b: 'B (a:1)' })
   })
+  it('names the platform when one multi-platform archive is on both sides', () => {
+    const src = { kind: 'archive' as const, path: '/tmp/multi.tar' }
+    const amd = { ...id([]), os: 'linux', arch: 'amd64' }
+    const arm = { ...id([]), os: 'linux', arch: 'arm64', variant: 'v8' }
+    expect(sideLabels({ source: src, image: amd }, { source: { ...src, platform: 'linux/arm64' }, image: arm })).toEqual({ a: 'multi (linux/amd64)', b: 'multi (linux/arm64/v8)' })
+  })
 })
 
 describe('compareSentence', () => {

@@ -28,7 +28,13 @@ export function sideLabels(
 ): { a: string; b: string } {
   const na = sourceName(a.source, a.image)
   const nb = sourceName(b.source, b.image)
-  if (na === nb) return { a: `A (${na})`, b: `B (${nb})` }
+  if (na === nb) {
+    // One multi-platform archive against itself: the platform is what tells the sides apart.
+    const pa = [a.image.os, a.image.arch, a.image.variant].filter(Boolean).join('/')
+    const pb = [b.image.os, b.image.arch, b.image.variant].filter(Boolean).join('/')
+    if (pa && pb && pa !== pb) return { a: `${na} (${pa})`, b: `${nb} (${pb})` }
+    return { a: `A (${na})`, b: `B (${nb})` }
+  }
   const [ra, ta] = splitRef(na)
   const [rb, tb] = splitRef(nb)
   if (a.source.kind === 'engine' && b.source.kind === 'engine' && ra === rb && ta && tb) return { a: ta, b: tb }
