@@ -1,6 +1,7 @@
 // The readable text summary of `layerscope compare` (no colours: it is read in CI logs too).
 import type { Comparison, ComparedSide, LayerRef } from '../../../shared/models/compare'
 import { formatBytes, formatDelta, formatDockerSize, formatPercent, formatRatio, groupDigits, shortId } from '../../../shared/format'
+import { splitByBytes } from './contributors'
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length)
@@ -42,12 +43,14 @@ export function compareText(c: Comparison): string {
     `Waste      A ${formatBytes(c.a.waste.bytes)} (efficiency ${formatPercent(c.a.waste.efficiency)}), ` +
       `B ${formatBytes(c.b.waste.bytes)} (efficiency ${formatPercent(c.b.waste.efficiency)})`
   )
-  if (c.contributors.length > 0) {
+  const { withBytes, zeroByte } = splitByBytes(c.contributors)
+  if (withBytes.length > 0) {
     out.push('', `${pad('Where the difference comes from', 48)}${padLeft('A', 10)}${padLeft('B', 10)}${padLeft('delta', 11)}`)
-    for (const r of c.contributors) {
+    for (const r of withBytes) {
       out.push(`${pad(clip(r.path, 46), 48)}${padLeft(formatBytes(r.bytesA), 10)}${padLeft(formatBytes(r.bytesB), 10)}${padLeft(formatDelta(r.delta), 11)}`)
     }
   }
+  if (zeroByte > 0) out.push(`(${zeroByte} more path${zeroByte === 1 ? '' : 's'} differ without bytes: links, empty files, directories)`)
   out.push('', 'Layers side by side (content bytes)')
   c.sharedLayers.forEach((l, i) => out.push(`${padLeft(String(i), 3)}  shared  ${layerCell(l)}`))
   const n = Math.max(c.onlyA.length, c.onlyB.length)

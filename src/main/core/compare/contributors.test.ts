@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { contributorsAt } from './contributors'
+import { contributorsAt, splitByBytes } from './contributors'
 import { diffFilesystems } from './fs-diff'
 import { diffTreemap } from './diff-treemap'
 import { entries } from './testdata/fake-images'
@@ -92,5 +92,17 @@ describe('diffTreemap', () => {
   it('respects depth', () => {
     const t = diffTreemap(d.root, '/', { depth: 1 })
     expect(t.children!.every((c) => c.children === undefined)).toBe(true)
+  })
+})
+
+describe('splitByBytes', () => {
+  it('keeps rows with bytes and counts the zero-byte ones (links next to a dominant file)', () => {
+    const withLinks = entries('bin/busybox:1000', 'bin/cat->busybox', 'bin/ls->busybox', 'bin/sh->busybox')
+    const d = diffFilesystems(withLinks, entries('bin/busybox:400'))
+    const rows = contributorsAt(d.root, '/')
+    expect(rows.map((r) => r.path)).toEqual(['/bin/busybox', '/bin/cat', '/bin/ls', '/bin/sh'])
+    const { withBytes, zeroByte } = splitByBytes(rows)
+    expect(withBytes.map((r) => r.path)).toEqual(['/bin/busybox'])
+    expect(zeroByte).toBe(3)
   })
 })

@@ -88,3 +88,12 @@ export function contributorsAt(root: DiffNode, path = '/', opts: ContributorOpti
   if (rows.length === 0 && differs(node) && node !== root && !node.children) rows.push(node)
   return rows.sort(compareNodes).slice(0, limit).map(toContributor)
 }
+
+/**
+ * Rows that carry bytes in either image. Zero-byte rows (symlinks, empty files) are real
+ * differences but read as noise in a "where the bytes go" list; summaries count them instead.
+ */
+export function splitByBytes(rows: readonly Contributor[]): { withBytes: Contributor[]; zeroByte: number } {
+  const withBytes = rows.filter((r) => r.bytesA > 0 || r.bytesB > 0)
+  return { withBytes, zeroByte: rows.length - withBytes.length }
+}

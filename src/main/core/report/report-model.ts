@@ -4,6 +4,7 @@ import type { ImageAnalysis, WastePath, WasteReason } from '../../../shared/mode
 import type { Comparison } from '../../../shared/models/compare'
 import type { Advice, DockerfileAnalysis, StageGraph } from '../../../shared/models/dockerfile'
 import { formatRatio, shortId } from '../../../shared/format'
+import { splitByBytes } from '../compare/contributors'
 
 export const REPORT_SCHEMA = 'layerscope-report/1'
 
@@ -287,7 +288,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       files: c.files
     },
     layers: foldRows(compareLayers(c)),
-    directories: c.contributors.slice(0, MAX_DIR_ROWS).map((k) => ({
+    directories: splitByBytes(c.contributors).withBytes.slice(0, MAX_DIR_ROWS).map((k) => ({
       path: k.path,
       bytes: Math.max(k.bytesA, k.bytesB),
       bytesA: k.bytesA,
