@@ -49,7 +49,15 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
             {t}
           </span>
         ))}
-        {platform && <span className="chip">{platform}</span>}
+        {platform && (
+          <span
+            className="chip"
+            title={image.platforms && image.platforms.length > 1 ? `The archive holds ${image.platforms.join(', ')}; this view shows ${platform}.` : undefined}
+          >
+            {platform}
+            {image.platforms && image.platforms.length > 1 ? ` · 1 of ${image.platforms.length} platforms` : ''}
+          </span>
+        )}
         <span className="chip" title={analysis.source.kind === 'archive' ? analysis.source.path : 'Read from the engine'}>
           {analysis.source.kind === 'engine' ? 'engine' : analysis.format}
         </span>
