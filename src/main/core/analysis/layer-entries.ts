@@ -4,6 +4,7 @@ import type { EntryKind } from '../../../shared/models/analysis'
 import type { TarHeader } from '../archive/tar-reader'
 import { basename, dirname } from '../archive/paths'
 import type { PathTable } from './path-table'
+import { grow } from './typed-arrays'
 
 export const K_FILE = 0
 export const K_DIR = 1
@@ -27,13 +28,6 @@ export interface LayerCounts {
   files: number
   /** Tar entries except whiteout markers and the root entry. */
   entries: number
-}
-
-function grow<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, n: number): T {
-  const C = a.constructor as new (n: number) => T
-  const b = new C(n)
-  b.set(a)
-  return b
 }
 
 export class LayerEntries implements LayerCounts {

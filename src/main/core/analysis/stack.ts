@@ -5,6 +5,7 @@
 import type { ChangeKind, LayerSummary, WasteReason } from '../../../shared/models/analysis'
 import { F_OPAQUE, F_WHITEOUT, K_DIR, K_FILE, type LayerEntries } from './layer-entries'
 import { ROOT, type PathTable } from './path-table'
+import { grow } from './typed-arrays'
 
 export const C_UNCHANGED = 0
 export const C_ADDED = 1
@@ -36,17 +37,12 @@ export class WasteList {
   add(pathId: number, bytes: number, reason: number, layer: number, by: number, ref: number): void {
     if (this.count === this.pathId.length) {
       const n = this.count * 2
-      const g = <T extends Int32Array | Float64Array | Uint8Array | Uint16Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(n)
-        b.set(a)
-        return b
-      }
-      this.pathId = g(this.pathId)
-      this.bytes = g(this.bytes)
-      this.reason = g(this.reason)
-      this.layer = g(this.layer)
-      this.by = g(this.by)
-      this.ref = g(this.ref)
+      this.pathId = grow(this.pathId, n)
+      this.bytes = grow(this.bytes, n)
+      this.reason = grow(this.reason, n)
+      this.layer = grow(this.layer, n)
+      this.by = grow(this.by, n)
+      this.ref = grow(this.ref, n)
     }
     const i = this.count++
     this.pathId[i] = pathId
