@@ -3,7 +3,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { formatDockerSize } from '../src/shared/format'
+import { formatBytes, formatDockerSize, formatExactBytes } from '../src/shared/format'
 import { buildImage, docker, ensureBaseImage, removeTestImages } from '../scripts/fixtures/base-image'
 import type { Page } from '@playwright/test'
 import { ROOT, SCREENSHOT_DIR, expect, snap, test } from './fixtures'
@@ -20,6 +20,7 @@ declare const File: new (parts: unknown[], name: string, init: { type: string })
 const PREFIX = 'layerscope-test/ui-image'
 const TAG = `${PREFIX}:1`
 const BIG = `${PREFIX}-big:1`
+const SAVINGS = `${PREFIX}-savings:1`
 
 const DOCKERFILE = `FROM layerscope-fixture/busybox:1
 COPY big.bin /app/big.bin
@@ -40,6 +41,16 @@ test.beforeAll(async () => {
     'data/three.dat': Buffer.alloc(300_000, 4),
     'app.conf': 'version 1\n'
   })
+  // Removable bytes for the Savings tab: apt lists in two layers, docs, a header.
+  buildImage(
+    SAVINGS,
+    `FROM layerscope-fixture/busybox:1
+RUN mkdir -p /var/lib/apt/lists /usr/share/doc/pkg /usr/include && dd if=/dev/zero of=/var/lib/apt/lists/x bs=1k count=200 && dd if=/dev/zero of=/usr/share/doc/pkg/README bs=1k count=50 && dd if=/dev/zero of=/usr/include/foo.h bs=1k count=3
+COPY app.bin /app/app.bin
+RUN dd if=/dev/zero of=/var/lib/apt/lists/y bs=1k count=10
+`,
+    { 'app.bin': Buffer.alloc(400_000, 5) }
+  )
   // Big enough that its export takes a moment: the analysis can be cancelled mid-way.
   buildImage(BIG, 'FROM layerscope-fixture/busybox:1\nRUN dd if=/dev/zero of=/big1 bs=1M count=400 && dd if=/dev/zero of=/big2 bs=1M count=400\n')
 })
@@ -143,6 +154,36 @@ test('inspects an image: header, layers, treemap, tree, waste', async ({ app }) 
   // The README screenshot.
   mkdirSync(join(ROOT, 'docs'), { recursive: true })
   copyFileSync(join(SCREENSHOT_DIR, 'image-view.png'), join(ROOT, 'docs', 'screenshot.png'))
+})
+
+test('the Savings tab names removable bytes with exact sizes, fixes and the layers that added them', async ({ app }) => {
+  const tag = SAVINGS
+  await openFromList(app, tag)
+  await app.getByTestId('tab-savings').click()
+  const apt = app.locator('[data-testid=savings-candidate][data-id=apt-lists]')
+  const aptBytes = 210 * 1024
+  await expect(apt).toContainText('apt package lists')
+  const bytes = apt.getByTestId('savings-bytes')
+  await expect(bytes).toHaveText(formatBytes(aptBytes))
+  await bytes.hover()
+  await expect(bytes).toHaveAttribute('title', new RegExp(`^${formatExactBytes(aptBytes)}`))
+  await expect(apt).toContainText('rm -rf /var/lib/apt/lists/*')
+  // Largest first: apt lists, then docs, then headers.
+  await expect(app.getByTestId('savings-candidate')).toHaveCount(3)
+  expect(await app.getByTestId('savings-candidate').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toEqual(['apt-lists', 'docs', 'headers'])
+  await expect(app.getByTestId('savings-total')).toHaveAttribute('title', formatExactBytes(aptBytes + 50 * 1024 + 3 * 1024))
+  await snap(app, 'image-savings')
+
+  // Expand: the largest paths; clicking one selects the layer that added it.
+  await apt.locator('.sv-head').click()
+  const y = apt.locator('[data-testid=savings-path][data-path="/var/lib/apt/lists/y"]')
+  await expect(y).toContainText(formatBytes(10 * 1024))
+  await y.click()
+  await expect(app.getByTestId('scope-bar')).toContainText('Layer 3')
+  await snap(app, 'image-savings-open')
+  await app.emulateMedia({ colorScheme: 'dark' })
+  await snap(app, 'image-savings-dark')
+  await app.emulateMedia({ colorScheme: 'light' })
 })
 
 test('opens a docker save archive by path and by drag-and-drop', async ({ app }) => {

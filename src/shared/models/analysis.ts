@@ -83,6 +83,46 @@ export interface WasteSummary {
   pathCount: number
 }
 
+/** One path a savings candidate would remove, with the layer that added its bytes. */
+export interface SavingsPath {
+  path: string
+  bytes: number
+  layerIndex: number
+}
+
+/**
+ * Bytes of the image that are commonly removable (package caches, docs, build toolchains,
+ * hidden copies), measured in THIS image: exact regular-file bytes of matching final paths.
+ */
+export interface SavingsCandidate {
+  /** Stable rule id: "apt-lists", "docs", "c-toolchain", "hidden", ... */
+  id: string
+  group: 'cache' | 'docs' | 'toolchain' | 'language' | 'hidden'
+  title: string
+  /** What to do, in one or two sentences. */
+  fix: string
+  /** Regular-file bytes this candidate covers (a path counts for one candidate only). */
+  bytes: number
+  /** Regular files it covers (for "hidden": hidden copies). */
+  files: number
+  /** Largest first, at most 10. */
+  paths: SavingsPath[]
+  /** Layers that added these bytes, largest first. */
+  layers: Array<{ layerIndex: number; bytes: number; files: number }>
+}
+
+export interface SavingsSummary {
+  /** Version of the rule set; a cached analysis with another version is recomputed. */
+  version: number
+  /** Largest first; candidates under 1 kB are left out. */
+  candidates: SavingsCandidate[]
+  /** Sum of the candidates' bytes (each byte counted once), hidden bytes included. */
+  bytes: number
+  files: number
+  /** Estimate of the image's content bytes after the fixes: layerBytes - bytes. */
+  afterBytes: number
+}
+
 export interface ImageIdentity {
   /** Image ID ("sha256:..." of the config) . */
   id: string
@@ -116,6 +156,8 @@ export interface ImageAnalysis {
   /** The stacked filesystem: regular files still visible after every layer. */
   final: { bytes: number; files: number; entries: number }
   waste: WasteSummary
+  /** What would make the image smaller, measured from the image alone. */
+  savings?: SavingsSummary
   /** A local image whose layers are a prefix of this image's, if one was found. */
   base?: { ref: string; layers: number }
   /** How many layers came from the cache. */

@@ -39,6 +39,11 @@ describe('layerscope analyze', () => {
     expect(a.waste.paths[0]).toEqual({ path: '/junk', bytes: 65536, reason: 'deleted', layerIndex: 1, byLayerIndex: 2 })
     expect(a.final.bytes).toBe(a.layerBytes - 65536)
     expect(typeof a.waste.dive.score).toBe('number')
+    // Savings: only the hidden /junk (the busybox rootfs has no caches, docs or toolchains).
+    expect(a.savings).toMatchObject({ bytes: 65536, files: 1, afterBytes: a.layerBytes - 65536 })
+    expect(a.savings!.candidates).toEqual([
+      expect.objectContaining({ id: 'hidden', bytes: 65536, files: 1, layers: [{ layerIndex: 1, bytes: 65536, files: 1 }], paths: [{ path: '/junk', bytes: 65536, layerIndex: 1 }] })
+    ])
   })
 
   it('prints a readable summary, reads archives, and clears the cache', () => {
@@ -48,6 +53,8 @@ describe('layerscope analyze', () => {
     expect(r.out).toMatch(/Wasted\s+65.5 kB/)
     expect(r.out).toContain('/junk  — deleted in layer 2; shipped by layer 1')
     expect(r.out).toContain('3 from cache')
+    expect(r.out).toMatch(/Could save 65.5 kB \(65,536 bytes\) in 1 file;/)
+    expect(r.out).toMatch(/65.5 kB {2}Shipped but hidden \(waste\) — 1 hidden copy, added by layer 1/)
     const tar = join(cache, '..', `ls-cli-${process.pid}.tar`)
     execFileSync('docker', ['save', '-o', tar, IMG])
     try {

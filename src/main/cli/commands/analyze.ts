@@ -51,6 +51,19 @@ export function analyzeText(a: ImageAnalysis, top = 10): string {
       out.push(`  ${pad(formatBytes(p.bytes), 9, true)}  ${p.path}  — ${why}; shipped by layer ${p.layerIndex}`)
     }
   }
+  const sv = a.savings
+  if (sv && sv.candidates.length > 0) {
+    out.push('')
+    out.push(`Could save ${formatBytes(sv.bytes)} (${formatExactBytes(sv.bytes)}) in ${groupDigits(sv.files)} file${sv.files === 1 ? '' : 's'}; ≈ ${formatBytes(sv.afterBytes)} of content after (estimate)`)
+    for (const c of sv.candidates.slice(0, top)) {
+      const by = c.layers
+        .slice(0, 3)
+        .map((l) => `layer ${l.layerIndex}`)
+        .join(', ')
+      out.push(`  ${pad(formatBytes(c.bytes), 9, true)}  ${c.title} — ${groupDigits(c.files)} ${c.id === 'hidden' ? (c.files === 1 ? 'hidden copy' : 'hidden copies') : c.files === 1 ? 'file' : 'files'}, added by ${by}${c.layers.length > 3 ? ', ...' : ''}`)
+      out.push(`  ${pad('', 9)}  ${c.fix}`)
+    }
+  }
   return `${out.join('\n')}\n`
 }
 
@@ -62,7 +75,7 @@ export function registerAnalyze(program: Command): void {
     .option('--json', 'print JSON (fields in docs/analyze-json.md)')
     .option('--no-cache', 'do not use or write the layer cache')
     .option('--platform <os/arch>', 'pick one image from a multi-platform archive, e.g. linux/arm64')
-    .option('--top <n>', 'wasted paths to list in the summary', '10')
+    .option('--top <n>', 'wasted paths and savings candidates to list in the summary', '10')
     .action((image: string, opts: { json?: boolean; cache: boolean; platform?: string; top: string }) =>
       runCli(async (signal) => {
         const backend = cliBackend(program.opts<CliGlobals>())

@@ -16,6 +16,7 @@ import { historyFromEngine, type RawHistory } from './history'
 import { buildImage, type ModelLayer } from './image-model'
 import type { LayerEntries } from './layer-entries'
 import { PathTable } from './path-table'
+import { SAVINGS_VERSION } from './savings'
 import { Refs, stackLayers } from './stack'
 
 export interface OpenOptions extends AnalyzeOptions {
@@ -123,7 +124,13 @@ export class AnalysisService {
     // Fast path: the whole analysis is cached and every layer entry is intact. Layers are
     // read only when a tree or compare needs them; nothing is exported.
     const stored = ci?.analysis
-    if (stored && stored.layers.map((l) => l.diffId).join() === diffIds.join() && diffIds.every((d) => this.cache.verifyLayer(d))) {
+    // A summary stored before the savings rules (or with other rules) is rebuilt from the cached layers.
+    if (
+      stored &&
+      stored.savings?.version === SAVINGS_VERSION &&
+      stored.layers.map((l) => l.diffId).join() === diffIds.join() &&
+      diffIds.every((d) => this.cache.verifyLayer(d))
+    ) {
       progress('cache', 0)
       const base = await baseP
       const analysis: ImageAnalysis = {

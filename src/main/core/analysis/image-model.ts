@@ -5,6 +5,7 @@ import { AnalyzedImage } from './analyzed-image'
 import { joinHistory, type RawHistory } from './history'
 import type { LayerEntries } from './layer-entries'
 import type { PathTable } from './path-table'
+import { SavingsCollector } from './savings'
 import { Refs, stackLayers } from './stack'
 
 export interface ModelLayer {
@@ -76,6 +77,8 @@ export function buildImage(input: ModelInput): AnalyzedImage {
   let finalFiles = 0
   let finalEntries = 0
   const vis = stack.vis
+  // The same pass feeds the savings rules (regular files only: the rest carry no bytes).
+  const savings = new SavingsCollector()
   for (let id = 1; id < vis.length; id++) {
     const r = vis[id]!
     if (r < 0) continue
@@ -86,6 +89,7 @@ export function buildImage(input: ModelInput): AnalyzedImage {
     if (l.kind[i] === 0) {
       finalFiles++
       finalBytes += l.size[i]!
+      savings.addFile(input.paths.path(id), l.size[i]!, L)
     }
   }
 
@@ -126,5 +130,19 @@ export function buildImage(input: ModelInput): AnalyzedImage {
   if (input.base) analysis.base = input.base
   const img = new AnalyzedImage(analysis, { paths: input.paths, layers: entries, stack })
   analysis.waste.paths = img.wastePaths(0, 1000).paths
+  const hiddenLayers = new Map<number, { layerIndex: number; bytes: number; files: number }>()
+  for (let k = 0; k < waste.count; k++) {
+    const L = waste.layer[k]!
+    const h = hiddenLayers.get(L) ?? { layerIndex: L, bytes: 0, files: 0 }
+    h.bytes += waste.bytes[k]!
+    h.files++
+    hiddenLayers.set(L, h)
+  }
+  analysis.savings = savings.finish(layerBytes, {
+    bytes: analysis.waste.bytes,
+    files: waste.count,
+    paths: analysis.waste.paths.slice(0, 10).map((w) => ({ path: w.path, bytes: w.bytes, layerIndex: w.layerIndex })),
+    layers: [...hiddenLayers.values()]
+  })
   return img
 }

@@ -124,6 +124,15 @@ export function renderReportMarkdown(m: ReportModel): string {
     }
     out.push('')
   }
+  if (m.advice.length === 0 && m.savings && m.savings.top.length > 0) {
+    const sv = m.savings
+    out.push(`**Could save ${formatBytes(sv.bytes)}** (≈ ${formatBytes(sv.afterBytes)} of file content after, an estimate; measured in this image)`, '')
+    for (const c of sv.top) {
+      const where = `${c.layers.length > 1 ? 'layers' : 'layer'} ${c.layers.join(', ')}`
+      out.push(`- **${mdCell(c.title)}** — ${formatBytes(c.bytes)} in ${groupDigits(c.files)} ${c.files === 1 ? 'file' : 'files'} (${where}): ${mdCell(c.fix)}`)
+    }
+    out.push('')
+  }
   for (const n of m.notes) out.push(`> ${mdCell(n)}`, '')
   out.push(`<sub>Sizes in decimal units as docker prints them (1 MB = 1,000,000 bytes). ${mdCell(m.generator)}.</sub>`, '')
   return out.join('\n')

@@ -97,6 +97,17 @@ export interface ReportComparison {
   files: Comparison['files']
 }
 
+/** Single-image reports without a Dockerfile: the top savings candidates, measured in the image. */
+export interface ReportSavings {
+  /** Everything the analysis found (all candidates), content bytes. */
+  bytes: number
+  /** Estimate of the content bytes after every fix. */
+  afterBytes: number
+  /** How many candidates there are in all (top shows the largest few). */
+  count: number
+  top: Array<{ id: string; title: string; fix: string; bytes: number; files: number; layers: number[] }>
+}
+
 export interface ReportModel {
   schema: typeof REPORT_SCHEMA
   kind: 'image' | 'compare'
@@ -109,6 +120,8 @@ export interface ReportModel {
   directories: ReportDirRow[]
   waste: ReportWaste[]
   advice: Advice[]
+  /** Where advice would go when no Dockerfile was given (single-image reports only). */
+  savings?: ReportSavings
   stageGraph?: StageGraph
   dockerfilePath?: string
   /** Short distinguishing names of A and B ("single", "multi"), from the compare core. */
@@ -121,6 +134,18 @@ export const MAX_LAYER_ROWS = 12
 export const MAX_DIR_ROWS = 8
 export const MAX_WASTE_ROWS = 5
 export const MAX_ADVICE_ROWS = 5
+export const MAX_SAVINGS_ROWS = 3
+
+function reportSavings(a: ImageAnalysis): ReportSavings | undefined {
+  const s = a.savings
+  if (!s || s.candidates.length === 0) return undefined
+  return {
+    bytes: s.bytes,
+    afterBytes: s.afterBytes,
+    count: s.candidates.length,
+    top: s.candidates.slice(0, MAX_SAVINGS_ROWS).map((c) => ({ id: c.id, title: c.title, fix: c.fix, bytes: c.bytes, files: c.files, layers: c.layers.map((l) => l.layerIndex) }))
+  }
+}
 
 export function imageName(a: Pick<ImageAnalysis, 'image' | 'source'>): string {
   const tag = a.image.repoTags.find((t) => t !== '<none>:<none>')
@@ -247,8 +272,10 @@ export function buildReportModel(input: ReportInput): ReportModel {
   if (!input.b) {
     const img = reportImage(input.a, '')
     const total = input.a.final.bytes
+    const savings = df ? undefined : reportSavings(input.a)
     return {
       ...common,
+      ...(savings ? { savings } : {}),
       kind: 'image',
       title: img.name,
       images: [img],

@@ -353,26 +353,56 @@ function twoColumns(p: Palette, m: ReportModel, y0: number): Block {
   }
 }
 
-function advicePanel(p: Palette, m: ReportModel, y0: number): Block {
+interface AdviceRow {
+  title: string
+  fix: string
+  bytes: string
+  /** Right-hand note under the bytes ("lines 3, 7", "layers 1, 3"). */
+  where: string
+  color: string
+}
+
+/** Rows of advice (a Dockerfile's) or of savings (the image's own), one look for both. */
+function adviceRowsPanel(p: Palette, y0: number, title: string, subtitle: string | undefined, rows: AdviceRow[]): Block {
   const rowH = 44
-  const h = 52 + m.advice.length * rowH
+  const h = 52 + rows.length * rowH
   const x0 = PAD + PANEL_PAD
   const right = REPORT_WIDTH - PAD - PANEL_PAD
   let s = panel(p, PAD, y0, INNER, h)
-  s += sectionTitle(p, x0, y0 + 32, 'Advice', m.dockerfilePath ? `from ${m.dockerfilePath}` : undefined)
-  m.advice.forEach((a, i) => {
+  s += sectionTitle(p, x0, y0 + 32, title, subtitle)
+  rows.forEach((a, i) => {
     const y = y0 + 62 + i * rowH
-    const color = a.severity === 'high' ? p.deleted : a.severity === 'medium' ? p.changed : p.muted
-    s += `<circle cx="${r(x0 + 5)}" cy="${r(y - 5)}" r="5" fill="${color}"/>`
-    const bytes = a.bytes !== undefined ? `${formatBytes(a.bytes)}${a.bytesKind === 'estimated' ? ' (est.)' : ''}` : ''
-    const lines = a.lines.length > 0 ? `line${a.lines.length > 1 ? 's' : ''} ${a.lines.join(', ')}` : ''
-    s += text(right, y, bytes, { size: 13, face: 'bold', fill: p.text, anchor: 'end' })
+    s += `<circle cx="${r(x0 + 5)}" cy="${r(y - 5)}" r="5" fill="${a.color}"/>`
+    s += text(right, y, a.bytes, { size: 13, face: 'bold', fill: p.text, anchor: 'end' })
     const titleW = right - 140 - (x0 + 18)
     s += text(x0 + 18, y, truncateEnd(oneLine(a.title), titleW, 14, 'bold'), { size: 14, face: 'bold', fill: p.text })
-    s += text(right, y + 18, lines, { size: 12, fill: p.muted, anchor: 'end' })
+    s += text(right, y + 18, a.where, { size: 12, fill: p.muted, anchor: 'end' })
     s += text(x0 + 18, y + 18, truncateEnd(oneLine(a.fix), titleW, 12), { size: 12, fill: p.muted })
   })
   return { svg: s, height: h }
+}
+
+function advicePanel(p: Palette, m: ReportModel, y0: number): Block {
+  const rows = m.advice.map((a) => ({
+    title: a.title,
+    fix: a.fix,
+    bytes: a.bytes !== undefined ? `${formatBytes(a.bytes)}${a.bytesKind === 'estimated' ? ' (est.)' : ''}` : '',
+    where: a.lines.length > 0 ? `line${a.lines.length > 1 ? 's' : ''} ${a.lines.join(', ')}` : '',
+    color: a.severity === 'high' ? p.deleted : a.severity === 'medium' ? p.changed : p.muted
+  }))
+  return adviceRowsPanel(p, y0, 'Advice', m.dockerfilePath ? `from ${m.dockerfilePath}` : undefined, rows)
+}
+
+function savingsPanel(p: Palette, m: ReportModel, y0: number): Block {
+  const sv = m.savings!
+  const rows = sv.top.map((c) => ({
+    title: c.title,
+    fix: c.fix,
+    bytes: formatBytes(c.bytes),
+    where: `${c.layers.length > 1 ? 'layers' : 'layer'} ${c.layers.slice(0, 4).join(', ')}${c.layers.length > 4 ? ', …' : ''}`,
+    color: c.id === 'hidden' ? p.changed : p.added
+  }))
+  return adviceRowsPanel(p, y0, `Could save ${formatBytes(sv.bytes)}`, `≈ ${formatBytes(sv.afterBytes)} of file content after (estimate) · measured in this image${sv.count > sv.top.length ? ` · top ${sv.top.length} of ${sv.count}` : ''}`, rows)
 }
 
 function stageGraphPanel(p: Palette, m: ReportModel, y0: number): Block {
@@ -462,6 +492,7 @@ export function renderReportSvg(m: ReportModel, opts: SvgOptions = {}): string {
   add(layersPanel(p, m, y))
   add(twoColumns(p, m, y))
   if (m.advice.length > 0) add(advicePanel(p, m, y))
+  else if (m.savings && m.savings.top.length > 0) add(savingsPanel(p, m, y))
   if (m.stageGraph) add(stageGraphPanel(p, m, y))
   add(footer(p, m, y), 0)
   const height = Math.ceil(y + PAD - 8)

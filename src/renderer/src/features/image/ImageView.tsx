@@ -1,5 +1,5 @@
 // Layout of an opened image: header; layers on the left; on the right the scope bar, the
-// treemap and, below it, the file tree or the waste list. One selected layer drives them all.
+// treemap and, below it, the file tree, the waste list or the savings. One selected layer drives them all.
 import { useEffect, useState } from 'react'
 import { formatBytes, groupDigits } from '../../../../shared/format'
 import type { ImageAnalysis, LayerSummary } from '../../../../shared/models/analysis'
@@ -11,9 +11,10 @@ import { FileTree } from './FileTree'
 import { ImageHeader } from './ImageHeader'
 import { LayersPanel } from './LayersPanel'
 import { TreemapPanel } from './TreemapPanel'
+import { SavingsPanel } from './SavingsPanel'
 import { WastePanel } from './WastePanel'
 
-type Tab = 'files' | 'waste'
+type Tab = 'files' | 'waste' | 'savings'
 
 /** Why a layer's treemap is empty, in words: most often a layer that only deletes. */
 function emptyLayerText(l: LayerSummary, mode: ScopeMode): string | undefined {
@@ -89,8 +90,19 @@ export function ImageView({ analysis }: { analysis: ImageAnalysis }): React.JSX.
               <button type="button" role="tab" aria-selected={tab === 'waste'} className={tab === 'waste' ? 'on' : ''} onClick={() => setTab('waste')} data-testid="tab-waste">
                 Waste <span className="count num">{groupDigits(analysis.waste.pathCount)}</span>
               </button>
+              <button
+                type="button"
+                role="tab"
+                aria-selected={tab === 'savings'}
+                className={tab === 'savings' ? 'on' : ''}
+                onClick={() => setTab('savings')}
+                data-testid="tab-savings"
+                title="What would make this image smaller: removable bytes measured in it"
+              >
+                Savings {analysis.savings && analysis.savings.bytes > 0 && <span className="count num">{formatBytes(analysis.savings.bytes)}</span>}
+              </button>
             </div>
-            {tab === 'files' ? <FileTree scope={scope} /> : <WastePanel analysis={analysis} />}
+            {tab === 'files' ? <FileTree scope={scope} /> : tab === 'waste' ? <WastePanel analysis={analysis} /> : <SavingsPanel analysis={analysis} />}
           </section>
         </div>
       </div>
