@@ -36,6 +36,8 @@ export async function listContext(dir: string, signal?: AbortSignal): Promise<Co
     try {
       names = (await readdir(abs)).sort()
     } catch (e) {
+      // Removed while we walked (a tool's temp folder): it is not part of the context any more.
+      if (vanished(e)) return
       throw new LayerscopeError('IO_ERROR', `Cannot read ${abs}: ${(e as Error).message}. Docker would fail to send this context too.`)
     }
     for (const name of names) {
@@ -43,13 +45,17 @@ export async function listContext(dir: string, signal?: AbortSignal): Promise<Co
       const childAbs = join(abs, name)
       const childRel = rel ? `${rel}/${name}` : name
       let st
+      let link: string | undefined
       try {
         st = await lstat(childAbs)
+        if (st.isSymbolicLink()) link = await readlink(childAbs)
       } catch (e) {
+        // A file renamed or deleted between readdir and lstat (atomic writes) is simply gone.
+        if (vanished(e)) continue
         throw new LayerscopeError('IO_ERROR', `Cannot read ${childAbs}: ${(e as Error).message}. Docker would fail to send this context too.`)
       }
       if (st.isSymbolicLink()) {
-        out.push({ rel: childRel, type: 'symlink', size: 0, mode: st.mode, mtimeMs: st.mtimeMs, link: await readlink(childAbs) })
+        out.push({ rel: childRel, type: 'symlink', size: 0, mode: st.mode, mtimeMs: st.mtimeMs, link })
       } else if (st.isDirectory()) {
         out.push({ rel: childRel, type: 'dir', size: 0, mode: st.mode, mtimeMs: st.mtimeMs })
         await walk(childAbs, childRel)
@@ -144,4 +150,8 @@ export function sumFiles(entries: ContextEntry[]): { bytes: number; files: numbe
     files++
   }
   return { bytes, files }
+}
+
+function vanished(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT'
 }
