@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream'
 import { AnalysisService } from '../../src/main/core/analysis/analysis-service'
 import { buildImage } from '../../src/main/core/analysis/image-model'
-import { PathTable } from '../../src/main/core/analysis/path-table'
+import { PathTable } from '../../src/main/core/model/path-table'
 import { readImageStream } from '../../src/main/core/archive/image-reader'
 import { makeTar } from '../../src/main/core/archive/testdata/tar-writer'
 import { EngineClient } from '../../src/main/core/engine/engine-client'

@@ -1,8 +1,8 @@
 import type { EntryKind, FileNode, ImageAnalysis, TreemapNode, WastePath } from '../../../shared/models/analysis'
-import { normalizePath } from '../archive/paths'
+import { normalizePath } from '../model/paths'
 import { LayerscopeError } from '../errors'
-import { F_OPAQUE, F_WHITEOUT, K_FILE, KIND_NAMES, type LayerEntries } from './layer-entries'
-import { ROOT, type PathTable } from './path-table'
+import { F_OPAQUE, F_WHITEOUT, K_FILE, KIND_NAMES, type LayerEntries } from '../model/layer-entries'
+import { ROOT, type PathTable } from '../model/path-table'
 import { CHANGE_NAMES, REASON_NAMES, Refs, stackLayers, type StackResult } from './stack'
 
 /** One visible path of the stacked final filesystem. */

@@ -3,8 +3,8 @@ import type { ImageAnalysis, ImageSource, LayerSummary } from '../../../shared/m
 import type { ImageConfig } from '../archive/image-reader'
 import { AnalyzedImage } from './analyzed-image'
 import { joinHistory, type RawHistory } from './history'
-import type { LayerEntries } from './layer-entries'
-import type { PathTable } from './path-table'
+import type { LayerEntries } from '../model/layer-entries'
+import type { PathTable } from '../model/path-table'
 import { SavingsCollector } from './savings'
 import { Refs, stackLayers } from './stack'
 

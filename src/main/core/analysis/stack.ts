@@ -3,9 +3,9 @@
 // what it added/changed/deleted, every hidden copy (waste, with its reason), dive's score
 // inputs, and the visible final filesystem. Works on path ids and typed arrays only.
 import type { ChangeKind, LayerSummary, WasteReason } from '../../../shared/models/analysis'
-import { F_OPAQUE, F_WHITEOUT, K_DIR, K_FILE, type LayerEntries } from './layer-entries'
-import { ROOT, type PathTable } from './path-table'
-import { grow } from './typed-arrays'
+import { F_OPAQUE, F_WHITEOUT, K_DIR, K_FILE, type LayerEntries } from '../model/layer-entries'
+import { ROOT, type PathTable } from '../model/path-table'
+import { grow } from '../model/typed-arrays'
 
 export const C_UNCHANGED = 0
 export const C_ADDED = 1

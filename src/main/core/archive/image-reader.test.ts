@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { PathTable } from '../analysis/path-table'
+import { PathTable } from '../model/path-table'
 import { cleanCreatedBy } from '../analysis/history'
 import { readImageStream } from './image-reader'
 import { selectOciImage } from './oci'

@@ -2,32 +2,10 @@
 // move, nothing is copied) or handed chunk by chunk to a sink the caller picks per entry.
 // Handles ustar, GNU (long names 'L'/'K', base-256 sizes) and PAX ('x' path/linkpath/size).
 import { LayerscopeError } from '../errors'
-import { normalizePath } from './paths'
+import { normalizePath } from '../model/paths'
 
-export type TarType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'other'
-
-export interface TarHeader {
-  /** Normalised path ("usr/bin/x"); "" for the archive root. Data, never a path to open. */
-  path: string
-  /** The raw name as stored (after long-name/PAX resolution). */
-  rawPath: string
-  type: TarType
-  /** Bytes of content that follow the header (regular files; 0 for links and dirs). */
-  size: number
-  mode: number
-  uid: number
-  gid: number
-  /** Seconds since the epoch. */
-  mtime: number
-  /** Symlink target or hard-link source, as stored. */
-  linkName: string
-}
-
-/** Receives one entry's content; returning a promise pauses the reader (backpressure). */
-export interface EntrySink {
-  write(chunk: Buffer): void | Promise<void>
-  end(): void | Promise<void>
-}
+export type { TarType, TarHeader, EntrySink } from '../model/tar-entry'
+import type { TarHeader, EntrySink, TarType } from '../model/tar-entry'
 
 export type OnEntry = (h: TarHeader) => EntrySink | null | undefined
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { PathTable } from '../analysis/path-table'
+import { PathTable } from '../model/path-table'
 import { parseBlob } from '../archive/testdata/build'
 import { makeTar } from '../archive/testdata/tar-writer'
 import { LayerCache } from './layer-cache'

@@ -1,6 +1,6 @@
 // Test helpers: parse in-memory layer tars into an analysed image.
-import { LayerEntries } from '../../analysis/layer-entries'
-import { PathTable } from '../../analysis/path-table'
+import { LayerEntries } from '../../model/layer-entries'
+import { PathTable } from '../../model/path-table'
 import { buildImage } from '../../analysis/image-model'
 import type { AnalyzedImage } from '../../analysis/analyzed-image'
 import { BlobSink, type BlobResult } from '../blob-sink'

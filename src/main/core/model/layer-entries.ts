@@ -1,8 +1,8 @@
 // One layer's tar entries as columns (typed arrays + interned path ids): about 30 bytes an
 // entry plus the shared path table, so a million entries stay well inside the memory budget.
 import type { EntryKind } from '../../../shared/models/analysis'
-import type { TarHeader } from '../archive/tar-reader'
-import { basename, dirname } from '../archive/paths'
+import type { TarHeader } from './tar-entry'
+import { basename, dirname } from './paths'
 import type { PathTable } from './path-table'
 import { grow } from './typed-arrays'
 

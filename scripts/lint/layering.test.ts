@@ -1,0 +1,34 @@
+// The layering rules in eslint.config.js must refuse a forbidden import (and allow the right ones).
+import { ESLint } from 'eslint'
+import { describe, expect, it } from 'vitest'
+
+const eslint = new ESLint({ cwd: process.cwd() })
+
+async function restricted(filePath: string, code: string): Promise<string[]> {
+  const [r] = await eslint.lintText(code, { filePath })
+  return (r?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message)
+}
+
+describe('layering lint', () => {
+  it.each([
+    ['src/shared/models/x.ts', "import type { Backend } from '../../main/api'\nexport type X = Backend\n"],
+    ['src/shared/x.ts', "import { readFile } from 'node:fs/promises'\nexport const r = readFile\n"],
+    ['src/main/core/analysis/x.ts', "import { createBackend } from '../../api'\nexport const b = createBackend\n"],
+    ['src/main/core/report/x.ts', "import { dialog } from 'electron'\nexport const d = dialog\n"],
+    ['src/main/core/archive/x.ts', "import { AnalysisService } from '../analysis/analysis-service'\nexport const a = AnalysisService\n"],
+    ['src/main/core/model/x.ts', "import { TarReader } from '../archive/tar-reader'\nexport const t = TarReader\n"],
+    ['src/main/api/handlers/x.ts', "import { clipboard } from 'electron'\nexport const c = clipboard\n"],
+    ['src/renderer/src/x.ts', "import { Dispatcher } from '../../main/api/dispatch'\nexport const d = Dispatcher\n"]
+  ])('refuses the forbidden import in %s', async (file, code) => {
+    expect(await restricted(file, code)).toHaveLength(1)
+  })
+
+  it.each([
+    ['src/main/core/archive/x.ts', "import { PathTable } from '../model/path-table'\nexport const p = PathTable\n"],
+    ['src/main/core/model/x.ts', "import { LayerscopeError } from '../errors'\nexport const e = LayerscopeError\n"],
+    ['src/main/api/x.ts', "import { AnalysisService } from '../core/analysis/analysis-service'\nexport const a = AnalysisService\n"],
+    ['src/renderer/src/x.ts', "import type { Channel } from '../../shared/api'\nexport type C = Channel\n"]
+  ])('allows the layered import in %s', async (file, code) => {
+    expect(await restricted(file, code)).toEqual([])
+  })
+})

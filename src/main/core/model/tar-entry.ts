@@ -1,0 +1,26 @@
+// One tar entry as the readers hand it on: the shape archive produces and model stores.
+export type TarType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'other'
+
+export interface TarHeader {
+  /** Normalised path ("usr/bin/x"); "" for the archive root. Data, never a path to open. */
+  path: string
+  /** The raw name as stored (after long-name/PAX resolution). */
+  rawPath: string
+  type: TarType
+  /** Bytes of content that follow the header (regular files; 0 for links and dirs). */
+  size: number
+  mode: number
+  uid: number
+  gid: number
+  /** Seconds since the epoch. */
+  mtime: number
+  /** Symlink target or hard-link source, as stored. */
+  linkName: string
+}
+
+/** Receives one entry's content; returning a promise pauses the reader (backpressure). */
+export interface EntrySink {
+  write(chunk: Buffer): void | Promise<void>
+  end(): void | Promise<void>
+}
+
