@@ -32,7 +32,7 @@ export const LAYERS = [
   ], [ELECTRON]),
   layer(['src/main/core/archive/**/*.ts', 'src/main/core/cache/**/*.ts'], [
     ['(^|/)(api|cli|serve|ipc|window|desktop)(/|$)', 'core never imports api or a front.'],
-    ['(^|/)analysis(/|$)', 'archive and cache sit below analysis: share code through core/model.']
+    ['^\\.\\./analysis(/|$)|core/analysis(/|$)', 'archive and cache sit below analysis: share code through core/model.']
   ], [ELECTRON]),
   layer(['src/main/api/**/*.ts'], [
     ['(^|/)(cli|serve|ipc|window|desktop)(/|$)', 'api is shared by every front and imports none of them.']
