@@ -3,7 +3,7 @@ import { statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { DockerfileAnalysis, StageGraph } from '../../../shared/models/dockerfile'
 import { formatBytes, formatExactBytes, groupDigits } from '../../../shared/format'
-import { stageGraphSvg } from '../../core/dockerfile/graph-svg'
+import { stageGraphBackground, stageGraphSvg } from '../../core/dockerfile/graph-svg'
 import { svgToPng } from '../../core/report/svg-to-png'
 import { appRoot, cliBackend, cliContext, runCli, type CliGlobals } from '../context'
 
@@ -124,7 +124,7 @@ export function registerDockerfile(program: Command): void {
         const width = opts.width ? Number(opts.width) : undefined
         if (width !== undefined && !(width > 0 && width <= 16384)) throw new Error('--width must be a number of pixels between 1 and 16384.')
         const natural = Number(/width="(\d+(?:\.\d+)?)"/.exec(svg)?.[1] ?? 800)
-        writeFileSync(out, svgToPng(svg, { width: width ?? Math.round(natural * 2), fontsDir: join(appRoot(), 'resources', 'fonts'), background: '#ffffff' }))
+        writeFileSync(out, svgToPng(svg, { width: width ?? Math.round(natural * 2), fontsDir: join(appRoot(), 'resources', 'fonts'), background: stageGraphBackground() }))
       }
       process.stdout.write(`${out}\n`)
     }, 'graph')
