@@ -103,7 +103,7 @@ function markers(t: Theme, prefix: string): SvgEl {
     'defs',
     {},
     (Object.keys(EDGE_STYLE) as StageEdge['kind'][]).map((k) =>
-      el('marker', { id: `${prefix}arrow-${k}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, [
+      el('marker', { id: `${prefix}arrow-${k}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' }, [
         el('path', { d: 'M0,0 L10,5 L0,10 z', fill: edgeColor(t, k) })
       ])
     )
