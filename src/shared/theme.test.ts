@@ -21,11 +21,13 @@ const TEXT_ON: [Token, Token[]][] = [
   ['edgeMount', ['panel']]
 ]
 
-// Markers tinted with color-mix(in srgb, X N%, transparent) over a panel (styles.css .mk-*).
-const TINTED: [Token, number][] = [
-  ['added', 0.14],
-  ['changed', 0.15],
-  ['deleted', 0.14]
+// Text on a tint: color-mix(in srgb, TINT N%, transparent) over a surface. [text, tint, N, surface]
+const TINTED: [Token, Token, number, Token][] = [
+  ['added', 'added', 0.14, 'panel'], // .mk-added
+  ['changed', 'changed', 0.15, 'panel'], // .mk-changed
+  ['deleted', 'deleted', 0.14, 'panel'], // .mk-deleted
+  ['text', 'changed', 0.22, 'panel2'], // .df-src-line.focus
+  ['text', 'accent', 0.22, 'panel2'] // .df-line-bar behind the line's bytes
 ]
 
 function blocks(t: Theme): string[] {
@@ -42,10 +44,9 @@ describe.each(['light', 'dark'] as ThemeName[])('%s theme', (name) => {
         const c = contrast(t[fg], t[bg])
         if (c < AA_SMALL) fails.push(`${fg} ${t[fg]} on ${bg} ${t[bg]}: ${c.toFixed(2)}`)
       }
-    for (const [fg, amount] of TINTED) {
-      const under = mix(t[fg], t.panel, amount)
-      const c = contrast(t[fg], under)
-      if (c < AA_SMALL) fails.push(`${fg} on its ${amount * 100}% tint: ${c.toFixed(2)}`)
+    for (const [fg, tint, amount, surface] of TINTED) {
+      const c = contrast(t[fg], mix(t[tint], t[surface], amount))
+      if (c < AA_SMALL) fails.push(`${fg} on ${Math.round(amount * 100)}% ${tint} over ${surface}: ${c.toFixed(2)}`)
     }
     expect(fails).toEqual([])
   })
