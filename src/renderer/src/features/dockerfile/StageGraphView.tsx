@@ -151,7 +151,7 @@ export function StageGraphView({ graph, selected, onSelect, building }: Props): 
         <svg width={legend.width + 2} height={18} aria-label="Legend: FROM solid, COPY --from dashed, RUN --mount dotted, external images dashed">
           {svgElement(legend.el)}
         </svg>
-        <span className="legend-item muted">drag to pan · wheel to zoom · click a stage</span>
+        <span className="legend-item muted" title="Drag to pan, wheel to zoom, click a stage for its lines and sizes">drag to pan · wheel to zoom</span>
       </div>
     </div>
   )
