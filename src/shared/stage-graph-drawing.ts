@@ -119,9 +119,13 @@ function nodeEl(n: StageNode, b: LayoutBox, o: Required<Omit<DrawOptions, 'build
   const cls = ['df-node', `df-node-${n.kind}`, n.isTarget ? 'target' : '', n.unused ? 'unused' : '', o.selected === n.id ? 'selected' : '', n.buildError ? 'failed' : '', o.building ? 'building' : '']
     .filter(Boolean)
     .join(' ')
-  const group = { class: cls, 'data-node-id': n.id, 'data-testid': 'stage-node', 'data-name': n.name, opacity: n.unused ? 0.5 : undefined }
+  const group = { class: cls, 'data-node-id': n.id, 'data-testid': 'stage-node', 'data-name': n.name }
+  // Unused stages are drawn at half opacity over an opaque backdrop, so what lies behind the box
+  // (the app's dot grid, an edge) does not show through.
+  const wrap = (kids: (SvgEl | false)[]): SvgEl =>
+    n.unused ? el('g', group, [el('rect', { x, y, width: b.width, height: b.height, rx: n.kind === 'stage' ? 8 : b.height / 2, fill: t.panel }), el('g', { opacity: 0.5 }, kids)]) : el('g', group, kids)
   if (n.kind !== 'stage') {
-    return el('g', group, [
+    return wrap([
       el('title', {}, [n.kind === 'scratch' ? 'scratch: the empty image' : `External image ${n.name}`]),
       el('rect', { x, y, width: b.width, height: b.height, rx: b.height / 2, fill: n.kind === 'scratch' ? t.panel2 : t.accentSoft, stroke: t.faint, 'stroke-dasharray': EXTERNAL_DASH, class: 'df-node-box' }),
       txt({ x: b.x, y: b.y - 1, 'font-size': 13, 'font-weight': 'bold', 'text-anchor': 'middle', fill: t.text, 'font-family': GRAPH_FONT.sans }, b.title),
@@ -133,7 +137,7 @@ function nodeEl(n: StageNode, b: LayoutBox, o: Required<Omit<DrawOptions, 'build
   const footer = nodeFooter(n, o.building)
   const footColor = n.buildError ? t.deleted : o.building ? t.changed : n.measured ? t.text : t.faint
   const fy = y + b.height - 10
-  return el('g', group, [
+  return wrap([
     el('title', {}, [`${b.title} · lines ${n.range?.startLine}-${n.range?.endLine}${n.unused ? ' · unused: it cannot reach the target' : ''}`]),
     el('rect', { x, y, width: b.width, height: b.height, rx: 8, fill: t.panel, stroke, 'stroke-width': width, 'stroke-dasharray': n.unused ? UNUSED_DASH : undefined, class: 'df-node-box' }),
     txt({ x: x + STAGE_BOX.padX, y: y + 20, 'font-size': 14, 'font-weight': 'bold', fill: t.text, 'font-family': GRAPH_FONT.sans }, b.title),
