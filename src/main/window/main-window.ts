@@ -1,7 +1,8 @@
 // The one app window, locked down: isolated, sandboxed preload, no Node in the page, a strict
 // CSP, no navigation away, no new windows, no permissions.
-import { BrowserWindow, screen, session, shell } from 'electron'
+import { BrowserWindow, nativeTheme, screen, session, shell } from 'electron'
 import { join } from 'node:path'
+import { THEMES } from '../../shared/theme'
 import { CONTENT_SECURITY_POLICY } from './csp'
 import { fitToDisplays, loadWindowState, saveWindowState } from './window-state'
 
@@ -44,7 +45,8 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
     minHeight: 560,
     show: false,
     title: 'Layerscope',
-    backgroundColor: '#1b1d23',
+    // The page's own background, so the window does not flash another colour before it paints.
+    backgroundColor: THEMES[nativeTheme.shouldUseDarkColors ? 'dark' : 'light'].bg,
     ...(opts.icon ? { icon: opts.icon } : {}),
     webPreferences: {
       preload: opts.preload,

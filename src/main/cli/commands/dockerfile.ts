@@ -3,7 +3,7 @@ import { statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { DockerfileAnalysis, StageGraph } from '../../../shared/models/dockerfile'
 import { formatBytes, formatExactBytes, groupDigits } from '../../../shared/format'
-import { stageGraphSvg } from '../../core/dockerfile/graph-svg'
+import { stageGraphBackground, stageGraphSvg } from '../../core/dockerfile/graph-svg'
 import { svgToPng } from '../../core/report/svg-to-png'
 import { appRoot, cliBackend, cliContext, runCli, type CliGlobals } from '../context'
 
@@ -21,6 +21,7 @@ interface DockerfileOptions {
 interface GraphOptions extends DockerfileOptions {
   output: string
   width?: string
+  theme: string
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v]
@@ -111,20 +112,23 @@ export function registerDockerfile(program: Command): void {
       .description('Draw the stage graph to an SVG or PNG file (FROM solid, COPY --from dashed, RUN --mount dotted).')
       .requiredOption('-o, --output <file>', 'graph.svg or graph.png')
       .option('--width <px>', 'PNG width in pixels (default: 2x the drawing)')
-      .addHelpText('after', '\nExamples:\n  layerscope graph . -o stages.svg\n  layerscope graph ./Dockerfile --build -o stages.png\n')
+      .option('--theme <theme>', 'light or dark, the app\'s colours', 'light')
+      .addHelpText('after', '\nExamples:\n  layerscope graph . -o stages.svg\n  layerscope graph ./Dockerfile --build --theme dark -o stages.png\n')
   ).action(async (path: string, opts: GraphOptions) =>
     runCli(async (signal) => {
       const out = resolve(opts.output)
       const kind = /\.png$/i.test(out) ? 'png' : /\.svg$/i.test(out) ? 'svg' : null
       if (!kind) throw new Error(`-o must end in .svg or .png, not "${opts.output}".`)
+      if (opts.theme !== 'light' && opts.theme !== 'dark') throw new Error(`--theme must be light or dark, not "${opts.theme}".`)
+      const theme = opts.theme
       const a = await analyse(program, path, opts, signal)
-      const svg = stageGraphSvg(a.graph, { title: a.path })
+      const svg = stageGraphSvg(a.graph, { title: a.path, theme })
       if (kind === 'svg') writeFileSync(out, svg)
       else {
         const width = opts.width ? Number(opts.width) : undefined
         if (width !== undefined && !(width > 0 && width <= 16384)) throw new Error('--width must be a number of pixels between 1 and 16384.')
         const natural = Number(/width="(\d+(?:\.\d+)?)"/.exec(svg)?.[1] ?? 800)
-        writeFileSync(out, svgToPng(svg, { width: width ?? Math.round(natural * 2), fontsDir: join(appRoot(), 'resources', 'fonts'), background: '#ffffff' }))
+        writeFileSync(out, svgToPng(svg, { width: width ?? Math.round(natural * 2), fontsDir: join(appRoot(), 'resources', 'fonts'), background: stageGraphBackground(theme) }))
       }
       process.stdout.write(`${out}\n`)
     }, 'graph')

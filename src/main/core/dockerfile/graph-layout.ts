@@ -1,28 +1,12 @@
-// Stage graph -> positions (dagre). Done once in the backend so the app, the exported SVG and
-// the PNG all show the same picture. Box sizes come from the text they hold.
+// Stage graph -> positions (dagre): the one layout. Done in the backend and shipped in the model
+// (graph.layout), so the app, `layerscope graph` and the report draw the same picture with the
+// one drawing (src/shared/stage-graph-drawing.ts). Box sizes come from the text they hold.
 import dagre from '@dagrejs/dagre'
-import { STAGE_BOX, type LayoutBox, type StageGraph, type StageGraphLayout, type StageNode } from '../../../shared/models/dockerfile'
+import { STAGE_BOX, type LayoutBox, type StageGraph, type StageGraphLayout } from '../../../shared/models/dockerfile'
+import { boxContent, edgeLabel, edgeLabelWidth, footerWidth } from '../../../shared/stage-graph-drawing'
 
-/** Metrics the renderers use too: 11px monospace lines, 14px title, one reserved size row. */
+/** Metrics the drawing uses too: 11px monospace lines, 14px title, one reserved size row. */
 export const LAYOUT = STAGE_BOX
-
-function clip(s: string, n: number = LAYOUT.maxChars): string {
-  const one = s.replace(/\s+/g, ' ').trim()
-  return one.length > n ? `${one.slice(0, n - 1)}…` : one
-}
-
-export function boxContent(n: StageNode): { title: string; subtitle: string; lines: string[] } {
-  if (n.kind === 'scratch') return { title: 'scratch', subtitle: 'empty base', lines: [] }
-  if (n.kind === 'image') return { title: clip(n.name, 40), subtitle: 'external image', lines: [] }
-  const title = n.name === String(n.index) ? `stage ${n.index}` : n.name
-  const from = n.instructions[0]
-  const platform = n.platform ? ` (${n.platform})` : ''
-  const subtitle = clip(n.baseRef ? `FROM ${n.baseRef}${platform}` : from ? from.text : '', 44)
-  // Mounts are drawn as edges: leave the long --mount flags out of the summary.
-  const body = n.instructions.slice(1).map((i) => clip(i.text.replace(/^\S+/, (k) => k.toUpperCase()).replace(/\s--mount=\S+/g, '')))
-  const lines = body.length > LAYOUT.maxLines ? [...body.slice(0, LAYOUT.maxLines - 1), `… ${body.length - LAYOUT.maxLines + 1} more`] : body
-  return { title, subtitle, lines }
-}
 
 export function layoutStageGraph(graph: StageGraph): StageGraphLayout {
   const g = new dagre.graphlib.Graph({ multigraph: true })
@@ -31,16 +15,20 @@ export function layoutStageGraph(graph: StageGraph): StageGraphLayout {
   const boxes: Record<string, LayoutBox> = {}
   for (const n of graph.nodes) {
     const c = boxContent(n)
-    const widest = Math.max(c.title.length * LAYOUT.titleCharWidth, c.subtitle.length * LAYOUT.charWidth, ...c.lines.map((l) => l.length * LAYOUT.charWidth))
+    const widest = Math.max(c.title.length * LAYOUT.titleCharWidth, c.subtitle.length * LAYOUT.charWidth, footerWidth(n), ...c.lines.map((l) => l.length * LAYOUT.charWidth))
     const width = Math.ceil(Math.max(n.kind === 'stage' ? LAYOUT.footerMinWidth : LAYOUT.minWidth, widest + 2 * LAYOUT.padX))
     const height = n.kind === 'stage' ? LAYOUT.headerHeight + c.lines.length * LAYOUT.lineHeight + LAYOUT.footerHeight + 6 : 50
     boxes[n.id] = { x: 0, y: 0, width, height, ...c }
     g.setNode(n.id, { width, height })
   }
-  // Copy and mount edges carry a label (paths, then bytes once built): dagre keeps room for it.
+  // Copy and mount edges carry a label (paths, then bytes once built): dagre keeps room for it,
+  // bytes included before they are known. Edges to nodes the graph does not hold get no route
+  // (dagre would invent a node for them).
   graph.edges.forEach((e, i) => {
-    const chars = e.kind === 'from' ? 0 : Math.min(28, (e.paths?.[0] ?? '').length + (e.paths && e.paths.length > 1 ? 3 : 0)) + (e.kind === 'copy' ? 11 : 0)
-    g.setEdge(e.from, e.to, chars > 0 ? { minlen: 1, width: chars * 6.4 + 12, height: 18, labelpos: 'c' } : { minlen: 1 }, `e${i}`)
+    if (!boxes[e.from] || !boxes[e.to]) return
+    const label = edgeLabel(e)
+    const room = label ? edgeLabelWidth(label) + (e.bytes === undefined ? 10 * 6.4 : 0) : 0
+    g.setEdge(e.from, e.to, room > 0 ? { minlen: 1, width: room, height: 18, labelpos: 'c' } : { minlen: 1 }, `e${i}`)
   })
   dagre.layout(g)
   for (const id of Object.keys(boxes)) {
@@ -49,7 +37,7 @@ export function layoutStageGraph(graph: StageGraph): StageGraphLayout {
     boxes[id]!.y = p.y
   }
   const edges = graph.edges.map((e, i) => {
-    const d = g.edge({ v: e.from, w: e.to, name: `e${i}` }) as { points?: { x: number; y: number }[]; x?: number; y?: number; width?: number } | undefined
+    const d = (boxes[e.from] && boxes[e.to] ? g.edge({ v: e.from, w: e.to, name: `e${i}` }) : undefined) as { points?: { x: number; y: number }[]; x?: number; y?: number; width?: number } | undefined
     const points = (d?.points ?? []).map((p) => ({ x: p.x, y: p.y }))
     return d?.width && d.x !== undefined && d.y !== undefined ? { points, label: { x: d.x, y: d.y } } : { points }
   })
@@ -66,7 +54,8 @@ export function layoutStageGraph(graph: StageGraph): StageGraphLayout {
     maxY = Math.max(maxY, b.y + b.height / 2)
   }
   edges.forEach((e, i) => {
-    const w = (g.edge({ v: graph.edges[i]!.from, w: graph.edges[i]!.to, name: `e${i}` }) as { width?: number } | undefined)?.width ?? 0
+    const ge = graph.edges[i]!
+    const w = boxes[ge.from] && boxes[ge.to] ? ((g.edge({ v: ge.from, w: ge.to, name: `e${i}` }) as { width?: number } | undefined)?.width ?? 0) : 0
     if (e.label) {
       minX = Math.min(minX, e.label.x - w / 2)
       maxX = Math.max(maxX, e.label.x + w / 2)

@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { drawStageGraph } from '../../../shared/stage-graph-drawing'
+import { svgMarkup } from '../../../shared/svg'
+import { THEMES } from '../../../shared/theme'
+import { buildReportModel } from '../report/report-model'
+import { renderReportSvg } from '../report/report-svg'
 import { svgToPng } from '../report/svg-to-png'
-import { stageGraphSvg } from './graph-svg'
+import { dockerfileAnalysis, singleAnalysis } from '../report/testdata/models'
+import { layoutStageGraph } from './graph-layout'
+import { stageGraphBackground, stageGraphSvg } from './graph-svg'
 import { parseDockerfile } from './parser'
 import { buildStageGraph } from './stage-graph'
 
@@ -28,8 +35,21 @@ describe('stage graph SVG', () => {
     const g = buildStageGraph(parseDockerfile('FROM alpine AS a\nRUN echo "<b>&amp;"\nFROM a\n')).graph
     const svg = stageGraphSvg(g)
     expect(svg).toContain('RUN echo &quot;&lt;b&gt;&amp;amp;&quot;')
-    const png = svgToPng(svg, { width: 800, fontsDir: join(__dirname, '../../../../resources/fonts'), background: '#ffffff' })
+    const png = svgToPng(svg, { width: 800, fontsDir: join(__dirname, '../../../../resources/fonts'), background: stageGraphBackground() })
     expect(png.subarray(1, 4).toString()).toBe('PNG')
     expect(png.readUInt32BE(16)).toBe(800)
+  })
+
+  it('is the one drawing the report embeds: same boxes, labels, clipping and dash patterns', () => {
+    const df = dockerfileAnalysis()
+    df.graph.layout = layoutStageGraph(df.graph)
+    const cli = stageGraphSvg(df.graph)
+    for (const item of drawStageGraph(df.graph, df.graph.layout, { theme: THEMES.light }).items) expect(cli).toContain(svgMarkup(item))
+    for (const theme of ['light', 'dark'] as const) {
+      const report = renderReportSvg(buildReportModel({ a: singleAnalysis(), dockerfile: df }), { theme })
+      const items = drawStageGraph(df.graph, df.graph.layout, { theme: THEMES[theme], idPrefix: 'sg-' }).items
+      expect(items.length).toBe(df.graph.nodes.length + df.graph.edges.length)
+      for (const item of items) expect(report).toContain(svgMarkup(item))
+    }
   })
 })

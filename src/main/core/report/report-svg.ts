@@ -8,9 +8,9 @@ import type { LayerKind, ReportImage, ReportModel } from './report-model'
 import { PALETTES, type Palette } from './report-theme'
 import { esc, oneLine, r, rect, text, wrap } from './svg-text'
 import { textWidth, truncateEnd, truncateMiddle } from './text-width'
-import { boxContent } from '../dockerfile/graph-layout'
-import { edgeLabel, nodeFooter } from '../dockerfile/graph-svg'
-import { layoutStageGraph } from './stage-graph-layout'
+import { layoutStageGraph } from '../dockerfile/graph-layout'
+import { boxContent, drawLegend, drawStageGraph } from '../../../shared/stage-graph-drawing'
+import { svgMarkup } from '../../../shared/svg'
 
 export const REPORT_WIDTH = 1200
 const PAD = 32
@@ -405,66 +405,29 @@ function savingsPanel(p: Palette, m: ReportModel, y0: number): Block {
   return adviceRowsPanel(p, y0, `Could save ${formatBytes(sv.bytes)}`, `≈ ${formatBytes(sv.afterBytes)} of file content after (estimate) · measured in this image${sv.count > sv.top.length ? ` · top ${sv.top.length} of ${sv.count}` : ''}`, rows)
 }
 
+/** The tallest the stage graph may be drawn; wider or taller graphs are scaled down to fit. */
+const GRAPH_MAX_H = 640
+
 function stageGraphPanel(p: Palette, m: ReportModel, y0: number): Block {
   const g = m.stageGraph!
   const x0 = PAD + PANEL_PAD
   const areaW = INNER - 2 * PANEL_PAD
-  const lay = layoutStageGraph(g, areaW)
-  const top = 56
-  const h = top + lay.height + 20
+  // The app's layout and drawing (dagre, top to bottom), scaled to the panel.
+  const layout = g.layout ?? layoutStageGraph(g)
+  const drawing = drawStageGraph(g, layout, { theme: p.theme, idPrefix: 'sg-' })
+  const k = Math.min(1, areaW / Math.max(1, drawing.width), GRAPH_MAX_H / Math.max(1, drawing.height))
+  const top = 48
+  const h = top + drawing.height * k + 12
   let s = panel(p, PAD, y0, INNER, h)
-  s += sectionTitle(p, x0, y0 + 32, 'Stage graph', `${g.nodes.filter((n) => n.kind === 'stage').length} stages · target ${(() => {
-    const t = g.nodes.find((n) => n.id === g.target)
-    return t ? boxContent(t).title : g.target
-  })()}`)
-  // Legend: edge styles, as dockerfilegraph draws them.
-  const lx = REPORT_WIDTH - PAD - PANEL_PAD
-  const items: [string, string][] = [
-    ['FROM', ''],
-    ['COPY --from', '6 4'],
-    ['RUN --mount', '2 3']
-  ]
-  let cx = lx
-  for (const [label, dash] of [...items].reverse()) {
-    cx -= textWidth(label, 12) + 8
-    s += text(cx, y0 + 32, label, { size: 12, fill: p.muted })
-    cx -= 30
-    s += `<line x1="${r(cx)}" y1="${r(y0 + 28)}" x2="${r(cx + 24)}" y2="${r(y0 + 28)}" stroke="${p.muted}" stroke-width="1.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`
-    cx -= 16
-  }
-  const ox = x0
-  const oy = y0 + top
-  for (const e of lay.edges) {
-    const dash = e.kind === 'copy' ? ' stroke-dasharray="6 4"' : e.kind === 'mount' ? ' stroke-dasharray="2 3"' : ''
-    const [x1, y1, x2, y2] = [ox + e.x1, oy + e.y1, ox + e.x2, oy + e.y2]
-    const mx = (x1 + x2) / 2
-    s += `<path d="M${r(x1)} ${r(y1)} C${r(mx)} ${r(y1)} ${r(mx)} ${r(y2)} ${r(x2 - 6)} ${r(y2)}" fill="none" stroke="${p.muted}" stroke-width="1.5"${dash}/>`
-    s += `<path d="M${r(x2 - 7)} ${r(y2 - 4)} L${r(x2)} ${r(y2)} L${r(x2 - 7)} ${r(y2 + 4)} Z" fill="${p.muted}"/>`
-    const full = edgeLabel(e.edge)
-    if (full) {
-      const label = truncateMiddle(full, Math.max(40, e.gap - 16), 11)
-      const lw = textWidth(label, 11) + 8
-      s += rect(mx - lw / 2, (y1 + y2) / 2 - 9, lw, 16, p.panel, 'rx="3"')
-      s += text(mx, (y1 + y2) / 2 + 3, label, { size: 11, fill: p.muted, anchor: 'middle' })
-    }
-  }
-  for (const n of lay.nodes) {
-    const x = ox + n.x
-    const y = oy + n.y
-    const stroke = n.node.isTarget ? p.accent : p.border
-    const dash = n.node.unused || n.node.kind !== 'stage' ? ' stroke-dasharray="4 3"' : ''
-    s += `<rect x="${r(x)}" y="${r(y)}" width="${r(n.w)}" height="${r(n.h)}" rx="8" fill="${p.bg}" stroke="${stroke}" stroke-width="${n.node.isTarget ? 2 : 1.2}"${dash}/>`
-    const title = boxContent(n.node).title
-    s += text(x + 12, y + 22, truncateMiddle(oneLine(title), n.w - 24, 13, n.node.kind === 'stage' ? 'bold' : 'mono'), {
-      size: 13,
-      face: n.node.kind === 'stage' ? 'bold' : 'mono',
-      fill: n.node.unused ? p.muted : p.text
-    })
-    // The same footer words as the app's stage graph ("110 MB · 2 layers", "unused: …", "not built yet").
-    const sub = n.node.kind === 'scratch' ? 'empty base' : n.node.kind === 'image' ? 'external image' : `${n.node.isTarget ? 'target · ' : ''}${nodeFooter(n.node)}`
-    const subColor = n.node.buildError ? p.deleted : n.node.isTarget ? p.accent : p.muted
-    s += text(x + 12, y + 40, truncateEnd(sub, n.w - 24, 12), { size: 12, fill: subColor })
-  }
+  const target = g.nodes.find((n) => n.id === g.target)
+  s += sectionTitle(p, x0, y0 + 32, 'Stage graph', `${g.nodes.filter((n) => n.kind === 'stage').length} stages · target ${target ? boxContent(target).title : g.target}`)
+  // The legend, right-aligned in the panel head: dockerfilegraph's edge styles.
+  const legend = drawLegend(p.theme, 0, 0, 'sg-')
+  const lx = REPORT_WIDTH - PAD - PANEL_PAD - legend.width
+  s += svgMarkup(drawing.defs)
+  s += `<g transform="translate(${r(lx)},${r(y0 + 32)})">${svgMarkup(legend.el)}</g>`
+  const ox = x0 + (areaW - drawing.width * k) / 2
+  s += `<g transform="translate(${r(ox)},${r(y0 + top)}) scale(${Math.round(k * 1000) / 1000})">${drawing.items.map(svgMarkup).join('\n')}</g>`
   return { svg: s, height: h }
 }
 

@@ -1,21 +1,9 @@
 // Small SVG writing helpers: every piece of text goes through esc() (image and path names are
 // hostile data: "<script>", "&", quotes, control characters, lone surrogates).
+import { esc, r } from '../../../shared/svg'
 import { FONT_FAMILY, textWidth, truncateEnd, type FontFace } from './text-width'
 
-// Characters XML 1.0 forbids (and resvg rejects): C0 controls except tab/newline/CR, U+FFFE/F, lone surrogates.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
-
-/** Text made safe for SVG/XML content and attribute values. */
-export function esc(text: string): string {
-  return text
-    .replace(INVALID_XML, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-}
+export { esc, r }
 
 /** One line for display: newlines and tabs become spaces (a file name may hold them). */
 export function oneLine(text: string): string {
@@ -47,11 +35,6 @@ export function text(x: number, y: number, content: string, s: TextStyle): strin
 
 export function rect(x: number, y: number, w: number, h: number, fill: string, extra = ''): string {
   return `<rect x="${r(x)}" y="${r(y)}" width="${r(Math.max(0, w))}" height="${r(Math.max(0, h))}" fill="${fill}"${extra ? ' ' + extra : ''}/>`
-}
-
-/** Rounds to 0.1 px so the SVG stays small and stable across runs. */
-export function r(n: number): string {
-  return String(Math.round(n * 10) / 10)
 }
 
 /** Greedy word wrap by measured width; the last allowed line ends in an ellipsis when cut. */

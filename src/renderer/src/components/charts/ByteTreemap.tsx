@@ -45,6 +45,11 @@ interface TileProps {
   children?: unknown
 }
 
+/** Room for a block label: ~6.6 px a character at 11.5 px, the gap and the padding. */
+function labelWidth(title: string, size: string): number {
+  return (title.length + size.length) * 6.6 + (size ? 6 : 0) + 10
+}
+
 function fits(w: number, h: number, text: string): boolean {
   return w > Math.min(90, text.length * 6.4 + 8) && h > 15
 }
@@ -97,7 +102,7 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
         <g>
           <rect x={t.x} y={t.y} width={t.width} height={t.height} fill={fill} stroke={p.surface} strokeWidth={1} className="tm-tile" />
           {show && (
-            <text x={t.x + 5} y={t.y + Math.min(32, t.height - 5)} fontSize={10.5} fill="#fff" className="tm-text" pointerEvents="none">
+            <text x={t.x + 5} y={t.y + Math.min(32, t.height - 5)} fontSize={10.5} fill={p.textOn(fill)} className="tm-text" pointerEvents="none">
               {name}
             </text>
           )}
@@ -114,10 +119,14 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
         <g pointerEvents="none">
           <rect x={t.x + 0.5} y={t.y + 0.5} width={Math.max(0, t.width - 1)} height={Math.max(0, t.height - 1)} fill="none" stroke={p.surface} strokeWidth={2.5} />
           {(big || small) && (
-            <text x={t.x + 6} y={t.y + 15} className="tm-label">
-              <tspan fontWeight={600}>{title}</tspan>
-              {big && <tspan dx={6} className="tm-label-size">{size}</tspan>}
-            </text>
+            // The label sits on its own panel-coloured strip: tiles below it may be of any colour.
+            <>
+              <rect x={t.x + 2} y={t.y + 2} width={Math.max(0, Math.min(t.width - 4, labelWidth(title, big ? size : '')))} height={17} rx={3} className="tm-label-bg" />
+              <text x={t.x + 6} y={t.y + 15} className="tm-label">
+                <tspan fontWeight={600}>{title}</tspan>
+                {big && <tspan dx={6} className="tm-label-size">{size}</tspan>}
+              </text>
+            </>
           )}
         </g>
       )

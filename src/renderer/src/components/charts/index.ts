@@ -1,5 +1,5 @@
 // Charts: recharts behind one small wrapper so every chart in the app reads the same way.
-// - palette.ts: the colours (light/dark), change colours, categoryColor(name) for directories.
+// - palette.ts: the charts' view of src/shared/theme.ts (light/dark), categoryColor(name), textOn(fill).
 // - ByteBarChart: bars of byte sizes, bytes-formatted axis and tooltips, selection outline.
 // - ByteTreemap: two-level treemap of byte sizes with labels, tooltips (path, exact bytes),
 //   click-to-open and an onPainted callback for performance marks.
