@@ -161,7 +161,7 @@ export function DockerfileScreen(): React.JSX.Element {
             <div className="stat">
               <div className="stat-label">Target {target ? `· ${target.name === String(target.index) ? `stage ${target.index}` : target.name}` : ''}</div>
               <div className="stat-value" data-testid="target-size">
-                {target?.measured ? <Bytes value={target.measured.size} style="docker" what="Final image size as docker images shows it" /> : <span className="muted">not built</span>}
+                {target?.measured ? <Bytes value={target.measured.size} what="Final image size as docker images shows it" /> : <span className="muted">not built</span>}
               </div>
               <div className="stat-sub muted">{target?.measured ? `as docker images shows it · ${target.measured.layers} layers · ${graph.builder ?? ''} builder` : 'Build stages to measure'}</div>
             </div>
