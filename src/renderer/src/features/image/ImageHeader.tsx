@@ -115,12 +115,12 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
         <Tooltip
           content={
             <div className="tip-text">
-              <strong>Efficiency</strong> = final files / all layer contents
+              <strong>Efficiency</strong> = final files / all layer contents: the share of shipped bytes still visible
               <br />
               {formatExactBytes(analysis.final.bytes)} / {formatExactBytes(analysis.layerBytes)}
               <br />
               <br />
-              <strong>dive score {formatPercent(waste.dive.score)}</strong> (dive also counts the kept copy as waste)
+              <strong>dive score {formatPercent(waste.dive.score)}</strong>: dive's own figure, which its CI rules (and ours, for .dive-ci files) gate on; dive also counts the kept copy as waste
               <br />
               dive wasted bytes: {formatExactBytes(waste.dive.wastedBytes)}
               <br />
