@@ -2,7 +2,7 @@
 // single- and multi-stage builds, read the summary, drill into a contributor, swap sides.
 import { test, expect, snap } from './fixtures'
 import { APP_MULTI, APP_SINGLE, buildAppImages, buildBigPair, inspectImage } from '../src/main/core/compare/testdata/compare-fixtures'
-import { formatDockerSize } from '../src/shared/format'
+import { formatBytes } from '../src/shared/format'
 
 const BIG = { baseMB: 50, sideMB: 300 }
 test.beforeAll(async () => {
@@ -26,8 +26,8 @@ test('compare single-stage and multi-stage builds', async ({ app }) => {
   await expect(app.getByTestId('compare-result')).toBeVisible({ timeout: 120_000 })
 
   // Summary: sizes exactly as docker shows them, exact bytes on hover, the verdict and sentence.
-  await expect(app.getByTestId('size-a')).toContainText(formatDockerSize(single.size))
-  await expect(app.getByTestId('size-b')).toContainText(formatDockerSize(multi.size))
+  await expect(app.getByTestId('size-a')).toContainText(formatBytes(single.size))
+  await expect(app.getByTestId('size-b')).toContainText(formatBytes(multi.size))
   await expect(app.getByTestId('size-a').locator('[data-bytes]')).toHaveAttribute('data-bytes', String(single.size))
   await expect(app.getByTestId('verdict')).toContainText(/multi is \d+(\.\d)?x smaller/)
   await expect(app.getByTestId('sentence')).toContainText('/usr/lib/gcc/x86_64-linux-gnu/12')
@@ -51,7 +51,7 @@ test('compare single-stage and multi-stage builds', async ({ app }) => {
   // Swap sides: A is now multi, and it reads bigger.
   await app.getByTestId('swap').click()
   await expect(app.getByTestId('verdict')).toContainText(/single is \d+(\.\d)?x bigger/, { timeout: 60_000 })
-  await expect(app.getByTestId('size-a')).toContainText(formatDockerSize(multi.size))
+  await expect(app.getByTestId('size-a')).toContainText(formatBytes(multi.size))
   await app.getByTestId('compare-picker').scrollIntoViewIfNeeded()
   await snap(app, 'compare-swapped')
 

@@ -3,7 +3,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { formatBytes, formatDockerSize, formatExactBytes } from '../src/shared/format'
+import { formatBytes, formatExactBytes } from '../src/shared/format'
 import { buildImage, docker, ensureBaseImage, removeTestImages } from '../scripts/fixtures/base-image'
 import type { Page } from '@playwright/test'
 import { ROOT, SCREENSHOT_DIR, expect, snap, test } from './fixtures'
@@ -72,8 +72,9 @@ test('inspects an image: header, layers, treemap, tree, waste', async ({ app }) 
   // Header numbers against the engine.
   await expect(app.getByTestId('image-title')).toHaveText(TAG)
   await expect(app.getByTestId('image-id')).toHaveText(inspect.Id.replace('sha256:', '').slice(0, 12))
-  await expect(app.getByTestId('stat-size').locator('.stat-value')).toHaveText(formatDockerSize(inspect.Size))
-  await expect(app.getByTestId('stat-size').locator('.stat-value')).toHaveText(docker(['images', '--format', '{{.Size}}', TAG]).trim())
+  // docker's own figure, with the space every size on screen has.
+  await expect(app.getByTestId('stat-size').locator('.stat-value')).toHaveText(formatBytes(inspect.Size))
+  await expect(app.getByTestId('stat-size').locator('.stat-value')).toHaveText(docker(['images', '--format', '{{.Size}}', TAG]).trim().replace(/([0-9.])([kMGTP]?B)$/, '$1 $2'))
   await expect(app.getByTestId('stat-layers').locator('.stat-value')).toHaveText(String(inspect.RootFS.Layers.length))
   // 900,000 bytes deleted and the 10-byte config overwritten are waste.
   await expect(app.getByTestId('stat-wasted').locator('.stat-value')).toHaveText('900 kB')
@@ -220,7 +221,9 @@ test('opens a docker save archive by path and by drag-and-drop', async ({ app })
       target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
       target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
     }, b64)
-    await expect(app.getByTestId('image-title')).toHaveText('dropped-image.tar', { timeout: 60_000 })
+    // One name per image: the archive's repo:tag is the title; the file it came from is a chip.
+    await expect(app.getByTestId('image-title')).toHaveText(TAG, { timeout: 60_000 })
+    await expect(app.getByTestId('image-source')).toContainText('dropped-image.tar')
     await expect(app.getByTestId('stat-layers').locator('.stat-value')).toHaveText(String(layers))
   } finally {
     rmSync(dir, { recursive: true, force: true })

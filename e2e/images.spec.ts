@@ -1,6 +1,7 @@
 // The image list against the real engine, and the "engine not reachable" state.
+import { join } from 'node:path'
 import { docker, buildImage, ensureBaseImage, removeTestImages } from '../scripts/fixtures/base-image'
-import { expect, launchChromium, snap, startServe, test } from './fixtures'
+import { ROOT, expect, launchChromium, snap, startServe, test } from './fixtures'
 
 const PREFIX = 'layerscope-test/ui-images'
 const TAG = `${PREFIX}:1`
@@ -91,6 +92,15 @@ test('without an engine it says why and offers the sample archives', async () =>
     await expect(page.getByTestId('stat-size')).toContainText('Size (content)')
     await expect(page.getByTestId('treemap')).toBeVisible()
     await snap(page, 'images-sample-opened')
+
+    // The Dockerfile screen says why it cannot build instead of failing in 0 s.
+    await page.getByTestId('nav-dockerfile').click()
+    await page.getByLabel('Dockerfile path').fill(join(ROOT, 'resources', 'samples', 'Dockerfile.multi-stage'))
+    await page.getByLabel('Dockerfile path').press('Enter')
+    await expect(page.getByTestId('stage-graph')).toBeVisible()
+    await expect(page.getByTestId('build-stages')).toBeDisabled()
+    await expect(page.getByTestId('build-blocked')).toContainText('Needs a running engine')
+    await expect(page.getByTestId('build-stages')).toHaveAttribute('title', /Building needs a running engine/)
   } finally {
     await browser.close()
     await serve.stop()

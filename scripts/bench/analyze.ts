@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { BASE_IMAGE, buildImage, docker, ensureBaseImage, imageExists } from '../fixtures/base-image'
+import { DOCKERFILE_1M, IMG_1M } from '../fixtures/bench-images'
 
 const IMG_100K = 'layerscope-test/bench-100k:1'
 const IMG_1G = 'layerscope-test/bench-1g:1'
-const IMG_1M = 'layerscope-test/bench-1m:1'
 
 // 100 dirs x 1000 files, written by busybox sh inside RUN (no downloads).
 const DOCKERFILE_100K = `FROM ${BASE_IMAGE}
@@ -22,11 +22,6 @@ RUN for d in $(seq 51 100); do mkdir -p /data/d$d; for f in $(seq 1 1000); do ec
 RUN rm -r /data/d100 && chmod -R 600 /data/d99
 `
 
-// 1,000 dirs x 1,000 files in two layers (500,000 entries each), the size dive chokes on.
-const DOCKERFILE_1M = `FROM ${BASE_IMAGE}
-RUN for d in $(seq 1 500); do mkdir -p /m/d$d; cd /m/d$d; for f in $(seq 1 1000); do echo $f > f$f; done; done
-RUN for d in $(seq 501 1000); do mkdir -p /m/d$d; cd /m/d$d; for f in $(seq 1 1000); do echo $f > f$f; done; done
-`
 // ~1 GB of layer content: big files, one deleted later (waste), plus a few thousand small ones.
 const DOCKERFILE_1G = `FROM ${BASE_IMAGE}
 RUN dd if=/dev/zero of=/a.bin bs=1M count=256 && dd if=/dev/zero of=/b.bin bs=1M count=256

@@ -1,19 +1,21 @@
-// UI benchmark: opens a 100,000-file image in Chromium through `layerscope serve` and prints,
+// UI benchmark: opens a 100,000-file image (or, with --1m, a 1,000,000-file one) in Chromium through `layerscope serve` and prints,
 // from the renderer's performance marks, the time from "analysis done" to the first treemap
 // paint and the median treemap drill-down step (targets: < 500 ms, < 100 ms).
 // Baseline measured in the same run: the bare API call for the same treemap level (fetch +
 // JSON, no rendering), so the ratios show what the UI adds on top of the backend.
 //
-//   npx electron-vite build --outDir $PWD/out-ui && LAYERSCOPE_OUT=out-ui npm run bench:ui [-- --keep]
+//   npx electron-vite build --outDir $PWD/out-ui && LAYERSCOPE_OUT=out-ui npm run bench:ui [-- --keep] [-- --1m]
 import { buildImage, ensureBaseImage, imageExists, removeTestImages } from '../fixtures/base-image'
 import { launchChromium, snap, startServe } from '../../e2e/fixtures'
+import { DOCKERFILE_1M, IMG_1M } from '../fixtures/bench-images'
 
 // Browser globals used inside page.evaluate: declared here, as this file compiles without the DOM lib.
 declare const sessionStorage: { getItem(k: string): string | null }
 declare const location: { href: string }
 
-const TAG = 'layerscope-test/bench-ui-100k:1'
 const keep = process.argv.includes('--keep')
+const million = process.argv.includes('--1m')
+const TAG_100K = 'layerscope-test/bench-ui-100k:1'
 
 // 10 x 10 x 10 directories x 100 files = 100,000 files, sizes varying by directory so the
 // treemap has structure to draw. Built with busybox sh (echo is a builtin: no fork per file).
@@ -27,12 +29,15 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
 }
 
+const TAG = million ? IMG_1M : TAG_100K
+const FILES = million ? '1,000,000' : '100,000'
+
 async function main(): Promise<void> {
   await ensureBaseImage()
   if (!imageExists(TAG)) {
     const t = Date.now()
-    console.log(`building ${TAG} (100,000 files)…`)
-    buildImage(TAG, DOCKERFILE)
+    console.log(`building ${TAG} (${FILES} files)…`)
+    buildImage(TAG, million ? DOCKERFILE_1M : DOCKERFILE)
     console.log(`  built in ${((Date.now() - t) / 1000).toFixed(1)} s`)
   }
   const serve = await startServe()
@@ -40,7 +45,7 @@ async function main(): Promise<void> {
   try {
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage()
     await page.goto(serve.url)
-    await page.getByTestId('image-filter').fill('bench-ui-100k')
+    await page.getByTestId('image-filter').fill(TAG)
     const t0 = Date.now()
     await page.locator(`[data-testid=image-row][data-name="${TAG}"]`).click()
     await page.getByTestId('image-view').waitFor({ timeout: 600_000 })
@@ -53,7 +58,7 @@ async function main(): Promise<void> {
       return { firstPaint: painted - done, dataAt: data - done }
     })
     const key = await page.getByTestId('image-view').getAttribute('data-key')
-    await snap(page, 'bench-100k-image')
+    await snap(page, `bench-${million ? '1m' : '100k'}-image`)
 
     // Drill down along the biggest block, then back up; every step is measured by the page.
     const steps: string[] = []
@@ -65,7 +70,7 @@ async function main(): Promise<void> {
       await page.mouse.click(box.x + 3, box.y + box.height + 8)
       await page.waitForFunction((n) => performance.getEntriesByName('drill-step').length > n, before, { timeout: 30_000 })
       steps.push((await page.getByTestId('treemap-crumbs').innerText()).replace(/\s+/g, ''))
-      if (i === 1) await snap(page, 'bench-100k-drilled')
+      if (i === 1) await snap(page, `bench-${million ? '1m' : '100k'}-drilled`)
     }
     for (let i = 0; i < steps.length; i++) {
       const before = await page.evaluate(() => performance.getEntriesByName('drill-step').length)
@@ -105,7 +110,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close()
     await serve.stop()
-    if (!keep) removeTestImages('layerscope-test/bench-ui-')
+    if (!keep) removeTestImages(million ? IMG_1M.split(':')[0]! : 'layerscope-test/bench-ui-')
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatDelta, formatDockerSize, formatPercent, groupDigits, shortId } from './format'
+import { formatBytes, formatCount, formatDelta, formatDockerSize, formatPercent, groupDigits, shortId } from './format'
 
 describe('formatDockerSize (docker images rounding)', () => {
   it.each([
@@ -40,5 +40,14 @@ describe('formatPercent', () => {
     expect(formatPercent(1 - 207 / 7_621_314)).toBe('>99.9%')
     expect(formatPercent(0.00001)).toBe('<0.1%')
     expect(formatPercent(0.99999, 2)).toBe('>99.99%')
+  })
+})
+
+describe('formatCount', () => {
+  it('uses the singular for exactly one and groups digits', () => {
+    expect(formatCount(1, 'file')).toBe('1 file')
+    expect(formatCount(0, 'file')).toBe('0 files')
+    expect(formatCount(12_034, 'file')).toBe('12,034 files')
+    expect(formatCount(2, 'copy', 'copies')).toBe('2 copies')
   })
 })

@@ -80,3 +80,8 @@ export function formatRatio(ratio: number): string {
 export function shortId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12)
 }
+
+/** "1 file", "12,034 files": a count with its noun, singular for exactly one. */
+export function formatCount(n: number, noun: string, plural = `${noun}s`): string {
+  return `${groupDigits(n)} ${n === 1 ? noun : plural}`
+}

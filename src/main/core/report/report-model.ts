@@ -3,7 +3,8 @@
 import type { ImageAnalysis, WastePath, WasteReason } from '../../../shared/models/analysis'
 import type { Comparison } from '../../../shared/models/compare'
 import type { Advice, DockerfileAnalysis, StageGraph } from '../../../shared/models/dockerfile'
-import { formatRatio, shortId } from '../../../shared/format'
+import { formatRatio } from '../../../shared/format'
+import { imageName } from '../../../shared/image-name'
 import { splitByBytes } from '../compare/contributors'
 
 export const REPORT_SCHEMA = 'layerscope-report/1'
@@ -147,13 +148,7 @@ function reportSavings(a: ImageAnalysis): ReportSavings | undefined {
   }
 }
 
-export function imageName(a: Pick<ImageAnalysis, 'image' | 'source'>): string {
-  const tag = a.image.repoTags.find((t) => t !== '<none>:<none>')
-  if (tag) return tag
-  if (a.source.kind === 'engine' && !/^sha256:/.test(a.source.ref)) return a.source.ref
-  if (a.source.kind === 'archive') return a.source.path.split(/[\\/]/).pop() || a.source.path
-  return shortId(a.image.id)
-}
+export { imageName }
 
 function reportImage(a: ImageAnalysis, label: string): ReportImage {
   const platform = a.image.os ? [a.image.os, a.image.arch, a.image.variant].filter(Boolean).join('/') : undefined

@@ -1,5 +1,7 @@
 // The window layout: a narrow sidebar with the app's places, a top bar, and the screen.
-import type { ReactNode } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
+import { loadJson, saveJson } from '../lib/persist'
+import './app-shell.css'
 
 export interface NavItem {
   id: string
@@ -9,25 +11,78 @@ export interface NavItem {
   onSelect: () => void
 }
 
+/**
+ * The sidebar collapses to icons: by the user's choice (remembered), or by itself in windows
+ * narrower than 1100 px until the user expands it.
+ */
+function useSidebarCollapsed(): [boolean, () => void] {
+  const narrowQuery = '(max-width: 1100px)'
+  const [choice, setChoice] = useState<SidebarChoice>(() => loadJson<SidebarChoice>('sidebar', 'auto', isSidebarChoice))
+  const [narrow, setNarrow] = useState(() => globalThis.matchMedia?.(narrowQuery).matches ?? false)
+  useEffect(() => {
+    const mq = globalThis.matchMedia?.(narrowQuery)
+    if (!mq) return
+    const on = (): void => setNarrow(mq.matches)
+    mq.addEventListener('change', on)
+    return () => mq.removeEventListener('change', on)
+  }, [])
+  const collapsed = choice === 'collapsed' || (choice === 'auto' && narrow)
+  const toggle = (): void => {
+    const next: SidebarChoice = collapsed ? 'expanded' : 'collapsed'
+    saveJson('sidebar', next)
+    setChoice(next)
+  }
+  return [collapsed, toggle]
+}
+
+type SidebarChoice = 'auto' | 'expanded' | 'collapsed'
+const isSidebarChoice = (v: unknown): v is SidebarChoice => v === 'auto' || v === 'expanded' || v === 'collapsed'
+
 export function AppShell({ nav, topRight, footer, children }: { nav: NavItem[]; topRight?: ReactNode; footer?: ReactNode; children: ReactNode }): React.JSX.Element {
+  const [collapsed, toggle] = useSidebarCollapsed()
   return (
-    <div className="shell">
+    <div className={`shell${collapsed ? ' collapsed' : ''}`}>
       <aside className="sidebar">
         <div className="brand">
           <LogoMark />
-          <span>Layerscope</span>
+          <span className="brand-name">Layerscope</span>
         </div>
         <nav aria-label="Main">
           {nav.map((n) => (
-            <button key={n.id} type="button" className={`nav-item${n.active ? ' active' : ''}`} aria-current={n.active ? 'page' : undefined} onClick={n.onSelect} data-testid={`nav-${n.id}`}>
+            <button
+              key={n.id}
+              type="button"
+              className={`nav-item${n.active ? ' active' : ''}`}
+              aria-current={n.active ? 'page' : undefined}
+              onClick={n.onSelect}
+              title={collapsed ? n.label : undefined}
+              aria-label={n.label}
+              data-testid={`nav-${n.id}`}
+            >
               <span className="nav-icon" aria-hidden>
                 {n.icon}
               </span>
-              {n.label}
+              <span className="nav-label">{n.label}</span>
             </button>
           ))}
         </nav>
-        <div className="sidebar-foot">{footer}</div>
+        <div className="sidebar-foot">
+          {!collapsed && footer}
+          <button
+            type="button"
+            className="nav-item sidebar-toggle"
+            onClick={toggle}
+            aria-expanded={!collapsed}
+            aria-label={collapsed ? 'Expand the sidebar' : 'Collapse the sidebar'}
+            title={collapsed ? 'Expand the sidebar' : 'Collapse the sidebar'}
+            data-testid="sidebar-toggle"
+          >
+            <span className="nav-icon" aria-hidden>
+              {collapsed ? '»' : '«'}
+            </span>
+            <span className="nav-label">Collapse</span>
+          </button>
+        </div>
       </aside>
       <div className="main">
         {topRight && <div className="topbar">{topRight}</div>}

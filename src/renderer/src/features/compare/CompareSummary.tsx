@@ -2,17 +2,15 @@
 // hover), the verdict and the plain sentence, then the deltas that matter.
 import type { Comparison, ComparedSide } from '../../../../shared/models/compare'
 import { formatBytes, formatDelta, formatExactBytes, formatPercent, formatRatio, groupDigits, shortId } from '../../../../shared/format'
+import { imageName } from '../../../../shared/image-name'
 import { Bytes } from '../../components/Bytes'
 import { useApp } from '../../stores'
 
-function sideName(s: ComparedSide): string {
-  return s.source.kind === 'engine' ? s.source.ref : (s.source.path.split(/[\\/]/).pop() ?? s.source.path)
-}
 
 function SideCard({ side, s, label, shared }: { side: 'a' | 'b'; s: ComparedSide; label: string; shared: number }): React.JSX.Element {
   const navigate = useApp((st) => st.navigate)
   const engine = s.image.sizeKind === 'engine'
-  const name = sideName(s)
+  const name = imageName(s)
   return (
     <div className={`cmp-side cmp-side-${side}`} data-testid={`side-${side}`}>
       <div className="cmp-side-head">
@@ -36,7 +34,7 @@ function SideCard({ side, s, label, shared }: { side: 'a' | 'b'; s: ComparedSide
         </button>
       </div>
       <div className="cmp-side-size" data-testid={`size-${side}`}>
-        <Bytes value={s.image.size} style={engine ? 'docker' : 'human'} what={engine ? 'Size as docker images shows it' : 'Sum of layer content bytes (archive)'} />
+        <Bytes value={s.image.size} what={engine ? 'Size as docker images shows it' : 'Sum of layer content bytes (archive)'} />
         <span className="cmp-side-size-what">{engine ? 'as docker images shows it' : 'layer content (archive)'}</span>
       </div>
       <dl className="cmp-facts">
@@ -121,7 +119,7 @@ export function CompareSummary({ c }: { c: Comparison }): React.JSX.Element {
           <div className="cmp-delta-value num">
             <span className="cmp-added">+{groupDigits(c.files.added.count)}</span> <span className="muted">({formatBytes(c.files.added.bytes)})</span>
             {' · '}
-            <span className="cmp-removed">−{groupDigits(c.files.removed.count)}</span> <span className="muted">({formatBytes(c.files.removed.bytes)})</span>
+            <span className="cmp-removed">-{groupDigits(c.files.removed.count)}</span> <span className="muted">({formatBytes(c.files.removed.bytes)})</span>
             {' · '}
             <span className="cmp-changed">~{groupDigits(c.files.changed.count)}</span> <span className="muted">({formatDelta(c.files.changed.bytes)})</span>
           </div>

@@ -1,7 +1,7 @@
 // Picks one side of a comparison: an engine image, a bundled sample archive, or any archive path.
 import { useState } from 'react'
 import type { ImageSource } from '../../../../shared/models/analysis'
-import { formatDockerSize } from '../../../../shared/format'
+import { formatBytes } from '../../../../shared/format'
 import { useApp } from '../../stores'
 import { imageRef } from '../../stores/images'
 import { sourceFromKey, sourceKey } from './view-model'
@@ -65,7 +65,7 @@ export function SidePicker({ side, value, onChange }: { side: 'a' | 'b'; value: 
             <optgroup label="Engine images">
               {images.map((i) => (
                 <option key={i.id} value={`engine:${imageRef(i)}`}>
-                  {imageRef(i)} · {formatDockerSize(i.size)}
+                  {imageRef(i)} · {formatBytes(i.size)}
                 </option>
               ))}
             </optgroup>

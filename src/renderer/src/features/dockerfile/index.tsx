@@ -1,6 +1,7 @@
 // The Dockerfile screen: open a Dockerfile (and its context), see the stage graph, build the
 // stages to measure them, and read what the context and each habit cost in bytes.
 import { useEffect, useState } from 'react'
+import type { EngineStatus } from '../../../../shared/models/engine'
 import { api } from '../../api'
 import { Bytes } from '../../components/Bytes'
 import { Button } from '../../components/Button'
@@ -31,6 +32,7 @@ export function DockerfileScreen(): React.JSX.Element {
   const links = useApp((s) => s.dfLinks)
   const linkImage = useApp((s) => s.linkImage)
   const images = useApp((s) => s.images)
+  const engine = useApp((s) => s.engine)
   const [tab, setTab] = useState<Tab>('stage')
 
   // A view carrying a path (e.g. from another screen) opens it; else reopen the last one.
@@ -62,7 +64,11 @@ export function DockerfileScreen(): React.JSX.Element {
   const copiedIn = into.reduce((s, e) => s + (e.bytes ?? 0), 0)
 
   return (
-    <div className="page df-page">
+    <div className="page df-page" data-testid="dockerfile-screen">
+      <div className="page-title">
+        <h2>Dockerfile</h2>
+        <span className="muted">Stages as a graph, each measured on the engine; the build context and advice in bytes</span>
+      </div>
       <form
         className="card df-open"
         onSubmit={(e) => {
@@ -161,7 +167,7 @@ export function DockerfileScreen(): React.JSX.Element {
             <div className="stat">
               <div className="stat-label">Target {target ? `· ${target.name === String(target.index) ? `stage ${target.index}` : target.name}` : ''}</div>
               <div className="stat-value" data-testid="target-size">
-                {target?.measured ? <Bytes value={target.measured.size} style="docker" what="Final image size as docker images shows it" /> : <span className="muted">not built</span>}
+                {target?.measured ? <Bytes value={target.measured.size} what="Final image size as docker images shows it" /> : <span className="muted">not built</span>}
               </div>
               <div className="stat-sub muted">{target?.measured ? `as docker images shows it · ${target.measured.layers} layers · ${graph.builder ?? ''} builder` : 'Build stages to measure'}</div>
             </div>
@@ -195,9 +201,21 @@ export function DockerfileScreen(): React.JSX.Element {
                 <span className="muted small">
                   {stages.length} stage{stages.length === 1 ? '' : 's'} · {stages.filter((s) => s.unused).length} unused · {graph.nodes.length - stages.length} external
                 </span>
-                <Button variant="primary" size="sm" onClick={() => void buildStages()} disabled={build?.running || analysis.problems.length > 0} title={analysis.problems.length > 0 ? 'Fix the problems first' : 'Build each used stage with --target on the engine'}>
+                <Button
+                  variant="primary"
+                  size="sm"
+                  onClick={() => void buildStages()}
+                  disabled={build?.running || analysis.problems.length > 0 || !engine?.ok}
+                  title={buildBlocker(analysis.problems.length, engine) ?? 'Build each used stage with --target on the engine'}
+                  data-testid="build-stages"
+                >
                   {build?.running ? 'Building…' : 'Build stages'}
                 </Button>
+                {engine && !engine.ok && (
+                  <span className="muted df-build-why" data-testid="build-blocked">
+                    Needs a running engine
+                  </span>
+                )}
               </div>
               <StageGraphView
                 graph={graph}
@@ -269,4 +287,12 @@ export function DockerfileScreen(): React.JSX.Element {
       )}
     </div>
   )
+}
+
+/** Why "Build stages" cannot run now, in words (null when it can). */
+function buildBlocker(problems: number, engine: EngineStatus | null): string | null {
+  if (problems > 0) return 'Fix the problems in the Dockerfile first'
+  if (!engine) return 'Checking the engine…'
+  if (!engine.ok) return `Building needs a running engine: ${engine.message}`
+  return null
 }

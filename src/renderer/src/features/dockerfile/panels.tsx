@@ -55,7 +55,7 @@ export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: Do
         {node.unused && <span className="chip">unused</span>}
         <span className="muted small">{start === end ? `line ${start}` : `lines ${start}–${end}`}</span>
         <span className="spacer" />
-        {node.measured && <Bytes value={node.measured.size} style="docker" what="Stage image size as docker images shows it (inspect .Size)" className="df-stage-size" />}
+        {node.measured && <Bytes value={node.measured.size} what="Stage image size as docker images shows it (inspect .Size)" className="df-stage-size" />}
       </div>
       {node.unused && <p className="muted small">This stage cannot reach the target: BuildKit skips it; the legacy builder still builds it.</p>}
       <div className={`df-source${node.instructions.some((i) => i.measuredBytes !== undefined) ? '' : ' no-bytes'}`}>

@@ -1,6 +1,7 @@
 // The image's identity and its key numbers, each saying what it is.
-import { formatBytes, formatDockerSize, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../../shared/format'
+import { formatBytes, formatCount, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../../shared/format'
 import type { ImageAnalysis } from '../../../../shared/models/analysis'
+import { archiveFileName, imageName } from '../../../../shared/image-name'
 import { Button } from '../../components/Button'
 import { Tooltip } from '../../components/Tooltip'
 import { ExportReportButton } from '../report'
@@ -26,9 +27,8 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
   const navigate = useApp((s) => s.navigate)
   const setComparePick = useApp((s) => s.setComparePick)
   const openImage = useApp((s) => s.openImage)
-  const view = useApp((s) => s.view)
   const { image, waste } = analysis
-  const label = (view.name === 'image' && view.label) || image.repoTags[0] || shortId(image.id)
+  const label = imageName(analysis)
   const baseLayers = analysis.layers.filter((l) => l.isBase).length
   const platform = [image.os, image.arch, image.variant].filter(Boolean).join('/')
   const wasteTone = waste.bytes > 0 && waste.efficiency < 0.9 ? 'warn' : undefined
@@ -58,8 +58,8 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
             {image.platforms && image.platforms.length > 1 ? ` · 1 of ${image.platforms.length} platforms` : ''}
           </span>
         )}
-        <span className="chip" title={analysis.source.kind === 'archive' ? analysis.source.path : 'Read from the engine'}>
-          {analysis.source.kind === 'engine' ? 'engine' : analysis.format}
+        <span className="chip" title={analysis.source.kind === 'archive' ? analysis.source.path : 'Read from the engine'} data-testid="image-source">
+          {analysis.source.kind === 'archive' ? `${archiveFileName(analysis.source.path)} · ${analysis.format}` : 'engine'}
         </span>
         {analysis.cachedLayers > 0 && (
           <span className="chip" title={`${analysis.cachedLayers} of ${analysis.layers.length} layers came from the layer cache`}>
@@ -82,7 +82,7 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
       <div className="stats">
         <Stat
           label={image.sizeKind === 'engine' ? 'Size' : 'Size (content)'}
-          value={image.sizeKind === 'engine' ? formatDockerSize(image.size) : formatBytes(image.size)}
+          value={formatBytes(image.size)}
           sub={image.sizeKind === 'engine' ? 'as docker images shows it' : 'sum of layer contents'}
           title={`${image.sizeKind === 'engine' ? 'inspect .Size' : 'Sum of layer content bytes (what docker images would show after docker load)'}: ${formatExactBytes(image.size)}`}
           testId="stat-size"
@@ -94,13 +94,13 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
         <Stat
           label="Layers"
           value={analysis.layers.length}
-          sub={baseLayers ? `${baseLayers} from base${analysis.base ? ` ${analysis.base.ref}` : ''}` : `${analysis.history.length} history steps`}
+          sub={baseLayers ? `${baseLayers} from base${analysis.base ? ` ${analysis.base.ref}` : ''}` : formatCount(analysis.history.length, 'history step')}
           testId="stat-layers"
         />
         <Stat
           label="Final files"
           value={formatBytes(analysis.final.bytes)}
-          sub={`${groupDigits(analysis.final.files)} files`}
+          sub={formatCount(analysis.final.files, 'file')}
           title={`Regular files still visible after every layer: ${formatExactBytes(analysis.final.bytes)}`}
           testId="stat-final"
         />
@@ -115,12 +115,12 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
         <Tooltip
           content={
             <div className="tip-text">
-              <strong>Efficiency</strong> = final files / all layer contents
+              <strong>Efficiency</strong> = final files / all layer contents: the share of shipped bytes still visible
               <br />
               {formatExactBytes(analysis.final.bytes)} / {formatExactBytes(analysis.layerBytes)}
               <br />
               <br />
-              <strong>dive score {formatPercent(waste.dive.score)}</strong> (dive also counts the kept copy as waste)
+              <strong>dive score {formatPercent(waste.dive.score)}</strong>: dive's own figure, which its CI rules (and ours, for .dive-ci files) gate on; dive also counts the kept copy as waste
               <br />
               dive wasted bytes: {formatExactBytes(waste.dive.wastedBytes)}
               <br />

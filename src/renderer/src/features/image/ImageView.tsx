@@ -1,9 +1,10 @@
 // Layout of an opened image: header; layers on the left; on the right the scope bar, the
 // treemap and, below it, the file tree, the waste list or the savings. One selected layer drives them all.
 import { useEffect, useState } from 'react'
-import { formatBytes, groupDigits } from '../../../../shared/format'
+import { formatBytes, formatCount, groupDigits } from '../../../../shared/format'
 import type { ImageAnalysis, LayerSummary } from '../../../../shared/models/analysis'
 import { Segmented } from '../../components/Button'
+import './image.css'
 import { Splitter } from '../../components/Splitter'
 import { useApp } from '../../stores'
 import { selectScope, type ScopeMode } from '../../stores/analysis'
@@ -65,7 +66,7 @@ export function ImageView({ analysis }: { analysis: ImageAnalysis }): React.JSX.
                 </>
               ) : (
                 <>
-                  Whole image <span className="muted">— the final filesystem, {groupDigits(analysis.final.files)} files</span>
+                  Whole image <span className="muted">— the final filesystem, {formatCount(analysis.final.files, 'file')}</span>
                 </>
               )}
             </span>

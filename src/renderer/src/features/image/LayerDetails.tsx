@@ -1,5 +1,5 @@
 // The selected layer in full: what made it, its digest, and what it adds, changes and deletes.
-import { formatBytes, formatExactBytes, groupDigits } from '../../../../shared/format'
+import { formatBytes, formatCount, formatExactBytes, groupDigits } from '../../../../shared/format'
 import type { ImageAnalysis } from '../../../../shared/models/analysis'
 import { formatTimestamp } from '../../lib/time'
 
@@ -40,7 +40,7 @@ export function LayerDetails({ analysis, index }: { analysis: ImageAnalysis; ind
           )}
           <dt>Analysed</dt>
           <dd className="muted">
-            {analysis.elapsedMs < 1000 ? `${Math.round(analysis.elapsedMs)} ms` : `${(analysis.elapsedMs / 1000).toFixed(1)} s`}{analysis.cachedLayers ? ` · ${analysis.cachedLayers} layers from the cache` : ''}
+            {analysis.elapsedMs < 1000 ? `${Math.round(analysis.elapsedMs)} ms` : `${(analysis.elapsedMs / 1000).toFixed(1)} s`}{analysis.cachedLayers ? ` · ${formatCount(analysis.cachedLayers, 'layer')} from the cache` : ''}
           </dd>
         </dl>
         <p className="hint muted">Select a layer (click, or ↑/↓ here) to see what it adds in the treemap and the files.</p>
@@ -63,7 +63,7 @@ export function LayerDetails({ analysis, index }: { analysis: ImageAnalysis; ind
         <dt>Changes</dt>
         <dd className="num">
           <span className="c-added">+{groupDigits(l.added)}</span> ({formatBytes(l.addedBytes)}) · <span className="c-changed">~{groupDigits(l.changed)}</span> ({formatBytes(l.changedBytes)}) ·{' '}
-          <span className="c-deleted">−{groupDigits(l.deleted)}</span> (hides {formatBytes(l.deletedBytes)})
+          <span className="c-deleted">-{groupDigits(l.deleted)}</span> (hides {formatBytes(l.deletedBytes)})
         </dd>
         <dt>Digest</dt>
         <dd className="mono muted ellipsis" title={l.diffId}>

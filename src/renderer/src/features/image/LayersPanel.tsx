@@ -1,7 +1,7 @@
 // Layers: a bar chart of layer sizes over the table of history steps. Selecting a layer
 // (click, or ↑/↓ in the table) selects it in the treemap and file tree too.
 import { useMemo, type KeyboardEvent } from 'react'
-import { formatBytes, formatExactBytes, groupDigits } from '../../../../shared/format'
+import { formatBytes, formatCount, formatExactBytes, groupDigits } from '../../../../shared/format'
 import type { ImageAnalysis } from '../../../../shared/models/analysis'
 import { ByteBarChart, LegendItem, chartPalette, type ByteBar } from '../../components/charts'
 import { isTyping, moveIndex } from '../../lib/list-nav'
@@ -46,7 +46,7 @@ export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JS
       <div className="panel-head">
         <h2>Layers</h2>
         <span className="muted num">
-          {analysis.layers.length} layers · {formatBytes(analysis.layerBytes)} content
+          {formatCount(analysis.layers.length, 'layer')} · {formatBytes(analysis.layerBytes)} content
         </span>
       </div>
       <ByteBarChart
@@ -79,7 +79,7 @@ export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JS
               <td>
                 <strong>Whole image</strong> <span className="muted">— every layer stacked</span>
               </td>
-              <td className="num muted">{groupDigits(analysis.final.files)} files</td>
+              <td className="num muted">{formatCount(analysis.final.files, 'file')}</td>
               <td className="num" title={formatExactBytes(analysis.final.bytes)}>
                 {formatBytes(analysis.final.bytes)}
               </td>
@@ -117,7 +117,7 @@ export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JS
                   <td className="num changes" title={`${groupDigits(l.added)} added, ${groupDigits(l.changed)} changed, ${groupDigits(l.deleted)} deleted`}>
                     {l.added > 0 && <span className="c-added">+{groupDigits(l.added)}</span>}
                     {l.changed > 0 && <span className="c-changed">~{groupDigits(l.changed)}</span>}
-                    {l.deleted > 0 && <span className="c-deleted">−{groupDigits(l.deleted)}</span>}
+                    {l.deleted > 0 && <span className="c-deleted">-{groupDigits(l.deleted)}</span>}
                   </td>
                   <td className="num" title={`Layer content bytes: ${formatExactBytes(l.contentBytes)}${l.compressedBytes ? `\nCompressed blob: ${formatExactBytes(l.compressedBytes)}` : ''}`}>
                     {formatBytes(l.contentBytes)}
@@ -127,6 +127,9 @@ export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JS
             })}
           </tbody>
         </table>
+      </div>
+      <div className="layers-legend muted" data-testid="layers-legend">
+        Changes, in paths: <span className="c-added">+ added</span> <span className="c-changed">~ changed</span> <span className="c-deleted">- deleted</span> · Size: the layer's file bytes
       </div>
       <LayerDetails analysis={analysis} index={selected} />
     </section>

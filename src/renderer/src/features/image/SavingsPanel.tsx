@@ -7,6 +7,7 @@ import type { ImageAnalysis, SavingsCandidate } from '../../../../shared/models/
 import { EmptyState } from '../../components/States'
 import { displayPath } from '../../lib/paths'
 import { useApp } from '../../stores'
+import { baseFacts, groupSavings } from './savings-groups'
 
 const GROUP_LABEL: Record<SavingsCandidate['group'], string> = {
   cache: 'cache',
@@ -103,6 +104,8 @@ export function SavingsPanel({ analysis }: { analysis: ImageAnalysis }): React.J
       </EmptyState>
     )
   const max = s.candidates[0]!.bytes
+  const groups = groupSavings(analysis)
+  const base = baseFacts(analysis)
   return (
     <div className="savings-panel" data-testid="savings-panel">
       <div className="waste-summary sv-summary">
@@ -114,11 +117,33 @@ export function SavingsPanel({ analysis }: { analysis: ImageAnalysis }): React.J
           (an estimate in file content bytes, uncompressed). Measured in this image: check that your app does not need a path before removing it.
         </span>
       </div>
-      <ul className="sv-list">
-        {s.candidates.map((c) => (
-          <Candidate key={c.id} c={c} max={max} analysis={analysis} />
+      <div className="sv-list">
+        {groups.map((g) => (
+          <section key={g.id} className="sv-group-section" data-testid={`savings-group-${g.id}`}>
+            <h3 className="sv-group-head">
+              {g.id === 'own' ? (
+                <>Added by this image's own layers</>
+              ) : (
+                <>
+                  From the base image{base?.ref ? <span className="mono"> {base.ref}</span> : null}
+                  {base && (
+                    <span className="muted" title={`${formatExactBytes(base.bytes)} of file content in ${plural(base.layers, 'base layer')}`}>
+                      {' '}
+                      · the base is {formatBytes(base.bytes)} of this image's {formatBytes(analysis.layerBytes)}: a slimmer base removes these
+                    </span>
+                  )}
+                </>
+              )}
+              <span className="sv-group-bytes num">{formatBytes(g.bytes)}</span>
+            </h3>
+            <ul className="sv-items">
+              {g.candidates.map((c) => (
+                <Candidate key={c.id} c={c} max={max} analysis={analysis} />
+              ))}
+            </ul>
+          </section>
         ))}
-      </ul>
+      </div>
     </div>
   )
 }

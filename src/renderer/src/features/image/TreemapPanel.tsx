@@ -3,7 +3,7 @@
 // what a few hundred rectangles cost. Click a block to drill in; breadcrumbs, Back and
 // Backspace go back up.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
-import { formatBytes, groupDigits } from '../../../../shared/format'
+import { formatBytes, formatCount, groupDigits } from '../../../../shared/format'
 import type { TreeScope, TreemapNode } from '../../../../shared/models/analysis'
 import { Button, Segmented } from '../../components/Button'
 import { ByteTreemap, LegendItem, categoryColor, chartPalette, type ChartPalette } from '../../components/charts'
@@ -98,7 +98,7 @@ export function TreemapPanel({ scope, height, emptyText }: { scope: TreeScope; h
         <div className="spacer" />
         {root && (
           <span className="muted num small">
-            {formatBytes(root.bytes)} · {groupDigits(root.files)} files
+            {formatBytes(root.bytes)} · {formatCount(root.files, 'file')}
           </span>
         )}
         <Segmented<TreemapColorMode>

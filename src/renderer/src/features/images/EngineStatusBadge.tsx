@@ -1,4 +1,5 @@
 // Top-bar badge: what the app is connected to, or exactly why not.
+import { errorWords } from '../../../../shared/error-words'
 import { useApp } from '../../stores'
 import { Tooltip } from '../../components/Tooltip'
 
@@ -26,7 +27,7 @@ export function EngineStatusBadge(): React.JSX.Element {
   const where = `${engine.endpoint.url} (${engine.endpoint.context ? `context ${engine.endpoint.context}` : (VIA[engine.endpoint.via] ?? engine.endpoint.via)})`
   if (!engine.ok) {
     return (
-      <Tooltip content={<div className="tip-text"><strong>{engine.code}</strong><br />{engine.message}<br /><span className="muted">{where}</span></div>}>
+      <Tooltip content={<div className="tip-text"><strong>{errorWords(engine.code)}</strong><br />{engine.message}<br /><span className="muted">{where}</span></div>}>
         <span className="engine-badge bad" data-testid="engine-status">
           <span className="dot" /> Engine not reachable
           <button type="button" className="btn btn-ghost btn-sm" onClick={() => void reload()} disabled={loading}>

@@ -102,7 +102,7 @@ export function ImageTable({ images }: { images: ImageSummary[] }): React.JSX.El
                   {formatRelative(img.created)}
                 </td>
                 <td className="col-size num" title={`As docker images shows it (inspect .Size): ${formatExactBytes(img.size)}`} data-testid="image-size">
-                  <Bytes value={img.size} style="docker" what="Size as docker images shows it" />
+                  <Bytes value={img.size} what="Size as docker images shows it" />
                 </td>
                 <td className="col-layers num">{img.layers}</td>
               </tr>

@@ -1,0 +1,82 @@
+// Screenshots of every screen, light and dark, at 1440x900 and 1024x700, into docs/screens/
+// (the README shows them). Uses the bundled samples, so it needs no engine image.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from '@playwright/test'
+import { ROOT, expect, launchChromium, startServe, test, type ServeHandle } from './fixtures'
+
+// Browser global used inside addInitScript: this file compiles without the DOM lib.
+declare const localStorage: { setItem(key: string, value: string): void }
+
+const OUT = join(ROOT, 'docs', 'screens')
+const SINGLE = join(ROOT, 'resources', 'samples', 'app-single-stage.docker.tar.gz')
+const MULTI = join(ROOT, 'resources', 'samples', 'app-multi-stage.oci.tar')
+const DOCKERFILE = join(ROOT, 'resources', 'samples', 'Dockerfile.multi-stage')
+
+const SIZES = [
+  { name: '1440', width: 1440, height: 900 },
+  { name: '1024', width: 1024, height: 700 }
+] as const
+const THEMES = ['light', 'dark'] as const
+
+let serve: ServeHandle
+let browser: Browser
+test.beforeAll(async () => {
+  serve = await startServe()
+  browser = await launchChromium()
+  mkdirSync(OUT, { recursive: true })
+})
+test.afterAll(async () => {
+  await browser?.close()
+  await serve?.stop()
+})
+
+/** A page whose remembered settings and view are set before the app starts. */
+async function open(theme: string, size: (typeof SIZES)[number], view: unknown): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: size.width, height: size.height } })
+  await context.addInitScript(
+    ([t, v]) => {
+      localStorage.setItem('layerscope:settings', JSON.stringify({ theme: t }))
+      localStorage.setItem('layerscope:view', JSON.stringify(v))
+    },
+    [theme, view] as const
+  )
+  const page = await context.newPage()
+  await page.goto(serve.url)
+  return page
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  // Let charts finish their entry animation.
+  await page.waitForTimeout(700)
+  await page.screenshot({ path: join(OUT, `${name}.png`) })
+  await page.context().close()
+}
+
+for (const theme of THEMES) {
+  for (const size of SIZES) {
+    test(`screens: ${theme} ${size.name}`, async () => {
+      const suffix = `${theme}-${size.name}`
+
+      let page = await open(theme, size, { name: 'images' })
+      await expect(page.getByTestId('nav-images')).toBeVisible()
+      await expect(page.getByTestId('engine-status')).toBeVisible()
+      await shot(page, `images-${suffix}`)
+
+      page = await open(theme, size, { name: 'image', key: '', source: { kind: 'archive', path: SINGLE }, label: 'app-single-stage.docker.tar.gz' })
+      await expect(page.getByTestId('image-view')).toBeVisible()
+      await expect(page.getByTestId('treemap')).toBeVisible()
+      await shot(page, `image-${suffix}`)
+
+      page = await open(theme, size, { name: 'compare', a: { kind: 'archive', path: SINGLE }, b: { kind: 'archive', path: MULTI } })
+      await expect(page.getByTestId('compare-result')).toBeVisible()
+      await shot(page, `compare-${suffix}`)
+
+      page = await open(theme, size, { name: 'dockerfile' })
+      await page.getByLabel('Dockerfile path').fill(DOCKERFILE)
+      await page.getByLabel('Dockerfile path').press('Enter')
+      await expect(page.getByTestId('stage-graph')).toBeVisible()
+      await shot(page, `dockerfile-${suffix}`)
+    })
+  }
+}

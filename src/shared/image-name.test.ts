@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest'
+import { imageName, sourceName } from './image-name'
+
+const id = 'sha256:' + 'ab'.repeat(32)
+
+describe('imageName', () => {
+  it('prefers the repo:tag, whatever the source', () => {
+    expect(imageName({ image: { id, repoTags: ['app:1'] }, source: { kind: 'archive', path: '/x/app.tar.gz' } })).toBe('app:1')
+    expect(imageName({ image: { id, repoTags: ['<none>:<none>', 'app:2'] }, source: { kind: 'engine', ref: id } })).toBe('app:2')
+  })
+  it('falls back to the archive file name, the reference, then the short ID', () => {
+    expect(imageName({ image: { id, repoTags: [] }, source: { kind: 'archive', path: '/x/app.tar.gz' } })).toBe('app.tar.gz')
+    expect(imageName({ image: { id, repoTags: [] }, source: { kind: 'engine', ref: 'myapp@sha256:' + 'cd'.repeat(32) } })).toBe('myapp@sha256:' + 'cd'.repeat(32))
+    expect(imageName({ image: { id, repoTags: [] }, source: { kind: 'engine', ref: 'abababababab' } })).toBe('abababababab')
+    expect(imageName({ image: { id, repoTags: [] }, source: { kind: 'engine', ref: id } })).toBe('abababababab')
+  })
+  it('names a source before analysis by its reference or file name', () => {
+    expect(sourceName({ kind: 'archive', path: 'C:\\images\\a.tar' })).toBe('a.tar')
+    expect(sourceName({ kind: 'engine', ref: 'nginx:1.27' })).toBe('nginx:1.27')
+  })
+})
