@@ -244,9 +244,10 @@ export class EngineClient {
     return out
   }
 
-  /** GET /events: the engine's events (filters as `docker events --filter`) until the signal fires. */
-  async *events(filters: Record<string, string[]> = {}, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
-    const query = Object.keys(filters).length > 0 ? { filters: JSON.stringify(filters) } : {}
+  /** GET /events: the engine's events (filters as `docker events --filter`) until the signal fires (or `until`). */
+  async *events(filters: Record<string, string[]> = {}, signal?: AbortSignal, window: { since?: number; until?: number } = {}): AsyncGenerator<EngineEvent> {
+    // since/until (unix seconds): with until the engine sends what happened and ends the stream.
+    const query = { ...(Object.keys(filters).length > 0 ? { filters: JSON.stringify(filters) } : {}), since: window.since, until: window.until }
     const res = await this.openRaw({ method: 'GET', path: '/events', query, what: 'watching events' }, signal, this.limits.streamHeadTimeoutMs)
     try {
       for await (const m of jsonLines<EngineEvent>(res, signal)) yield m
