@@ -8,7 +8,8 @@ import { LayerscopeError } from '../errors'
 import { BuilderMemory } from './builder-choice'
 import { openDockerfile, type Measurement } from './dockerfile-analysis'
 import { layoutStageGraph } from './graph-layout'
-import { historyFromEngine, linkLayersToLines, type HistoryEntry } from './layer-lines'
+import { readEngineHistory } from './engine-history'
+import { linkLayersToLines, type HistoryEntry } from './layer-lines'
 import { buildStages } from './stage-builder'
 import { targetStage } from './stage-graph'
 
@@ -110,14 +111,8 @@ export class DockerfileService {
   }
 
   private async engineHistory(ref: string, signal?: AbortSignal): Promise<HistoryEntry[]> {
-    const engine = this.deps.engine()
     try {
-      const info = await engine.inspectImage(ref, signal)
-      const h = await engine.imageHistory(info.Id, signal)
-      return historyFromEngine(
-        h.map((e) => ({ CreatedBy: e.CreatedBy ?? '', Size: e.Size ?? 0 })),
-        info.RootFS?.Layers?.length ?? 0
-      )
+      return await readEngineHistory(this.deps.engine(), ref, signal)
     } catch (e) {
       if (e instanceof LayerscopeError && e.code === 'IMAGE_NOT_FOUND') {
         throw new LayerscopeError('NOT_FOUND', `No open analysis or local image "${ref}". Open the image first.`)

@@ -12,7 +12,8 @@ import type { BuildQuery, EngineClient } from '../engine/engine-client'
 import { LayerscopeError, isCancelled, throwIfCancelled } from '../errors'
 import { BuilderMemory, isBuildkitUnsupported, type Builder, type BuilderChoice } from './builder-choice'
 import { newAncestry, removeRunImages, stepImagesFromEvents } from './build-cleanup'
-import { historyFromEngine, linkLayersToLines } from './layer-lines'
+import { readEngineHistory } from './engine-history'
+import { linkLayersToLines } from './layer-lines'
 import { stageLabel, type ParsedDockerfile, type ParsedStage } from './parser'
 import { prepareStageContext, type StageContext } from './stage-context'
 import { diagnoseFailure } from './stage-diagnosis'
@@ -149,10 +150,7 @@ export async function buildStages(engine: EngineClient, opts: StageBuildOptions)
       const info = await engine.inspectImage(imageId, signal)
       if (!before.has(info.Id)) built.push({ stage: label, imageId: info.Id, removed: false })
       const layers = info.RootFS?.Layers?.length ?? 0
-      const history = historyFromEngine(
-        (await engine.imageHistory(info.Id, signal)).map((h) => ({ CreatedBy: h.CreatedBy ?? '', Size: h.Size ?? 0 })),
-        layers
-      )
+      const history = await readEngineHistory(engine, info.Id, signal)
       recordStage(graph, lineBytes, { stageIndex: stage.index, label, imageId: info.Id, size: info.Size, layers, links: linkLayersToLines(parsed, stage, history) })
     }
     opts.onProgress?.({ done: total, total, message: 'All stages built' })
