@@ -8,8 +8,9 @@ const sideMessage = (side: 'A' | 'B'): string =>
   `Side ${side} is missing: give an image reference ({ kind: 'engine', ref }) or an archive path ({ kind: 'archive', path }).`
 const analysisKey = (name: string): z.ZodString => text(name, 'the key of an open analysis (analysis:open returned it)')
 
+const filtersError = 'images:list filters must look like { "reference": ["myapp:*"] }.'
 const filters = z
-  .record(z.string(), z.array(z.string()), { error: 'images:list filters must look like { "reference": ["myapp:*"] }.' })
+  .record(z.string(), z.array(z.string({ error: filtersError }), { error: filtersError }), { error: filtersError })
   .nullable()
   .optional()
   .transform((f) => f ?? undefined)
