@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
+import type * as FsDiff from '../compare/fs-diff'
 import { CompareService, type ComparableImage, type ImageOpener } from '../compare/compare-service'
 import { entries, fakeImage, layer } from '../compare/testdata/fake-images'
 import { LayerscopeError } from '../errors'
@@ -20,7 +21,7 @@ const images: ImageOpener = {
 // Counts runs of the filesystem diff: a report must take the one compare:open kept.
 const diffRuns = vi.hoisted(() => ({ n: 0 }))
 vi.mock('../compare/fs-diff', async (load) => {
-  const m = await load<typeof import('../compare/fs-diff')>()
+  const m = await load<typeof FsDiff>()
   return {
     ...m,
     diffFilesystems: (...args: Parameters<typeof m.diffFilesystems>) => {
