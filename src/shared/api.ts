@@ -112,6 +112,8 @@ export interface Events {
 }
 export type EventName = keyof Events
 export const EVENT_NAMES = ['job:progress', 'job:log'] as const satisfies readonly EventName[]
+/** The one IPC channel events travel on in Electron (main -> preload), as [event name, payload]. */
+export const IPC_EVENT_CHANNEL = 'layerscope:event'
 
 /** What the renderer is handed: window.api in Electron, an HTTP/SSE client in the browser. */
 export interface LayerscopeApi {

@@ -1,12 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
-import { api } from './api'
-import { useApp } from './stores'
 import './styles.css'
-
-// Progress events for every long job go through the store (one subscription for the app).
-api?.on('job:progress', (p) => useApp.getState().onJobProgress(p))
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
