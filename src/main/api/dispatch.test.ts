@@ -75,7 +75,7 @@ describe('Dispatcher: validation', () => {
       'source.ref must be an image reference such as "myapp:1.0" or an image id.'
     )
     expect((await df.call('analysis:open', { source: { kind: 'engine', ref: 'x', platform: 'amd64' } }, context())).error?.message).toBe(
-      'platform must look like "linux/amd64" or "linux/arm64/v8".'
+      'platform must be written os/arch[/variant], e.g. linux/amd64 (got "amd64").'
     )
     expect((await df.call('images:list', { filters: { reference: 'x' } }, context())).error?.message).toBe('images:list filters must look like { "reference": ["myapp:*"] }.')
     expect((await df.call('dialog:open', { kind: 'socket' }, context())).error?.message).toBe('kind must be "archive", "dockerfile" or "directory".')

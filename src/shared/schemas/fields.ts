@@ -23,9 +23,9 @@ export const jobId = z.string({ error: 'jobId must be a string chosen by the cal
   error: 'jobId must be a string chosen by the caller (progress events and job:cancel use it).'
 })
 
-const platform = z
-  .string({ error: 'platform must look like "linux/amd64" or "linux/arm64/v8".' })
-  .regex(/^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i, { error: 'platform must look like "linux/amd64" or "linux/arm64/v8".' })
+// Same wording as the archive reader's own check (core/archive/oci.ts parsePlatform).
+const platformError = (iss: { input?: unknown }): string => `platform must be written os/arch[/variant], e.g. linux/amd64 (got ${JSON.stringify(iss.input)}).`
+const platform = z.string({ error: platformError }).regex(/^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i, { error: platformError })
 
 /** Where an image comes from; `name` and `missing` word the message for the side it is. */
 export function imageSource(name: string, missing: string) {
