@@ -8,6 +8,7 @@ import type { Comparison, Contributor, DiffTreemapNode } from './models/compare'
 import type { DockerfileAnalysis, LayerLineLink, StageGraph } from './models/dockerfile'
 import type { ReportOutput, ReportRequest } from './models/report'
 import type { RequestIn, RequestOut, RequestSchemas } from './schemas/requests'
+import type { ResponseOf } from './schemas/responses'
 
 /** Requests of long jobs carry a jobId chosen by the caller: progress events and job:cancel use it. */
 export interface JobRequest {
@@ -17,24 +18,25 @@ export interface JobRequest {
 /**
  * Every channel: its request is what the caller sends, derived from the channel's schema in
  * ./schemas/requests.ts (the dispatcher validates with the same schema before a handler runs;
- * see there for what each field means and accepts); its response is the model it answers.
+ * see there for what each field means and accepts); its response is the model it answers, or
+ * for the small answers the type of its schema in ./schemas/responses.ts.
  */
 export interface Channels {
-  'app:info': { req: RequestIn<'app:info'>; res: { version: string; front: 'electron' | 'browser'; platform: string } }
+  'app:info': { req: RequestIn<'app:info'>; res: ResponseOf<'app:info'> }
   'engine:status': { req: RequestIn<'engine:status'>; res: EngineStatus }
   'images:list': { req: RequestIn<'images:list'>; res: ImageSummary[] }
   'images:samples': { req: RequestIn<'images:samples'>; res: SampleArchive[] }
   /** Native file dialog (Electron only; the browser front answers INVALID_INPUT). */
-  'dialog:open': { req: RequestIn<'dialog:open'>; res: { path: string | null } }
-  'job:cancel': { req: RequestIn<'job:cancel'>; res: { cancelled: boolean } }
+  'dialog:open': { req: RequestIn<'dialog:open'>; res: ResponseOf<'dialog:open'> }
+  'job:cancel': { req: RequestIn<'job:cancel'>; res: ResponseOf<'job:cancel'> }
 
   'analysis:open': { req: RequestIn<'analysis:open'>; res: ImageAnalysis }
   'analysis:tree': { req: RequestIn<'analysis:tree'>; res: { node: FileNode; children: FileNode[]; total: number } }
   'analysis:search': { req: RequestIn<'analysis:search'>; res: { matches: FileNode[]; total: number } }
   'analysis:treemap': { req: RequestIn<'analysis:treemap'>; res: TreemapNode }
   'analysis:waste': { req: RequestIn<'analysis:waste'>; res: { paths: WastePath[]; total: number } }
-  'cache:info': { req: RequestIn<'cache:info'>; res: { dir: string; entries: number; bytes: number } }
-  'cache:clear': { req: RequestIn<'cache:clear'>; res: { removedEntries: number; removedBytes: number } }
+  'cache:info': { req: RequestIn<'cache:info'>; res: ResponseOf<'cache:info'> }
+  'cache:clear': { req: RequestIn<'cache:clear'>; res: ResponseOf<'cache:clear'> }
 
   'compare:open': { req: RequestIn<'compare:open'>; res: Comparison }
   'compare:contributors': { req: RequestIn<'compare:contributors'>; res: Contributor[] }
@@ -46,9 +48,9 @@ export interface Channels {
 
   'report:render': { req: RequestIn<'report:render'>; res: ReportOutput }
   /** Desktop app only: renders the report and writes it where the user picks in the native save dialog. */
-  'report:save': { req: RequestIn<'report:save'>; res: { path: string | null } }
+  'report:save': { req: RequestIn<'report:save'>; res: ResponseOf<'report:save'> }
   /** Desktop app only: renders the report as PNG and puts the picture on the clipboard. */
-  'report:copy': { req: RequestIn<'report:copy'>; res: { copied: boolean } }
+  'report:copy': { req: RequestIn<'report:copy'>; res: ResponseOf<'report:copy'> }
 }
 
 export type Channel = keyof Channels
