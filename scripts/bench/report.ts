@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     // In-process split, same cache, same images.
     const { AnalysisService } = await import('../../src/main/core/analysis/analysis-service')
     const { EngineClient } = await import('../../src/main/core/engine/engine-client')
-    const { comparisonOf } = await import('../../src/main/api/handlers/report')
+    const { CompareService } = await import('../../src/main/core/compare/compare-service')
     const { buildReportModel } = await import('../../src/main/core/report/report-model')
     const { renderReportSvg } = await import('../../src/main/core/report/report-svg')
     const { svgToPng } = await import('../../src/main/core/report/svg-to-png')
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     const ib = await svc.open({ kind: 'engine', ref: b! })
     const openMs = performance.now() - t
     t = performance.now()
-    const c = comparisonOf(ia, ib)
+    const c = new CompareService(() => svc).comparison(ia.analysis.key, ib.analysis.key)
     const compareMs = performance.now() - t
     t = performance.now()
     const svg = renderReportSvg(buildReportModel({ a: ia.analysis, b: ib.analysis, comparison: c }))

@@ -1,10 +1,11 @@
 // The Electron front: app lifecycle, the one window, IPC to the shared backend.
 // Everything that does real work lives in core and is shared with `serve` and the CLI.
-import { app, BrowserWindow, dialog, ipcMain } from 'electron'
+import { app, BrowserWindow, ipcMain } from 'electron'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createBackend } from './api'
+import { electronDesktop } from './desktop/electron-desktop'
 import { registerIpc } from './ipc/register'
 import { isTrustedSenderUrl } from './ipc/sender-check'
 import { createMainWindow, hardenSession } from './window/main-window'
@@ -48,24 +49,8 @@ function start(): void {
       front: 'electron',
       version: app.getVersion()
     },
-    {
-      // Electron-only: the native file dialog.
-      'dialog:open': async (req) => {
-        const filters =
-          req.kind === 'archive'
-            ? [
-                { name: 'Image archives', extensions: ['tar', 'gz', 'tgz', 'zst', 'oci'] },
-                { name: 'All files', extensions: ['*'] }
-              ]
-            : req.kind === 'dockerfile'
-              ? [{ name: 'All files', extensions: ['*'] }]
-              : []
-        const properties: Array<'openFile' | 'openDirectory'> = req.kind === 'directory' ? ['openDirectory'] : ['openFile']
-        const opts = { title: `Open ${req.kind === 'directory' ? 'a build context folder' : req.kind === 'archive' ? 'an image archive' : 'a Dockerfile'}`, properties, filters }
-        const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts)
-        return { path: r.canceled ? null : (r.filePaths[0] ?? null) }
-      }
-    }
+    // Electron-only: native dialogs and the clipboard, modal to the app's window.
+    { desktop: electronDesktop(() => mainWindow) }
   )
 
   hardenSession()

@@ -2,10 +2,8 @@
 // the renderer window.api: the LayerscopeApi contract plus one method per channel, and nothing
 // of Node or Electron itself.
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
-import { CHANNELS, EVENT_NAMES, type Channel, type EventName, type Events } from '../shared/api'
+import { CHANNELS, EVENT_NAMES, IPC_EVENT_CHANNEL as EVENT_CHANNEL, type Channel, type EventName, type Events } from '../shared/api'
 import type { ElectronApi } from './index.d'
-
-const EVENT_CHANNEL = 'layerscope:event'
 
 type Listener = (payload: unknown) => void
 const listeners = new Map<EventName, Set<Listener>>()

@@ -3,106 +3,60 @@
 import type { ApiResult } from './errors'
 import type { EngineStatus } from './models/engine'
 import type { ImageSummary, SampleArchive } from './models/images'
-import type {
-  AnalyzeOptions,
-  FileNode,
-  ImageAnalysis,
-  ImageSource,
-  JobProgress,
-  TreeScope,
-  TreemapNode,
-  WastePath
-} from './models/analysis'
+import type { AnalyzeOptions, FileNode, ImageAnalysis, ImageSource, JobProgress, TreeScope, TreemapNode, WastePath } from './models/analysis'
 import type { Comparison, Contributor, DiffTreemapNode } from './models/compare'
 import type { DockerfileAnalysis, LayerLineLink, StageGraph } from './models/dockerfile'
 import type { ReportOutput, ReportRequest } from './models/report'
+import type { RequestIn, RequestOut, RequestSchemas } from './schemas/requests'
+import type { ResponseOf } from './schemas/responses'
 
 /** Requests of long jobs carry a jobId chosen by the caller: progress events and job:cancel use it. */
 export interface JobRequest {
   jobId?: string
 }
 
+/**
+ * Every channel: its request is what the caller sends, derived from the channel's schema in
+ * ./schemas/requests.ts (the dispatcher validates with the same schema before a handler runs;
+ * see there for what each field means and accepts); its response is the model it answers, or
+ * for the small answers the type of its schema in ./schemas/responses.ts.
+ */
 export interface Channels {
-  'app:info': { req: Record<string, never>; res: { version: string; front: 'electron' | 'browser'; platform: string } }
-  'engine:status': { req: Record<string, never>; res: EngineStatus }
-  /**
-   * all: also intermediate images (`docker images -a`); filters: the engine's image filters as
-   * `docker images --filter` takes them, e.g. { reference: ['myapp:*'], dangling: ['true'] }.
-   */
-  'images:list': { req: { all?: boolean; filters?: Record<string, string[]> }; res: ImageSummary[] }
-  'images:samples': { req: Record<string, never>; res: SampleArchive[] }
+  'app:info': { req: RequestIn<'app:info'>; res: ResponseOf<'app:info'> }
+  'engine:status': { req: RequestIn<'engine:status'>; res: EngineStatus }
+  'images:list': { req: RequestIn<'images:list'>; res: ImageSummary[] }
+  'images:samples': { req: RequestIn<'images:samples'>; res: SampleArchive[] }
   /** Native file dialog (Electron only; the browser front answers INVALID_INPUT). */
-  'dialog:open': {
-    req: { kind: 'archive' | 'dockerfile' | 'directory' }
-    res: { path: string | null }
-  }
-  'job:cancel': { req: { jobId: string }; res: { cancelled: boolean } }
+  'dialog:open': { req: RequestIn<'dialog:open'>; res: ResponseOf<'dialog:open'> }
+  'job:cancel': { req: RequestIn<'job:cancel'>; res: ResponseOf<'job:cancel'> }
 
-  'analysis:open': {
-    req: JobRequest & { source: ImageSource; options?: AnalyzeOptions }
-    res: ImageAnalysis
-  }
-  'analysis:tree': {
-    req: { scope: TreeScope; path: string; sort?: 'size' | 'name'; offset?: number; limit?: number }
-    res: { node: FileNode; children: FileNode[]; total: number }
-  }
-  'analysis:search': {
-    req: { scope: TreeScope; query: string; limit?: number }
-    res: { matches: FileNode[]; total: number }
-  }
-  'analysis:treemap': {
-    req: { scope: TreeScope; path: string; depth?: number; maxNodes?: number }
-    res: TreemapNode
-  }
-  'analysis:waste': {
-    req: { key: string; offset?: number; limit?: number }
-    res: { paths: WastePath[]; total: number }
-  }
-  'cache:info': { req: Record<string, never>; res: { dir: string; entries: number; bytes: number } }
-  'cache:clear': { req: Record<string, never>; res: { removedEntries: number; removedBytes: number } }
+  'analysis:open': { req: RequestIn<'analysis:open'>; res: ImageAnalysis }
+  'analysis:tree': { req: RequestIn<'analysis:tree'>; res: { node: FileNode; children: FileNode[]; total: number } }
+  'analysis:search': { req: RequestIn<'analysis:search'>; res: { matches: FileNode[]; total: number } }
+  'analysis:treemap': { req: RequestIn<'analysis:treemap'>; res: TreemapNode }
+  'analysis:waste': { req: RequestIn<'analysis:waste'>; res: { paths: WastePath[]; total: number } }
+  'cache:info': { req: RequestIn<'cache:info'>; res: ResponseOf<'cache:info'> }
+  'cache:clear': { req: RequestIn<'cache:clear'>; res: ResponseOf<'cache:clear'> }
 
-  'compare:open': {
-    req: JobRequest & { a: ImageSource; b: ImageSource; options?: AnalyzeOptions }
-    res: Comparison
-  }
-  'compare:contributors': {
-    req: { aKey: string; bKey: string; path: string; limit?: number }
-    res: Contributor[]
-  }
-  'compare:treemap': {
-    req: { aKey: string; bKey: string; path: string; depth?: number; maxNodes?: number }
-    res: DiffTreemapNode
-  }
+  'compare:open': { req: RequestIn<'compare:open'>; res: Comparison }
+  'compare:contributors': { req: RequestIn<'compare:contributors'>; res: Contributor[] }
+  'compare:treemap': { req: RequestIn<'compare:treemap'>; res: DiffTreemapNode }
 
-  'dockerfile:open': {
-    req: { path: string; contextDir?: string; target?: string; buildArgs?: Record<string, string> }
-    res: DockerfileAnalysis
-  }
-  'dockerfile:build': {
-    req: JobRequest & {
-      path: string
-      contextDir?: string
-      target?: string
-      buildArgs?: Record<string, string>
-      /** Keep the stage images (labelled org.layerscope.stage-build=1) instead of removing them. */
-      keepImages?: boolean
-    }
-    res: StageGraph
-  }
-  'dockerfile:links': {
-    req: { path: string; imageKey: string; target?: string; buildArgs?: Record<string, string> }
-    res: LayerLineLink[]
-  }
+  'dockerfile:open': { req: RequestIn<'dockerfile:open'>; res: DockerfileAnalysis }
+  'dockerfile:build': { req: RequestIn<'dockerfile:build'>; res: StageGraph }
+  'dockerfile:links': { req: RequestIn<'dockerfile:links'>; res: LayerLineLink[] }
 
-  'report:render': { req: ReportRequest; res: ReportOutput }
+  'report:render': { req: RequestIn<'report:render'>; res: ReportOutput }
   /** Desktop app only: renders the report and writes it where the user picks in the native save dialog. */
-  'report:save': { req: ReportRequest; res: { path: string | null } }
+  'report:save': { req: RequestIn<'report:save'>; res: ResponseOf<'report:save'> }
   /** Desktop app only: renders the report as PNG and puts the picture on the clipboard. */
-  'report:copy': { req: ReportRequest; res: { copied: boolean } }
+  'report:copy': { req: RequestIn<'report:copy'>; res: ResponseOf<'report:copy'> }
 }
 
 export type Channel = keyof Channels
 export type Req<C extends Channel> = Channels[C]['req']
+/** A request as a handler receives it: validated by the channel's schema, defaults filled in. */
+export type ValidReq<C extends Channel> = RequestOut<C>
 export type Res<C extends Channel> = Channels[C]['res']
 
 /** Every channel name, for fronts that register or expose one method per channel. */
@@ -131,10 +85,23 @@ export const CHANNELS = [
   'report:copy'
 ] as const satisfies readonly Channel[]
 
-// Compile-time check that CHANNELS lists every channel.
+// Compile-time checks: CHANNELS lists every channel, every channel has a schema and no schema
+// lacks a channel, and the schemas agree with the models the rest of the code speaks.
 type Missing = Exclude<Channel, (typeof CHANNELS)[number]>
 const _allListed: Missing extends never ? true : Missing = true
 void _allListed
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+type Unschemed = Exclude<Channel, keyof RequestSchemas> | Exclude<keyof RequestSchemas, Channel>
+const _allSchemed: Unschemed extends never ? true : Unschemed = true
+void _allSchemed
+const _modelsAgree: [
+  Same<RequestOut<'analysis:open'>['source'], ImageSource>,
+  Same<NonNullable<RequestOut<'analysis:open'>['options']>, AnalyzeOptions>,
+  Same<RequestOut<'analysis:tree'>['scope'], TreeScope>,
+  Same<RequestIn<'report:render'>, ReportRequest>,
+  RequestOut<'dockerfile:build'> extends JobRequest ? true : false
+] = [true, true, true, true, true]
+void _modelsAgree
 
 export function isChannel(name: string): name is Channel {
   return (CHANNELS as readonly string[]).includes(name)
@@ -147,6 +114,8 @@ export interface Events {
 }
 export type EventName = keyof Events
 export const EVENT_NAMES = ['job:progress', 'job:log'] as const satisfies readonly EventName[]
+/** The one IPC channel events travel on in Electron (main -> preload), as [event name, payload]. */
+export const IPC_EVENT_CHANNEL = 'layerscope:event'
 
 /** What the renderer is handed: window.api in Electron, an HTTP/SSE client in the browser. */
 export interface LayerscopeApi {

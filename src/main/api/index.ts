@@ -1,4 +1,3 @@
-import type { Channel } from '../../shared/api'
 import type { BackendOptions } from './backend'
 import { Dispatcher } from './dispatch'
 import { analysisHandlers } from './handlers/analysis'
@@ -6,28 +5,26 @@ import { appHandlers } from './handlers/app'
 import { compareHandlers } from './handlers/compare'
 import { dockerfileHandlers } from './handlers/dockerfile'
 import { reportHandlers } from './handlers/report'
-import { Services } from './services'
-import type { Handler, Handlers } from './types'
+import { Services, type ServiceDeps } from './services'
 
 export interface Backend {
   services: Services
   dispatcher: Dispatcher
 }
 
-/** Front-specific handlers (Electron: dialog:open with the native dialog) replacing the defaults. */
-export type HandlerOverrides = Partial<{ [C in Channel]: Handler<C> }>
-
-/** One backend per process; every front (Electron IPC, serve, CLI) calls through its dispatcher. */
-export function createBackend(options: BackendOptions, overrides: HandlerOverrides = {}): Backend {
-  const services = new Services(options)
-  const handlers: Omit<Handlers, 'job:cancel'> = {
+/**
+ * One backend per process; every front (Electron IPC, serve, CLI) calls through its dispatcher.
+ * Fronts differ only by what they inject (the Electron front: its Desktop).
+ */
+export function createBackend(options: BackendOptions, deps: ServiceDeps = {}): Backend {
+  const services = new Services(options, deps)
+  // job:cancel is answered by the dispatcher itself.
+  const dispatcher = new Dispatcher({
     ...appHandlers(services),
     ...analysisHandlers(services),
     ...compareHandlers(services),
     ...dockerfileHandlers(services),
     ...reportHandlers(services)
-  }
-  // job:cancel is answered by the dispatcher itself.
-  const all: Handlers = { ...handlers, ...overrides, 'job:cancel': async () => ({ cancelled: false }) }
-  return { services, dispatcher: new Dispatcher(all) }
+  })
+  return { services, dispatcher }
 }

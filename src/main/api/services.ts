@@ -1,15 +1,35 @@
+import { join } from 'node:path'
 import { AnalysisService } from '../core/analysis/analysis-service'
+import { CompareService } from '../core/compare/compare-service'
 import { DockerfileService } from '../core/dockerfile/dockerfile-service'
 import { EngineClient } from '../core/engine/engine-client'
+import { ReportService } from '../core/report/report-service'
 import type { BackendOptions } from './backend'
+import { noDesktop, type Desktop } from './desktop-port'
 
-/** The long-lived core services of one process, made on first use. */
+export interface ServiceDeps {
+  /** Native dialogs and the clipboard: the Electron front's; the browser and CLI get noDesktop. */
+  desktop?: Desktop
+}
+
+/**
+ * The long-lived core services of one process, made on first use. All state the backend keeps
+ * between calls (open analyses, kept diffs, build measurements) lives in these services.
+ */
 export class Services {
+  readonly desktop: Desktop
   private engineClient?: EngineClient
   private analysisService?: AnalysisService
   private dockerfileService?: DockerfileService
+  private compareService?: CompareService
+  private reportService?: ReportService
 
-  constructor(readonly options: BackendOptions) {}
+  constructor(
+    readonly options: BackendOptions,
+    deps: ServiceDeps = {}
+  ) {
+    this.desktop = deps.desktop ?? noDesktop
+  }
 
   /** The engine as DOCKER_HOST / the Docker context / the default socket / Podman say (resolved once). */
   engine(): EngineClient {
@@ -45,5 +65,23 @@ export class Services {
       }
     })
     return this.dockerfileService
+  }
+
+  /** Beside the analysis service it reads from: keeps the last few diffs for drill-down and reports. */
+  compare(): CompareService {
+    this.compareService ??= new CompareService(() => this.analysis())
+    return this.compareService
+  }
+
+  report(): ReportService {
+    this.reportService ??= new ReportService({
+      images: () => this.analysis(),
+      compare: () => this.compare(),
+      dockerfile: (path, signal) => this.dockerfile().open({ path }, signal),
+      desktop: this.desktop,
+      fontsDir: join(this.options.resourcesDir, 'fonts'),
+      generator: `Layerscope ${this.options.version}`
+    })
+    return this.reportService
   }
 }

@@ -1,4 +1,5 @@
-import type { Channel, EventName, Events, Req, Res } from '../../shared/api'
+import type { Channel, EventName, Events, Res, ValidReq } from '../../shared/api'
+import type { JobProgress } from '../../shared/models/analysis'
 
 /** What a handler gets besides its request. */
 export interface HandlerContext {
@@ -9,6 +10,13 @@ export interface HandlerContext {
   front: 'electron' | 'browser' | 'cli'
 }
 
-export type Handler<C extends Channel> = (req: Req<C>, ctx: HandlerContext) => Promise<Res<C>>
+/** A handler receives its request validated by the channel's schema (src/shared/schemas). */
+export type Handler<C extends Channel> = (req: ValidReq<C>, ctx: HandlerContext) => Promise<Res<C>>
 export type Handlers = { [C in Channel]: Handler<C> }
 export type HandlerGroup<C extends Channel> = { [K in C]: Handler<K> }
+
+/** A job's progress callback for a service: tags each event with the job's id (none without a jobId). */
+export function progressOf(ctx: HandlerContext): (p: Omit<JobProgress, 'jobId'>) => void {
+  const jobId = ctx.jobId
+  return jobId ? (p) => ctx.emit('job:progress', { ...p, jobId }) : () => undefined
+}

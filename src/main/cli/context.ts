@@ -1,12 +1,22 @@
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createBackend, type Backend } from '../api'
 import { defaultCacheDir } from '../api/backend'
 import type { HandlerContext } from '../api/types'
 
-/** Version baked in at build time would be nicer; package.json is beside out/ in every install. */
-export const VERSION = '0.1.0'
+/** The version in package.json, found beside out/ (built CLI, installs) or src/ (tests, tsx). */
+export function readVersion(root = appRoot()): string {
+  try {
+    const v = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: unknown }).version
+    if (typeof v === 'string' && v !== '') return v
+  } catch {
+    // Fall through: a broken install still runs, and says so in --version.
+  }
+  return '0.0.0-unknown'
+}
+
+export const VERSION = readVersion()
 
 /** The repo/install root: out/main/cli.js -> ../../ ; src/main/cli/*.ts (tests, tsx) -> ../../../ */
 export function appRoot(): string {

@@ -2,7 +2,8 @@ import type { EventName, Events } from '../../shared/api'
 import type { JobProgress } from '../../shared/models/analysis'
 import { formatBytes } from '../../shared/format'
 
-const PHASES: Record<string, string> = {
+const PHASES: Partial<Record<JobProgress['phase'], string>> = {
+  preparing: 'The engine prepares the export',
   export: 'Exporting from the engine',
   read: 'Reading the archive',
   cache: 'Loading cached layers',

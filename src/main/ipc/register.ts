@@ -1,10 +1,10 @@
 // One ipcMain.handle per API channel, all going to the backend's dispatcher; events go back
 // to the window on one channel. Every call is refused unless it comes from our own page.
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
-import { CHANNELS, type EventName, type Events } from '../../shared/api'
+import { CHANNELS, IPC_EVENT_CHANNEL, type EventName, type Events } from '../../shared/api'
 import type { Backend } from '../api'
 
-export const EVENT_CHANNEL = 'layerscope:event'
+export const EVENT_CHANNEL = IPC_EVENT_CHANNEL
 
 export interface IpcOptions {
   /** The window's webContents (events go there; calls must come from its main frame). */

@@ -207,13 +207,37 @@ export interface TreemapNode {
   children?: TreemapNode[]
 }
 
-/** Progress of a long job (export, analysis, build), sent as an event. */
+/** What a long job is doing now: a closed set, so every front can name it without parsing text. */
+export type JobPhase =
+  | 'preparing' // the engine prepares the export (docker save has sent no byte yet)
+  | 'export' // reading the engine's save stream: bytes of it
+  | 'read' // reading an archive file or OCI layout: bytes of it
+  | 'cache' // loading cached layers
+  | 'analyse' // stacking layers, waste and the summary
+  | 'waiting' // compare: side B waits for A (shared layers are analysed once)
+  | 'diff' // compare: diffing the final filesystems
+  | 'build' // Dockerfile stage builds: stage i of n
+  | 'report' // rendering a report
+
+export const JOB_PHASES = ['preparing', 'export', 'read', 'cache', 'analyse', 'waiting', 'diff', 'build', 'report'] as const satisfies readonly JobPhase[]
+
+/**
+ * Progress of a long job (export, analysis, build, report), sent as an event. Every number a
+ * front shows is a field here; `message` is optional human text and never parsed.
+ */
 export interface JobProgress {
   jobId: string
-  phase: string
+  phase: JobPhase
   bytesDone: number
   /** 0 or absent when unknown. */
   bytesTotal?: number
+  /** The layer being read (0-based) and how many the image has, where the phase knows them. */
+  layerIndex?: number
+  layerCount?: number
+  /** build: the stage being built, its place (0-based) and how many stages the build has. */
+  stage?: string
+  stageIndex?: number
+  stageCount?: number
   message?: string
   /** Which side of a comparison this progress belongs to (compare:open only). */
   side?: 'a' | 'b'

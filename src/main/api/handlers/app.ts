@@ -1,7 +1,6 @@
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { SampleArchive } from '../../../shared/models/images'
-import { LayerscopeError } from '../../core/errors'
 import type { Services } from '../services'
 import type { HandlerGroup } from '../types'
 
@@ -20,12 +19,10 @@ export function appHandlers(s: Services): HandlerGroup<AppChannels> {
       if (!status.ok) s.resetEngine()
       return status
     },
-    'images:list': async (req, ctx) => s.engine().listImages({ all: req.all === true, filters: checkFilters(req.filters), signal: ctx.signal }),
+    'images:list': async (req, ctx) => s.engine().listImages({ all: req.all === true, filters: req.filters, signal: ctx.signal }),
     'images:samples': async () => listSamples(join(s.options.resourcesDir, 'samples')),
-    // The Electron front overrides this with the native dialog (createBackend overrides).
-    'dialog:open': async () => {
-      throw new LayerscopeError('INVALID_INPUT', 'File dialogs exist only in the desktop app: drop an archive on the window or type its path.')
-    }
+    // The native dialog in Electron; elsewhere noDesktop says what to do instead.
+    'dialog:open': async (req) => ({ path: await s.desktop.openDialog(req.kind) })
   }
 }
 
@@ -53,15 +50,4 @@ export function listSamples(dir: string): SampleArchive[] {
     }
   }
   return out
-}
-
-/** `--filter key=value` pairs as the engine takes them; anything else is refused with the expected shape. */
-function checkFilters(filters: unknown): Record<string, string[]> | undefined {
-  if (filters === undefined || filters === null) return undefined
-  const ok =
-    typeof filters === 'object' &&
-    !Array.isArray(filters) &&
-    Object.values(filters).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))
-  if (!ok) throw new LayerscopeError('INVALID_INPUT', 'images:list filters must look like { "reference": ["myapp:*"] }.')
-  return filters as Record<string, string[]>
 }

@@ -10,7 +10,15 @@ export function dockerfileHandlers(s: Services): HandlerGroup<'dockerfile:open' 
       return s.dockerfile().build(req, {
         signal: ctx.signal,
         onLog: (line, stream) => ctx.emit('job:log', { jobId, line, stream }),
-        onProgress: (p) => ctx.emit('job:progress', { jobId, phase: 'build', bytesDone: p.done, bytesTotal: p.total, message: p.message })
+        onProgress: (p) =>
+          ctx.emit('job:progress', {
+            jobId,
+            phase: 'build',
+            bytesDone: p.done,
+            bytesTotal: p.total,
+            message: p.message,
+            ...(p.stage !== undefined ? { stage: p.stage, stageIndex: Math.min(p.done, p.total - 1), stageCount: p.total } : {})
+          })
       })
     },
 

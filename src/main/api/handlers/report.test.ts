@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { Services } from '../services'
+import { createBackend } from '..'
 import type { HandlerContext } from '../types'
-import { reportHandlers } from './report'
 
-const ctx: HandlerContext = { signal: new AbortController().signal, emit: () => undefined, front: 'browser' }
-const handlers = (front: 'browser' | 'cli') => reportHandlers(new Services({ cacheDir: '/nonexistent', resourcesDir: '/nonexistent', front, version: '0' }))
+const ctx: Omit<HandlerContext, 'signal'> = { emit: () => undefined, front: 'browser' }
+// Through the dispatcher: the request schemas refuse bad requests before the report service runs.
+const handlers = (front: 'browser' | 'cli') => {
+  const d = createBackend({ cacheDir: '/nonexistent', resourcesDir: '/nonexistent', front, version: '0' }).dispatcher
+  const h = (c: 'report:render' | 'report:save' | 'report:copy') => (req: unknown, cx: typeof ctx) => d.invoke(c, req as never, cx)
+  return { 'report:render': h('report:render'), 'report:save': h('report:save'), 'report:copy': h('report:copy') }
+}
 
 describe('report handlers', () => {
   it('refuses bad requests with a message naming the field', async () => {

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import type { AnalyzeOptions, ImageAnalysis, ImageSource, JobProgress } from '../../../shared/models/analysis'
+import type { AnalyzeOptions, ImageAnalysis, ImageSource, JobPhase, JobProgress } from '../../../shared/models/analysis'
 import type { EngineClient } from '../engine/engine-client'
 import { LayerscopeError, isCancelled, throwIfCancelled } from '../errors'
 import { exportImage } from '../archive/engine-export'
@@ -15,6 +15,7 @@ import { detectBase, type BaseResult } from './base-image'
 import { historyFromEngine, type RawHistory } from './history'
 import { buildImage, type ModelLayer } from './image-model'
 import type { LayerEntries } from '../model/layer-entries'
+import { Lru } from '../model/lru'
 import { PathTable } from '../model/path-table'
 import { SAVINGS_VERSION } from './savings'
 import { Refs, stackLayers } from './stack'
@@ -46,7 +47,7 @@ const MAX_OPEN = 4
 
 export class AnalysisService {
   readonly cache: LayerCache
-  private open_ = new Map<string, AnalyzedImage>()
+  private open_ = new Lru<string, AnalyzedImage>(MAX_OPEN)
   /** Counts engine exports (the `docker save` stream): tests prove cached re-opens skip it. */
   exports = 0
 
@@ -78,16 +79,11 @@ export class AnalysisService {
   get(key: string): AnalyzedImage {
     const img = this.open_.get(key)
     if (!img) throw new LayerscopeError('NOT_FOUND', `No analysis ${key} is open; open the image again.`)
-    this.open_.delete(key)
-    this.open_.set(key, img)
     return img
   }
 
   private remember(img: AnalyzedImage): void {
-    const key = img.analysis.key
-    this.open_.delete(key)
-    this.open_.set(key, img)
-    while (this.open_.size > MAX_OPEN) this.open_.delete(this.open_.keys().next().value!)
+    this.open_.set(img.analysis.key, img)
   }
 
   // ---- engine -------------------------------------------------------------------------
@@ -119,7 +115,7 @@ export class AnalysisService {
     const ci = o.noCache ? null : this.cache.loadImage(id)
     const baseP = detectBase(docker, id, diffIds, ci?.base).catch(() => undefined)
     const total = inspect.Size
-    const progress = (phase: string, bytesDone: number): void => o.onProgress?.({ phase, bytesDone, bytesTotal: total })
+    const progress = (phase: JobPhase, bytesDone: number): void => o.onProgress?.({ phase, bytesDone, bytesTotal: total })
 
     // Fast path: the whole analysis is cached and every layer entry is intact. Layers are
     // read only when a tree or compare needs them; nothing is exported.
@@ -172,7 +168,7 @@ export class AnalysisService {
     const fresh = layers === null
     if (layers === null) {
       const paths2 = paths.size > 1 ? new PathTable() : paths
-      progress('export', 0)
+      progress('preparing', 0)
       this.exports++
       try {
         let done = 0

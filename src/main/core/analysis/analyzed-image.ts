@@ -3,6 +3,7 @@ import { normalizePath } from '../model/paths'
 import { LayerscopeError } from '../errors'
 import { F_OPAQUE, F_WHITEOUT, K_FILE, KIND_NAMES, type LayerEntries } from '../model/layer-entries'
 import { ROOT, type PathTable } from '../model/path-table'
+import { Lru } from '../model/lru'
 import { CHANGE_NAMES, REASON_NAMES, Refs, stackLayers, type StackResult } from './stack'
 
 /** One visible path of the stacked final filesystem. */
@@ -47,8 +48,8 @@ export interface ImageModel {
 
 export class AnalyzedImage {
   private m?: ImageModel & { refs: Refs }
-  private scopes = new Map<string, Scope>()
-  private sorted = new Map<string, Int32Array>()
+  private scopes = new Lru<string, Scope>(MAX_SCOPES)
+  private sorted = new Lru<string, Int32Array>(MAX_SORTS)
   private wasteOrder?: Int32Array
 
   /**
@@ -115,11 +116,7 @@ export class AnalyzedImage {
     const m = mode === 'layer' ? 'layer' : 'stacked'
     const key = `${m}:${L}`
     const hit = this.scopes.get(key)
-    if (hit) {
-      this.scopes.delete(key)
-      this.scopes.set(key, hit)
-      return hit
-    }
+    if (hit) return hit
     const P = this.paths.size
     let vis: Int32Array
     let opaque: Set<number> | undefined
@@ -169,7 +166,6 @@ export class AnalyzedImage {
     present[ROOT] = present[ROOT] || 1
     const s: Scope = { key, mode: m, layer: L, vis, bytes, files, present, opaque }
     this.scopes.set(key, s)
-    if (this.scopes.size > MAX_SCOPES) this.scopes.delete(this.scopes.keys().next().value!)
     return s
   }
 
@@ -231,7 +227,6 @@ export class AnalyzedImage {
     else list.sort((a, b) => s.bytes[b]! - s.bytes[a]! || s.files[b]! - s.files[a]! || byName(a, b))
     const out = Int32Array.from(list)
     this.sorted.set(key, out)
-    if (this.sorted.size > MAX_SORTS) this.sorted.delete(this.sorted.keys().next().value!)
     return out
   }
 

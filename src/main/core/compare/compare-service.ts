@@ -5,6 +5,7 @@ import type { AnalyzeOptions, ImageAnalysis, ImageSource, JobProgress } from '..
 import type { Comparison, ComparedSide, Contributor, DiffTreemapNode } from '../../../shared/models/compare'
 import type { AnalyzedImage } from '../analysis/analyzed-image'
 import { LayerscopeError, isCancelled, throwIfCancelled } from '../errors'
+import { Lru } from '../model/lru'
 import { alignLayers } from './layer-alignment'
 import { diffFilesystems, type FsDiff } from './fs-diff'
 import { contributorsAt } from './contributors'
@@ -40,7 +41,7 @@ export function describeSource(source: ImageSource): string {
 }
 
 export class CompareService {
-  private readonly diffs = new Map<string, FsDiff>()
+  private readonly diffs = new Lru<string, FsDiff>(KEEP_DIFFS)
 
   constructor(private readonly images: () => ImageOpener) {}
 
@@ -65,6 +66,14 @@ export class CompareService {
     const comparison = buildComparison(imgA, imgB, alignment, diff)
     comparison.elapsedMs = Date.now() - started
     return comparison
+  }
+
+  /** The comparison of two open images from the kept diff: reports ask here instead of diffing again. */
+  comparison(aKey: string, bKey: string, signal?: AbortSignal): Comparison {
+    const diff = this.diffFor(aKey, bKey, signal)
+    const a = this.images().get(aKey)
+    const b = this.images().get(bKey)
+    return buildComparison(a, b, alignLayers(a.analysis.layers, b.analysis.layers), diff)
   }
 
   contributors(aKey: string, bKey: string, path: string, limit?: number): Contributor[] {
@@ -97,25 +106,18 @@ export class CompareService {
   }
 
   private remember(aKey: string, bKey: string, diff: FsDiff): void {
-    const k = `${aKey}\n${bKey}`
-    this.diffs.delete(k)
-    this.diffs.set(k, diff)
-    while (this.diffs.size > KEEP_DIFFS) this.diffs.delete(this.diffs.keys().next().value!)
+    this.diffs.set(`${aKey}\n${bKey}`, diff)
   }
 
   /** The diff of two open images: kept from compare:open, or rebuilt from the open analyses. */
-  private diffFor(aKey: string, bKey: string): FsDiff {
+  private diffFor(aKey: string, bKey: string, signal?: AbortSignal): FsDiff {
     const k = `${aKey}\n${bKey}`
     const kept = this.diffs.get(k)
-    if (kept) {
-      this.diffs.delete(k)
-      this.diffs.set(k, kept)
-      return kept
-    }
+    if (kept) return kept
     const a = this.images().get(aKey)
     const b = this.images().get(bKey)
     const shared = alignLayers(a.analysis.layers, b.analysis.layers).sharedLayers.length
-    const diff = diffFilesystems(a.finalEntries(), b.finalEntries(), { sharedLayers: shared })
+    const diff = diffFilesystems(a.finalEntries(), b.finalEntries(), { sharedLayers: shared, signal })
     this.remember(aKey, bKey, diff)
     return diff
   }

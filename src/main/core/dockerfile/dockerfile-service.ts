@@ -12,6 +12,7 @@ import { readEngineHistory } from './engine-history'
 import { linkLayersToLines, type HistoryEntry } from './layer-lines'
 import { buildStages } from './stage-builder'
 import { targetStage } from './stage-graph'
+import { Lru } from '../model/lru'
 
 /** Enough for every Dockerfile a person works on in a session; each holds one small graph. */
 export const MAX_MEASUREMENTS = 32
@@ -26,7 +27,7 @@ export interface DockerfileRequest {
 export interface BuildHooks {
   signal?: AbortSignal
   onLog?: (line: string, stream: 'stdout' | 'stderr') => void
-  onProgress?: (p: { done: number; total: number; message: string }) => void
+  onProgress?: (p: { done: number; total: number; message: string; stage?: string }) => void
 }
 
 export interface DockerfileServiceDeps {
@@ -39,24 +40,10 @@ export interface DockerfileServiceDeps {
  * The last `max` measurements, least recently used forgotten first (Map order is use order).
  * At merge this becomes core/model/lru.ts's Lru (helper C's shared LRU).
  */
-export class MeasurementStore {
-  private readonly map = new Map<string, Measurement>()
-  constructor(readonly max = MAX_MEASUREMENTS) {}
-
-  get size(): number {
-    return this.map.size
-  }
-
-  get(key: string): Measurement | undefined {
-    const m = this.map.get(key)
-    if (m) this.set(key, m)
-    return m
-  }
-
-  set(key: string, m: Measurement): void {
-    this.map.delete(key)
-    this.map.set(key, m)
-    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value!)
+/** The last build measurements, by Dockerfile, context, target and args (the house's one LRU). */
+export class MeasurementStore extends Lru<string, Measurement> {
+  constructor(max = MAX_MEASUREMENTS) {
+    super(max)
   }
 }
 

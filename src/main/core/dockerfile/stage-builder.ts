@@ -46,7 +46,7 @@ export interface StageBuildOptions {
   builders?: BuilderMemory
   signal?: AbortSignal
   onLog?: (line: string, stream: 'stdout' | 'stderr') => void
-  onProgress?: (p: { done: number; total: number; message: string }) => void
+  onProgress?: (p: { done: number; total: number; message: string; stage?: string }) => void
 }
 
 export interface StageBuildResult {
@@ -127,7 +127,7 @@ export async function buildStages(engine: EngineClient, opts: StageBuildOptions)
       throwIfCancelled(signal)
       const label = stageLabel(stage)
       const stageMessage = `Building stage ${label} (${i + 1} of ${total})`
-      opts.onProgress?.({ done: i, total, message: stageMessage })
+      opts.onProgress?.({ done: i, total, message: stageMessage, stage: label })
       opts.onLog?.(`── stage ${label} (${i + 1}/${total}) ──`, 'stdout')
       const labels = { [STAGE_BUILD_LABEL]: '1', [STAGE_BUILD_RUN_LABEL]: runId, [STAGE_BUILD_STAGE_LABEL]: String(stage.index) }
       const query: BuildQuery = { dockerfile: ctx.dockerfileRel, target: ctx.targets.get(stage.index), labels, networkmode: 'none', rm: true, forcerm: true, buildargs: opts.buildArgs }
@@ -136,7 +136,7 @@ export async function buildStages(engine: EngineClient, opts: StageBuildOptions)
         { ctx, contextDir: opts.contextDir, query, buildid: `layerscope-${runId}-${i}`, choice, builders, signal },
         {
           onLine: opts.onLog,
-          onStep: (step) => opts.onProgress?.({ done: i, total, message: `${stageMessage}: ${step.stage ? `[${step.stage} ${step.step}/${step.of}]` : `[${step.step}/${step.of}]`} ${step.text}` })
+          onStep: (step) => opts.onProgress?.({ done: i, total, stage: label, message: `${stageMessage}: ${step.stage ? `[${step.stage} ${step.step}/${step.of}]` : `[${step.step}/${step.of}]`} ${step.text}` })
         }
       )
       builder = done.builder

@@ -1,4 +1,4 @@
-import type { Channel, EventName, Events, LayerscopeApi, Req, Res } from '../../../shared/api'
+import { EVENT_NAMES, type Channel, type EventName, type Events, type LayerscopeApi, type Req, type Res } from '../../../shared/api'
 import type { ApiResult } from '../../../shared/errors'
 
 const TOKEN_KEY = 'layerscope.token'
@@ -23,7 +23,7 @@ export function createHttpApi(): LayerscopeApi {
   const ensureEvents = (): void => {
     if (source) return
     source = new EventSource(`/api/events?token=${encodeURIComponent(token)}`)
-    for (const name of ['job:progress', 'job:log'] as const) {
+    for (const name of EVENT_NAMES) {
       source.addEventListener(name, (e) => {
         const payload: unknown = JSON.parse((e as MessageEvent<string>).data)
         for (const l of listeners.get(name) ?? []) l(payload)

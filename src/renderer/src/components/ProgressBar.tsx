@@ -15,6 +15,7 @@ export interface ProgressBarProps {
 }
 
 const PHASES: Record<string, string> = {
+  preparing: 'The engine prepares the export',
   export: 'Exporting from the engine',
   read: 'Reading layers',
   cache: 'Loading cached layers',

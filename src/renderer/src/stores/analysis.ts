@@ -1,11 +1,11 @@
 import type { StateCreator } from 'zustand'
 import type { ApiError } from '../../../shared/errors'
 import type { ImageAnalysis, ImageSource, JobProgress, TreeScope } from '../../../shared/models/analysis'
-import { call, newJobId, toApiError } from '../lib/call'
 import { ROOT_PATH } from '../lib/paths'
 import { mark } from '../lib/perf'
 import { prefetch, treemapRequest } from '../lib/prefetch'
 import type { AppState } from './index'
+import { cancelJob, runJob } from './job'
 
 /** An analysis:open in flight (or failed): drives the progress bar, Cancel and the error state. */
 export interface OpenJob {
@@ -32,8 +32,6 @@ export interface AnalysisSlice {
   openImage: (source: ImageSource, label?: string, options?: { noCache?: boolean }) => Promise<string | null>
   cancelOpen: () => Promise<void>
   dismissOpenError: () => void
-  /** Feed of job:progress events (subscribed once in main.tsx). */
-  onJobProgress: (p: JobProgress) => void
   selectLayer: (index: number | null) => void
   setScopeMode: (mode: ScopeMode) => void
 }
@@ -60,41 +58,40 @@ export const createAnalysisSlice: StateCreator<AppState, [], [], AnalysisSlice> 
   scopeMode: 'layer',
   openImage: async (source, label, options) => {
     const name = label ?? sourceLabel(source)
-    const jobId = newJobId('open')
     const view = get().view
     const pending = { name: 'image' as const, key: '', source, label: name }
     if (view.name === 'image' && sameSource(view.source, source)) get().replaceView(pending)
     else get().navigate(pending)
-    set({ openJob: { jobId, source, label: name, startedAt: Date.now(), progress: null, error: null, cancelling: false }, selectedLayer: null })
-    try {
-      const analysis = await call('analysis:open', { jobId, source, ...(options?.noCache ? { options: { noCache: true } } : {}) })
-      if (get().openJob?.jobId !== jobId) return null // superseded by another open
-      mark('analysis-done')
-      // The view's first treemap level, requested while React renders the view.
-      prefetch('analysis:treemap', treemapRequest(selectScope({ selectedLayer: null, scopeMode: 'layer' }, analysis.key), ROOT_PATH))
-      set((s) => ({ analyses: { ...s.analyses, [analysis.key]: analysis }, openJob: null }))
-      const v = get().view
-      if (v.name === 'image' && v.key === '' && sameSource(v.source, source)) get().replaceView({ ...pending, key: analysis.key })
-      return analysis.key
-    } catch (e) {
-      if (get().openJob?.jobId !== jobId) return null
-      set((s) => (s.openJob ? { openJob: { ...s.openJob, error: toApiError(e), cancelling: false } } : s))
+    const outcome = await runJob({
+      channel: 'analysis:open',
+      request: { source, ...(options?.noCache ? { options: { noCache: true } } : {}) },
+      kind: 'open',
+      begin: (jobId) => set({ openJob: { jobId, source, label: name, startedAt: Date.now(), progress: null, error: null, cancelling: false }, selectedLayer: null }),
+      isCurrent: (jobId) => get().openJob?.jobId === jobId,
+      on: { 'job:progress': (progress) => set((s) => (s.openJob && !s.openJob.error ? { openJob: { ...s.openJob, progress } } : s)) }
+    })
+    if (outcome.status === 'superseded') return null
+    if (outcome.status === 'failed') {
+      set((s) => (s.openJob ? { openJob: { ...s.openJob, error: outcome.error, cancelling: false } } : s))
       return null
     }
+    const analysis = outcome.result
+    mark('analysis-done')
+    // The view's first treemap level, requested while React renders the view.
+    prefetch('analysis:treemap', treemapRequest(selectScope({ selectedLayer: null, scopeMode: 'layer' }, analysis.key), ROOT_PATH))
+    set((s) => ({ analyses: { ...s.analyses, [analysis.key]: analysis }, openJob: null }))
+    const v = get().view
+    if (v.name === 'image' && v.key === '' && sameSource(v.source, source)) get().replaceView({ ...pending, key: analysis.key })
+    return analysis.key
   },
   cancelOpen: async () => {
     const job = get().openJob
     if (!job || job.error) return
     set({ openJob: { ...job, cancelling: true } })
-    try {
-      await call('job:cancel', { jobId: job.jobId })
-    } catch (e) {
-      set((s) => (s.openJob ? { openJob: { ...s.openJob, cancelling: false, error: toApiError(e) } } : s))
-    }
+    const error = await cancelJob(job.jobId)
+    if (error) set((s) => (s.openJob ? { openJob: { ...s.openJob, cancelling: false, error } } : s))
   },
   dismissOpenError: () => set({ openJob: null }),
-  onJobProgress: (p) =>
-    set((s) => (s.openJob && s.openJob.jobId === p.jobId && !s.openJob.error ? { openJob: { ...s.openJob, progress: p } } : s)),
   selectLayer: (selectedLayer) => set({ selectedLayer }),
   setScopeMode: (scopeMode) => set({ scopeMode })
 })

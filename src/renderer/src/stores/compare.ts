@@ -2,8 +2,9 @@ import type { StateCreator } from 'zustand'
 import type { ApiError } from '../../../shared/errors'
 import type { ImageSource, JobProgress } from '../../../shared/models/analysis'
 import type { Comparison, Contributor, DiffTreemapNode } from '../../../shared/models/compare'
-import { call, newJobId, toApiError } from '../lib/call'
+import { call, toApiError } from '../lib/call'
 import type { AppState } from './index'
+import { cancelJob, runJob } from './job'
 
 /** A compare:open in flight (or failed): progress of each side, Cancel, the error. */
 export interface CompareJob {
@@ -41,8 +42,13 @@ export interface CompareSlice {
   swapCompare: () => Promise<void>
   /** Drill the contributors list and the diff treemap to a path ("/" = the whole image). */
   focusComparePath: (path: string) => Promise<void>
-  onCompareProgress: (p: JobProgress) => void
   dismissCompareError: () => void
+}
+
+/** A progress event lands on its side ('b' also covers the final diff). */
+export function withSideProgress(job: CompareJob, p: JobProgress): CompareJob {
+  const side = p.side ?? job.side
+  return { ...job, side, progress: { ...job.progress, [side]: p } }
 }
 
 const emptyFocus: CompareFocus = { path: '/', rows: null, treemap: null, loading: false, error: null }
@@ -58,33 +64,36 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
     await get().runCompare(a, b)
   },
   runCompare: async (a, b, options) => {
-    const jobId = newJobId('compare')
-    set({
-      comparePick: { a, b },
-      compareJob: { jobId, a, b, startedAt: Date.now(), progress: { a: null, b: null }, side: 'a', error: null, cancelling: false },
-      compareFocus: emptyFocus
+    const outcome = await runJob({
+      channel: 'compare:open',
+      request: { a, b, ...(options?.noCache ? { options: { noCache: true } } : {}) },
+      kind: 'compare',
+      begin: (jobId) =>
+        set({
+          comparePick: { a, b },
+          compareJob: { jobId, a, b, startedAt: Date.now(), progress: { a: null, b: null }, side: 'a', error: null, cancelling: false },
+          compareFocus: emptyFocus
+        }),
+      isCurrent: (jobId) => get().compareJob?.jobId === jobId,
+      on: { 'job:progress': (p) => set((s) => (s.compareJob && !s.compareJob.error ? { compareJob: withSideProgress(s.compareJob, p) } : s)) }
     })
-    try {
-      const comparison = await call('compare:open', { jobId, a, b, ...(options?.noCache ? { options: { noCache: true } } : {}) })
-      if (get().compareJob?.jobId !== jobId) return // superseded
-      set({ comparison, compareJob: null })
-      const v = get().view
-      if (v.name === 'compare') get().replaceView({ name: 'compare', a, b, aKey: comparison.a.key, bKey: comparison.b.key })
-      await get().focusComparePath('/')
-    } catch (e) {
-      if (get().compareJob?.jobId !== jobId) return
-      set((s) => (s.compareJob ? { compareJob: { ...s.compareJob, error: toApiError(e), cancelling: false } } : s))
+    if (outcome.status === 'superseded') return
+    if (outcome.status === 'failed') {
+      set((s) => (s.compareJob ? { compareJob: { ...s.compareJob, error: outcome.error, cancelling: false } } : s))
+      return
     }
+    const comparison = outcome.result
+    set({ comparison, compareJob: null })
+    const v = get().view
+    if (v.name === 'compare') get().replaceView({ name: 'compare', a, b, aKey: comparison.a.key, bKey: comparison.b.key })
+    await get().focusComparePath('/')
   },
   cancelCompare: async () => {
     const job = get().compareJob
     if (!job || job.error) return
     set({ compareJob: { ...job, cancelling: true } })
-    try {
-      await call('job:cancel', { jobId: job.jobId })
-    } catch (e) {
-      set((s) => (s.compareJob ? { compareJob: { ...s.compareJob, cancelling: false, error: toApiError(e) } } : s))
-    }
+    const error = await cancelJob(job.jobId)
+    if (error) set((s) => (s.compareJob ? { compareJob: { ...s.compareJob, cancelling: false, error } } : s))
   },
   swapCompare: async () => {
     const { comparison, comparePick } = get()
@@ -110,12 +119,5 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
       set((s) => ({ compareFocus: { ...s.compareFocus, loading: false, error: toApiError(e) } }))
     }
   },
-  onCompareProgress: (p) =>
-    set((s) => {
-      const job = s.compareJob
-      if (!job || job.jobId !== p.jobId || job.error) return s
-      const side = p.side ?? job.side
-      return { compareJob: { ...job, side, progress: { ...job.progress, [side]: p } } }
-    }),
   dismissCompareError: () => set({ compareJob: null })
 })

@@ -2,15 +2,20 @@ import type { StateCreator } from 'zustand'
 import type { ApiError } from '../../../shared/errors'
 import type { JobProgress } from '../../../shared/models/analysis'
 import type { DockerfileAnalysis, LayerLineLink, StageGraph } from '../../../shared/models/dockerfile'
-import { api } from '../api'
-import { call, newJobId, toApiError } from '../lib/call'
+import { call, toApiError } from '../lib/call'
 import { loadJson, saveJson } from '../lib/persist'
 import type { AppState } from './index'
+import { cancelJob, runJob } from './job'
 
 export interface DockerfileInput {
   path: string
   contextDir: string
   target: string
+}
+
+/** The stage a running build is at, from the structured progress (never parsed from its message). */
+export function buildingStage(b: StageBuildJob | null): string | null {
+  return b?.running ? (b.progress?.stage ?? null) : null
 }
 
 /** A dockerfile:build in flight or finished: streamed log, stage progress, Cancel, the error. */
@@ -121,46 +126,44 @@ export const createDockerfileSlice: StateCreator<AppState, [], [], DockerfileSli
 
   buildStages: async () => {
     const i = get().dfInput
-    const jobId = newJobId('stages')
-    set({ dfBuild: { jobId, startedAt: Date.now(), running: true, progress: null, log: [], cancelling: false, error: null } })
-    const offLog = api?.on('job:log', (p) => {
-      if (p.jobId !== jobId) return
-      set((s) => (s.dfBuild?.jobId === jobId ? { dfBuild: { ...s.dfBuild, log: [...s.dfBuild.log, { line: p.line, stream: p.stream }].slice(-MAX_LOG) } } : s))
+    let jobId = ''
+    const update = (f: (b: StageBuildJob) => Partial<StageBuildJob>): void =>
+      set((s) => (s.dfBuild?.jobId === jobId ? { dfBuild: { ...s.dfBuild, ...f(s.dfBuild) } } : s))
+    const outcome = await runJob({
+      channel: 'dockerfile:build',
+      request: request(i),
+      kind: 'stages',
+      begin: (id) => {
+        jobId = id
+        set({ dfBuild: { jobId, startedAt: Date.now(), running: true, progress: null, log: [], cancelling: false, error: null } })
+      },
+      isCurrent: (id) => get().dfBuild?.jobId === id,
+      on: {
+        'job:log': (p) => update((b) => ({ log: [...b.log, { line: p.line, stream: p.stream }].slice(-MAX_LOG) })),
+        'job:progress': (progress) => update(() => ({ progress }))
+      }
     })
-    const offProgress = api?.on('job:progress', (p) => {
-      if (p.jobId !== jobId) return
-      set((s) => (s.dfBuild?.jobId === jobId ? { dfBuild: { ...s.dfBuild, progress: p } } : s))
-    })
-    try {
-      const graph = await call('dockerfile:build', { jobId, ...request(i) })
-      set((s) => ({
-        dfAnalysis: s.dfAnalysis ? { ...s.dfAnalysis, graph } : s.dfAnalysis,
-        dfBuild: s.dfBuild?.jobId === jobId ? { ...s.dfBuild, running: false, cancelling: false, finishedAt: Date.now() } : s.dfBuild
-      }))
+    if (outcome.status === 'superseded') return
+    if (outcome.status === 'done') {
+      const graph = outcome.result
+      set((s) => ({ dfAnalysis: s.dfAnalysis ? { ...s.dfAnalysis, graph } : s.dfAnalysis }))
+      update(() => ({ running: false, cancelling: false, finishedAt: Date.now() }))
       // Re-open: advice now uses the measured bytes (the backend keeps the measurement).
       await get().openDockerfile()
-    } catch (e) {
-      const error = toApiError(e)
-      const line = typeof error.detail?.line === 'number' ? error.detail.line : null
-      set((s) => ({
-        dfBuild: s.dfBuild?.jobId === jobId ? { ...s.dfBuild, running: false, cancelling: false, error, finishedAt: Date.now() } : s.dfBuild,
-        ...(line !== null && s.dfAnalysis ? { dfFocusLine: line, dfSelected: stageOfLine(s.dfAnalysis.graph, line) ?? s.dfSelected } : {})
-      }))
-    } finally {
-      offLog?.()
-      offProgress?.()
+      return
     }
+    const error = outcome.error
+    const line = typeof error.detail?.line === 'number' ? error.detail.line : null
+    update(() => ({ running: false, cancelling: false, error, finishedAt: Date.now() }))
+    set((s) => (line !== null && s.dfAnalysis ? { dfFocusLine: line, dfSelected: stageOfLine(s.dfAnalysis.graph, line) ?? s.dfSelected } : s))
   },
 
   cancelStageBuild: async () => {
     const b = get().dfBuild
     if (!b?.running) return
     set({ dfBuild: { ...b, cancelling: true } })
-    try {
-      await call('job:cancel', { jobId: b.jobId })
-    } catch {
-      /* the build ends on its own; its error says what happened */
-    }
+    // A refused cancel needs no message: the build ends on its own and its error says what happened.
+    await cancelJob(b.jobId)
   },
 
   selectStageNode: (id) => set({ dfSelected: id, dfFocusLine: null }),

@@ -2,7 +2,6 @@
 // how much smaller one is and why: summary, contributors with drill-down, the diff treemap,
 // and the layers side by side.
 import { useEffect } from 'react'
-import { api } from '../../api'
 import { Button } from '../../components/Button'
 import { ProgressBar } from '../../components/ProgressBar'
 import { EmptyState, ErrorBanner } from '../../components/States'
@@ -91,7 +90,6 @@ export function CompareScreen(): React.JSX.Element {
   const setPick = useApp((s) => s.setComparePick)
   const v = view.name === 'compare' ? view : null
 
-  useEffect(() => api?.on('job:progress', (p) => useApp.getState().onCompareProgress(p)), [])
   useEffect(() => {
     if (!images) void loadImages()
     if (!samples) void loadSamples()

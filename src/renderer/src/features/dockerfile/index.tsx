@@ -8,6 +8,7 @@ import { Button } from '../../components/Button'
 import { EmptyState, ErrorBanner, Spinner } from '../../components/States'
 import { call } from '../../lib/call'
 import { useApp } from '../../stores'
+import { buildingStage } from '../../stores/dockerfile'
 import { AdvicePanel, BuildPanel, ContextPanel, LinksPanel, StagePanel } from './panels'
 import { StageGraphView } from './StageGraphView'
 import './dockerfile.css'
@@ -58,7 +59,7 @@ export function DockerfileScreen(): React.JSX.Element {
   const stages = graph?.nodes.filter((n) => n.kind === 'stage') ?? []
   const node = graph?.nodes.find((n) => n.id === selected) ?? null
   const target = graph?.nodes.find((n) => n.isTarget)
-  const buildingName = build?.running ? (/Building stage (.+) \(\d+ of \d+\)/.exec(build.progress?.message ?? '')?.[1] ?? null) : null
+  const buildingName = buildingStage(build)
   const topAdvice = analysis?.advice.find((a) => a.bytes !== undefined)
   const into = graph?.edges.filter((e) => e.to === target?.id && e.kind === 'copy' && e.bytes !== undefined) ?? []
   const copiedIn = into.reduce((s, e) => s + (e.bytes ?? 0), 0)
