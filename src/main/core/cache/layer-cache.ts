@@ -59,6 +59,8 @@ export interface LayerCacheOptions {
   onProblem?: (p: CacheProblem) => void
 }
 
+const STALE_TEMP_MS = 60 * 60 * 1000
+
 /** After a full or read-only folder, writes are skipped this long instead of failing on every layer. */
 const WRITE_BACKOFF_MS = 60_000
 
@@ -196,11 +198,30 @@ export class LayerCache {
     if (Date.now() < this.writesOffUntil) return false
     try {
       await this.makeFolders(join(file, '..'))
+      await this.sweepStale(join(file, '..'))
       await writeChunksAtomic(file, data())
       return true
     } catch (e) {
       this.writeFailed(e)
       return false
+    }
+  }
+
+  private swept = new Set<string>()
+
+  /**
+   * Temp files a killed process left behind (older than an hour: no live write takes that long),
+   * removed once per folder and process so they do not pile up.
+   */
+  private async sweepStale(dir: string): Promise<void> {
+    if (this.swept.has(dir)) return
+    this.swept.add(dir)
+    const cutoff = Date.now() - STALE_TEMP_MS
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (!TEMP.test(name)) continue
+      const f = join(dir, name)
+      const st = await stat(f).catch(() => null)
+      if (st && st.mtimeMs < cutoff) await unlink(f).catch(() => undefined)
     }
   }
 
