@@ -139,8 +139,14 @@ describe('serve: uploads', () => {
     }
   })
 
-  it('removes an upload whose analysis failed, keeps a few, and removes all on close', async () => {
+  it('removes an upload whose analysis failed, keeps a few, and removes all on close (and a killed server\'s at the next start)', async () => {
+    // The folder of a server that was killed: its process is gone.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!
+    const orphan = join(tmpdir(), 'layerscope-uploads', `s-${dead}-orphan`)
+    mkdirSync(join(orphan, 'u-x'), { recursive: true })
+    writeFileSync(join(orphan, 'u-x', 'left.tar'), 'x')
     const s = await startServer({ backend, rendererDir: renderer })
+    expect(existsSync(orphan)).toBe(false)
     const dir = s.stats().uploadDir
     try {
       const up = await send(s, 'POST', '/api/upload?name=..%2Fnot-an-archive.tar', { body: 'x'.repeat(2000), headers: auth(s) })

@@ -2,7 +2,7 @@
 // Bounded: a size limit per upload (413 with the limit in words), at most a few kept at once
 // (the oldest removed when more arrive), a failed or refused upload removed at once, and the
 // whole folder removed when the server closes or the process exits.
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -15,6 +15,19 @@ import { formatBytes } from '../../shared/format'
 export const DEFAULT_MAX_UPLOAD = 8 * 1024 ** 3
 /** Open analyses an upload can back (AnalysisService keeps 4 open); older uploads are removed. */
 export const MAX_KEPT_UPLOADS = 4
+
+/** Folders of servers that were killed (SIGKILL, power loss) before they could remove them. */
+function sweepDeadServers(base: string): void {
+  for (const name of readdirSync(base)) {
+    const m = /^s-(\d+)-/.exec(name)
+    if (!m || Number(m[1]) === process.pid) continue
+    try {
+      process.kill(Number(m[1]), 0)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(base, name), { recursive: true, force: true })
+    }
+  }
+}
 
 export class UploadError extends Error {
   constructor(
@@ -33,7 +46,8 @@ export class Uploads {
   constructor(readonly maxBytes = DEFAULT_MAX_UPLOAD) {
     const base = join(tmpdir(), 'layerscope-uploads')
     mkdirSync(base, { recursive: true, mode: 0o700 })
-    this.root = mkdtempSync(join(base, 's-'))
+    sweepDeadServers(base)
+    this.root = mkdtempSync(join(base, `s-${process.pid}-`))
     process.once('exit', this.exitHook)
   }
 
