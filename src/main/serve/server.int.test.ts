@@ -2,7 +2,7 @@
 // read errors, the upload limit and clean-up, the SSE client limit and a client that stops
 // reading, and two tabs opening the same engine image sharing one export.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -145,8 +145,15 @@ describe('serve: uploads', () => {
     const orphan = join(tmpdir(), 'layerscope-uploads', `s-${dead}-orphan`)
     mkdirSync(join(orphan, 'u-x'), { recursive: true })
     writeFileSync(join(orphan, 'u-x', 'left.tar'), 'x')
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000)
+    utimesSync(orphan, twoHoursAgo, twoHoursAgo)
+    // A dead server's folder touched a minute ago is left alone (its PID may be another namespace's).
+    const recent = join(tmpdir(), 'layerscope-uploads', `s-${dead}-recent`)
+    mkdirSync(recent, { recursive: true })
     const s = await startServer({ backend, rendererDir: renderer })
     expect(existsSync(orphan)).toBe(false)
+    expect(existsSync(recent)).toBe(true)
+    rmSync(recent, { recursive: true })
     const dir = s.stats().uploadDir
     try {
       const up = await send(s, 'POST', '/api/upload?name=..%2Fnot-an-archive.tar', { body: 'x'.repeat(2000), headers: auth(s) })

@@ -2,7 +2,7 @@
 // Bounded: a size limit per upload (413 with the limit in words), at most a few kept at once
 // (the oldest removed when more arrive), a failed or refused upload removed at once, and the
 // whole folder removed when the server closes or the process exits.
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -16,11 +16,17 @@ export const DEFAULT_MAX_UPLOAD = 8 * 1024 ** 3
 /** Open analyses an upload can back (AnalysisService keeps 4 open); older uploads are removed. */
 export const MAX_KEPT_UPLOADS = 4
 
-/** Folders of servers that were killed (SIGKILL, power loss) before they could remove them. */
+/**
+ * Folders of servers that were killed (SIGKILL, power loss) before they could remove them: their
+ * process is gone and the folder untouched for an hour (a PID from another PID namespace sharing
+ * /tmp can look dead; an hour of no uploads keeps a live server's files safe in that case).
+ */
 function sweepDeadServers(base: string): void {
   for (const name of readdirSync(base)) {
     const m = /^s-(\d+)-/.exec(name)
     if (!m || Number(m[1]) === process.pid) continue
+    const st = statSync(join(base, name), { throwIfNoEntry: false })
+    if (!st || Date.now() - st.mtimeMs < 3600_000) continue
     try {
       process.kill(Number(m[1]), 0)
     } catch (e) {
