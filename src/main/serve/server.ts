@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto'
-import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
 import type { EventName, Events } from '../../shared/api'
 import type { Backend } from '../api'
 import { checkRequestOrigin, requestToken, tokenMatches } from './security'
-import { serveStatic } from './static-files'
+import { SharedCalls } from './shared-calls'
+import { SseHub } from './sse-hub'
+import { resolveStatic, sendStatic } from './static-files'
+import { UploadError, Uploads } from './uploads'
 import { CONTENT_SECURITY_POLICY } from '../window/csp'
 
 export interface ServeOptions {
@@ -18,6 +17,11 @@ export interface ServeOptions {
   /** 0 = a random free port. */
   port?: number
   token?: string
+  /** Largest archive a tab may upload, bytes (default 8 GiB). */
+  maxUploadBytes?: number
+  /** Open event streams at once (default 32), and bytes queued for one before it is dropped (1 MiB). */
+  maxSseClients?: number
+  maxSseBuffered?: number
 }
 
 export interface RunningServer {
@@ -25,6 +29,10 @@ export interface RunningServer {
   port: number
   token: string
   server: Server
+  /** Sends an event to every open tab. */
+  emit<E extends EventName>(event: E, payload: Events[E]): void
+  /** Live figures for tests and the load bench. */
+  stats(): { sseClients: number; sseDropped: number; sseMaxBacklog: number; sharedRuns: number; sharedJoined: number; uploads: number; uploadDir: string }
   close(): Promise<void>
 }
 
@@ -45,13 +53,14 @@ const SECURITY_HEADERS = {
  */
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url')
-  const sseClients = new Set<ServerResponse>()
+  const sse = new SseHub(opts.maxSseClients, opts.maxSseBuffered)
+  const uploads = new Uploads(opts.maxUploadBytes)
   let port = 0
 
   const emit = <E extends EventName>(event: E, payload: Events[E]): void => {
-    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`
-    for (const c of sseClients) c.write(frame)
+    sse.broadcast(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`)
   }
+  const shared = new SharedCalls(opts.backend.dispatcher, emit)
 
   const server = createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v)
@@ -73,7 +82,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
           error: { code: 'INVALID_INPUT', message: 'Missing or wrong token: open the URL that `layerscope serve` printed.' }
         })
       }
-      if (url.pathname === '/api/events' && req.method === 'GET') return openEvents(req, res)
+      if (url.pathname === '/api/events' && req.method === 'GET') return sse.open(req, res)
       if (url.pathname === '/api/upload' && req.method === 'POST') return upload(req, res, url)
       const m = /^\/api\/call\/([a-z]+:[a-z]+)$/.exec(url.pathname)
       if (m && req.method === 'POST') return call(m[1]!, req, res)
@@ -81,14 +90,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.')
-    // The page itself needs the token (so a stray tab cannot open the app); hashed assets do not.
-    if (url.pathname === '/' || url.pathname === '/index.html') {
-      if (!authorised) {
-        return sendText(res, 401, 'Layerscope: open the full URL that `layerscope serve` printed (it carries the access token).')
-      }
-      res.setHeader('Cache-Control', 'no-store')
+    // Decided on the file the path resolves to, however it is spelled: the page needs the token
+    // (so a stray tab cannot open the app); hashed assets do not.
+    const target = await resolveStatic(opts.rendererDir, url.pathname)
+    if (target.kind === 'bad') return sendText(res, 400, target.message)
+    if (target.kind === 'none') return sendText(res, 404, 'Not found.')
+    if (target.page && !authorised) {
+      return sendText(res, 401, 'Layerscope: open the full URL that `layerscope serve` printed (it carries the access token).')
     }
-    if (!serveStatic(opts.rendererDir, url.pathname, res)) sendText(res, 404, 'Not found.')
+    if (!(await sendStatic(target, req, res))) sendText(res, 404, 'Not found.')
   }
 
   async function call(channel: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -99,41 +109,34 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     try {
       body = JSON.parse((await readBody(req, MAX_JSON_BODY)) || '{}')
     } catch (e) {
-      return sendJson(res, 400, { error: { code: 'INVALID_INPUT', message: `Bad request body: ${(e as Error).message}` } })
+      const status = e instanceof UploadError ? e.status : 400
+      return sendJson(res, status, { error: { code: 'INVALID_INPUT', message: `Bad request body: ${(e as Error).message}` } })
     }
     // A closed connection (tab closed, fetch aborted) cancels the work behind it.
     const closed = new AbortController()
     res.on('close', () => {
       if (!res.writableFinished) closed.abort()
     })
-    const result = await opts.backend.dispatcher.call(channel, body, { front: 'browser', emit, signal: closed.signal })
-    sendJson(res, 200, result)
-  }
-
-  function openEvents(req: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' })
-    res.write(': connected\n\n')
-    sseClients.add(res)
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000)
-    req.on('close', () => {
-      clearInterval(ping)
-      sseClients.delete(res)
-    })
-  }
-
-  /** Drag-and-drop in the browser: the archive is streamed to a private temp folder. */
-  async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const name = basename((url.searchParams.get('name') ?? 'archive.tar').replace(/[\\/\0]/g, '_')) || 'archive.tar'
-    const root = join(tmpdir(), 'layerscope-uploads')
-    mkdirSync(root, { recursive: true, mode: 0o700 })
-    const dir = mkdtempSync(join(root, 'u-'))
-    const path = join(dir, name)
-    try {
-      await pipeline(req, createWriteStream(path, { mode: 0o600 }))
-    } catch (e) {
-      return sendJson(res, 400, { error: { code: 'IO_ERROR', message: `Upload failed: ${(e as Error).message}` } })
+    const result = await shared.call(channel, body, closed.signal)
+    // An upload whose analysis failed will not be read again: remove it now.
+    const src = (body as { source?: { kind?: unknown; path?: unknown } } | null)?.source
+    if (result.error && result.error.code !== 'CANCELLED' && src?.kind === 'archive' && typeof src.path === 'string' && uploads.owns(src.path)) {
+      await uploads.release(src.path)
     }
-    sendJson(res, 200, { result: { path } })
+    if (!res.destroyed) sendJson(res, 200, result)
+  }
+
+  /** Drag-and-drop in the browser: the archive is streamed to this server's private temp folder. */
+  async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    try {
+      const path = await uploads.receive(req, url.searchParams.get('name') ?? 'archive.tar')
+      sendJson(res, 200, { result: { path } })
+    } catch (e) {
+      const status = e instanceof UploadError ? e.status : 500
+      // Refused before the body was read: close the connection rather than read gigabytes to drain it.
+      if (status === 413) res.setHeader('Connection', 'close')
+      sendJson(res, status, { error: { code: status === 413 ? 'INVALID_INPUT' : 'IO_ERROR', message: (e as Error).message } })
+    }
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -147,11 +150,24 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     port,
     token,
     server,
+    emit,
+    stats: () => ({
+      sseClients: sse.size,
+      sseDropped: sse.dropped,
+      sseMaxBacklog: sse.maxBacklog,
+      sharedRuns: shared.started,
+      sharedJoined: shared.joined,
+      uploads: uploads.count(),
+      uploadDir: uploads.root
+    }),
     close: () =>
       new Promise<void>((resolve) => {
-        for (const c of sseClients) c.end()
+        sse.closeAll()
         server.closeAllConnections()
-        server.close(() => resolve())
+        server.close(() => {
+          uploads.removeAllSync()
+          resolve()
+        })
       })
   }
 }
@@ -163,7 +179,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length
       if (size > limit) {
-        reject(new Error(`larger than ${limit} bytes`))
+        reject(new UploadError(413, `larger than this server's limit of ${limit.toLocaleString('en-US')} bytes for an API call`))
         req.destroy()
         return
       }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -92,5 +92,22 @@ describe('LayerCache', () => {
     expect(await c.clear()).toEqual({ removedEntries: 1, removedBytes: info.bytes })
     expect(existsSync(join(dir, 'not-ours.txt'))).toBe(true)
     expect((await c.info()).entries).toBe(0)
+  })
+})
+
+describe('LayerCache temp files', () => {
+  it('removes temp files a killed writer left over an hour ago, and keeps a live writer\'s', async () => {
+    const c = new LayerCache(dir)
+    const layers = join(dir, 'v1', 'layers')
+    mkdirSync(layers, { recursive: true })
+    const stale = join(layers, `.${'b'.repeat(64)}.lsl.4242.deadbeef.tmp`)
+    const live = join(layers, `.${'b'.repeat(64)}.lsl.4243.cafebabe.tmp`)
+    const old = join(layers, '.tmp-999-abcdef') // the earlier naming
+    for (const f of [stale, live, old]) writeFileSync(f, 'partial')
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000)
+    utimesSync(stale, twoHoursAgo, twoHoursAgo)
+    utimesSync(old, twoHoursAgo, twoHoursAgo)
+    expect(await c.saveLayer(D1, await sample())).toBe(true)
+    expect(readdirSync(layers).sort()).toEqual([`${'a'.repeat(64)}.lsl`, `.${'b'.repeat(64)}.lsl.4243.cafebabe.tmp`].sort())
   })
 })

@@ -1,14 +1,19 @@
 // Per-layer parse results on disk, keyed by the layer's diff ID and a format version, plus
 // the image config by image ID (for history when an image is re-opened without export).
-// Writes are atomic (temp file + rename in the same folder); every file carries a SHA-256
-// of its payload, so a damaged entry reads as "missing" and is rebuilt. Only digests of
-// the form sha256:<64 hex> become file names: nothing is ever written outside the folder.
-import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
+// Writes are atomic and durable (temp file, fsync, rename, fsync of the folder); every file
+// carries a SHA-256 of its payload, so a damaged or truncated entry reads as "missing" and is
+// rebuilt. Only digests of the form sha256:<64 hex> become file names: nothing is ever written
+// outside the folder. The cache is an optimisation: a cache that cannot be written (full disk,
+// read-only folder) never fails an analysis; the problem is reported once, in words.
+import { createHash } from 'node:crypto'
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, unlinkSync } from 'node:fs'
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeChunksAtomic } from '../report/atomic-write'
 import { LayerEntries } from '../model/layer-entries'
 import type { PathTable } from '../model/path-table'
+// The contract's model, not core/analysis: the layering rule's pattern matches the file name too.
+// eslint-disable-next-line no-restricted-imports
 import type { ImageAnalysis } from '../../../shared/models/analysis'
 import type { ImageConfig } from '../archive/image-reader'
 
@@ -16,6 +21,8 @@ import type { ImageConfig } from '../archive/image-reader'
 export const CACHE_FORMAT = 1
 const MAGIC = 'LSLC'
 const DIGEST = /^sha256:([a-f0-9]{64})$/
+/** Temp files of atomic writes (this and earlier versions), left behind only by a killed process. */
+const TEMP = /^(\.tmp-|\.[a-f0-9]{64}\.(lsl|json)\.\d+\.[a-f0-9]+\.tmp$)/
 
 interface LayerMeta {
   diffId: string
@@ -39,11 +46,64 @@ export interface CachedImage {
   base?: { fingerprint: string; base: { ref: string; layers: number } | null }
 }
 
+/** What went wrong with the cache folder, for the one message a person sees. */
+export type CacheProblemKind = 'full' | 'read-only' | 'unwritable' | 'damaged'
+
+export interface CacheProblem {
+  kind: CacheProblemKind
+  message: string
+}
+
+export interface LayerCacheOptions {
+  /** Told once per kind of problem; default: one line on stderr. */
+  onProblem?: (p: CacheProblem) => void
+}
+
+const STALE_TEMP_MS = 60 * 60 * 1000
+
+/** After a full or read-only folder, writes are skipped this long instead of failing on every layer. */
+const WRITE_BACKOFF_MS = 60_000
+
 export class LayerCache {
   readonly root: string
+  /** Problems met so far, each kind once (newest last). */
+  readonly problems: CacheProblem[] = []
+  private writesOffUntil = 0
+  private readonly onProblem: (p: CacheProblem) => void
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    opts: LayerCacheOptions = {}
+  ) {
     this.root = join(dir, `v${CACHE_FORMAT}`)
+    this.onProblem = opts.onProblem ?? ((p) => process.stderr.write(`layerscope: ${p.message}\n`))
+  }
+
+  private report(kind: CacheProblemKind, message: string): void {
+    if (this.problems.some((p) => p.kind === kind)) return
+    const p = { kind, message }
+    this.problems.push(p)
+    try {
+      this.onProblem(p)
+    } catch {
+      // a listener's failure is not the cache's
+    }
+  }
+
+  /** Why a write failed, in words, with what to do about it. */
+  private writeFailed(e: unknown): void {
+    const code = (e as NodeJS.ErrnoException | undefined)?.code
+    const tail = 'this result is not cached (the analysis itself is complete and correct)'
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      this.writesOffUntil = Date.now() + WRITE_BACKOFF_MS
+      this.report('full', `The layer cache at ${this.dir} is full (no space left on the device): ${tail}. Free some space, run \`layerscope cache clear\`, or move the cache with --cache-dir.`)
+    } else if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+      this.writesOffUntil = Date.now() + WRITE_BACKOFF_MS
+      this.report('read-only', `The layer cache folder ${this.dir} cannot be written (${code === 'EROFS' ? 'read-only file system' : 'permission denied'}): ${tail}. Make it writable or move the cache with --cache-dir.`)
+    } else {
+      const reason = e instanceof Error ? e.message : String(e)
+      this.report('unwritable', `Cannot write the layer cache at ${this.dir} (${reason}): ${tail}.`)
+    }
   }
 
   private layerFile(diffId: string): string | null {
@@ -56,9 +116,13 @@ export class LayerCache {
     return m ? join(this.root, 'images', `${m[1]}.json`) : null
   }
 
+  /** An entry is there and whole (its frame's length matches the file; the checksum is checked on load). */
   hasLayer(diffId: string): boolean {
     const f = this.layerFile(diffId)
-    return f !== null && existsSync(f)
+    if (f === null || !existsSync(f)) return false
+    if (framedLength(f)) return true
+    this.drop(f)
+    return false
   }
 
   /** The layer's entry is present and intact (checksum verified; the page cache keeps the re-read cheap). */
@@ -88,16 +152,23 @@ export class LayerCache {
   }
 
   private drop(f: string): null {
-    // Damaged: remove so the next analysis rebuilds it.
-    void unlink(f).catch(() => undefined)
+    // Damaged (truncated, bit-flipped, another version's bytes): remove so the next analysis rebuilds it.
+    this.report('damaged', `A damaged layer cache entry (${f}) was removed; its layer is read from the image again.`)
+    // At once, so a write that follows in this run sees the entry gone and rebuilds it.
+    try {
+      unlinkSync(f)
+    } catch {
+      // already gone, or a read-only cache: the entry is ignored either way
+    }
     return null
   }
 
-  async saveLayer(diffId: string, entries: LayerEntries): Promise<void> {
+  /** Writes a layer's entry; false (and the problem reported once) when the folder cannot take it. */
+  async saveLayer(diffId: string, entries: LayerEntries): Promise<boolean> {
     const f = this.layerFile(diffId)
-    if (!f) return
+    if (!f) return false
     // Chunks, not one big buffer: a layer of a million paths should not double in memory.
-    await this.atomicWrite(f, wrap(encodeLayer(diffId, entries)))
+    return this.atomicWrite(f, () => wrap(encodeLayer(diffId, entries)))
   }
 
   loadImage(id: string): CachedImage | null {
@@ -113,27 +184,59 @@ export class LayerCache {
     }
   }
 
-  async saveImage(img: CachedImage): Promise<void> {
+  async saveImage(img: CachedImage): Promise<boolean> {
     const f = this.imageFile(img.id)
-    if (!f) return
-    await this.atomicWrite(f, wrap([Buffer.from(JSON.stringify(img))]))
+    if (!f) return false
+    return this.atomicWrite(f, () => wrap([Buffer.from(JSON.stringify(img))]))
   }
 
-  private async atomicWrite(file: string, data: Buffer[]): Promise<void> {
-    const dir = join(file, '..')
-    await mkdir(dir, { recursive: true })
-    const tmp = join(dir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`)
+  /**
+   * Never throws: a failed write removes its temp file and is reported. Two processes writing
+   * one entry each write their own temp file; the last rename wins, and both wrote the same bytes.
+   */
+  private async atomicWrite(file: string, data: () => Buffer[]): Promise<boolean> {
+    if (Date.now() < this.writesOffUntil) return false
     try {
-      const fh = await open(tmp, 'w')
-      try {
-        for (const d of data) await fh.write(d)
-      } finally {
-        await fh.close()
-      }
-      await rename(tmp, file)
+      await this.makeFolders(join(file, '..'))
+      await this.sweepStale(join(file, '..'))
+      await writeChunksAtomic(file, data())
+      return true
     } catch (e) {
-      await rm(tmp, { force: true }).catch(() => undefined)
-      throw e
+      this.writeFailed(e)
+      return false
+    }
+  }
+
+  private swept = new Set<string>()
+
+  /**
+   * Temp files a killed process left behind (older than an hour: no live write takes that long),
+   * removed once per folder and process so they do not pile up.
+   */
+  private async sweepStale(dir: string): Promise<void> {
+    if (this.swept.has(dir)) return
+    this.swept.add(dir)
+    const cutoff = Date.now() - STALE_TEMP_MS
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (!TEMP.test(name)) continue
+      const f = join(dir, name)
+      const st = await stat(f).catch(() => null)
+      if (st && st.mtimeMs < cutoff) await unlink(f).catch(() => undefined)
+    }
+  }
+
+  /**
+   * The cache folder (with its parents), then v<N>/ and its sub-folder one at a time: a recursive
+   * mkdir on a read-only file system says ENOENT, one level at a time says EROFS.
+   */
+  private async makeFolders(sub: string): Promise<void> {
+    await mkdir(this.dir, { recursive: true })
+    for (const d of [this.root, sub]) {
+      try {
+        await mkdir(d)
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      }
     }
   }
 
@@ -172,7 +275,7 @@ export class LayerCache {
       for (const sub of ['layers', 'images']) {
         const d = join(this.dir, v, sub)
         for (const name of await readdir(d).catch(() => [] as string[])) {
-          if (/^[a-f0-9]{64}\.(lsl|json)$/.test(name) || name.startsWith('.tmp-')) out.push(join(d, name))
+          if (/^[a-f0-9]{64}\.(lsl|json)$/.test(name) || TEMP.test(name)) out.push(join(d, name))
         }
       }
     }
@@ -196,6 +299,22 @@ function wrap(payload: Buffer[]): Buffer[] {
   head.writeUInt32LE(Math.floor(len / 2 ** 32), 12)
   hash.digest().copy(head, 16)
   return [head, ...payload]
+}
+
+/** The file holds exactly the header plus the payload length its header claims. */
+function framedLength(f: string): boolean {
+  let fd: number | undefined
+  try {
+    fd = openSync(f, 'r')
+    const head = Buffer.alloc(48)
+    if (readSync(fd, head, 0, 48, 0) !== 48) return false
+    if (head.toString('latin1', 0, 4) !== MAGIC || head.readUInt32LE(4) !== CACHE_FORMAT) return false
+    return fstatSync(fd).size === 48 + head.readUInt32LE(8) + head.readUInt32LE(12) * 2 ** 32
+  } catch {
+    return false
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
 }
 
 function unwrap(buf: Buffer): Buffer | null {
@@ -242,6 +361,8 @@ function decodeLayer(buf: Buffer, diffId: string, paths: PathTable): LayerEntrie
   const meta = JSON.parse(buf.toString('utf8', 4, 4 + metaLen)) as LayerMeta
   if (meta.diffId !== diffId) return null
   const n = meta.count
+  // Checked before any allocation: a record claiming more rows than its bytes can hold is damaged.
+  if (!Number.isSafeInteger(n) || n < 0 || !Number.isSafeInteger(meta.pathsBytes) || 4 + metaLen + meta.pathsBytes + n * 30 > buf.length) return null
   let pos = 4 + metaLen
   const pathStr = buf.toString('utf8', pos, pos + meta.pathsBytes)
   pos += meta.pathsBytes

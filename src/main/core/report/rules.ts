@@ -1,9 +1,12 @@
-// CI gate rules: a small documented format parsed here (no YAML library), so a typo or a wrong
-// type is reported with its key and line. Three spellings of the same rules are read:
+// CI gate rules, read from three spellings of one set of rules:
 //   .layerscope-ci.json   { "maxSize": "200MB", "minEfficiency": 0.95, ... }
-//   .layerscope-ci.yml    maxSize: 200MB          (one `key: value` a line, # comments)
-//   .dive-ci              rules:\n  lowestEfficiency: 0.95\n  highestWastedBytes: 20MB ...
-// See docs/ci.md.
+//   .layerscope-ci.yml    maxSize: 200MB          (a YAML mapping of rules)
+//   .dive-ci              ---\n rules:\n  lowestEfficiency: 0.95\n  highestWastedBytes: 20MB ...
+// YAML is read with the `yaml` package; errors name file:line. dive's rules are read and
+// gated as dive reads them (cmd/dive/cli/internal/options/ci.go, command/ci/rules.go): its
+// defaults under the file's values, Go's ParseFloat for ratios, go-humanize's ParseBytes for
+// sizes, "disabled"/"off"/"false"/"" for off, unknown keys (plugins) ignored. See docs/ci.md.
+import { isAlias, isMap, isScalar, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml'
 import { LayerscopeError } from '../errors'
 
 export interface CiRules {
@@ -42,6 +45,17 @@ const KEYS: Record<string, ValueKind> = {
 }
 
 export const RULE_FILE_KEYS = Object.keys(KEYS)
+
+/** dive's rule keys: its config file's kebab-case names and .dive-ci's (legacy) camelCase ones. */
+const DIVE_KEYS: Record<string, 'lowestEfficiency' | 'highestWastedBytes' | 'highestUserWastedPercent'> = {
+  lowestEfficiency: 'lowestEfficiency',
+  'lowest-efficiency': 'lowestEfficiency',
+  highestWastedBytes: 'highestWastedBytes',
+  'highest-wasted-bytes': 'highestWastedBytes',
+  highestUserWastedPercent: 'highestUserWastedPercent',
+  'highest-user-wasted-percent': 'highestUserWastedPercent'
+}
+const isDiveKey = (k: string): boolean => k in DIVE_KEYS
 
 const UNITS: Record<string, number> = {
   b: 1,
@@ -83,6 +97,79 @@ export function parseRatio(v: string | number): number | undefined {
   return n <= 1 ? n : undefined
 }
 
+/** dive: off when empty, "disabled", "off" or "false" (trimmed, any case). */
+export function isDiveDisabled(v: string): boolean {
+  const t = v.trim().toLowerCase()
+  return t === '' || t === 'disabled' || t === 'off' || t === 'false'
+}
+
+/**
+ * Go's strconv.ParseFloat(s, 64): decimal with optional sign and exponent, hex floats with a
+ * p exponent (underscores allowed only there), inf/infinity/nan; no surrounding space.
+ * Overflow is an error (Go: ErrRange). undefined when Go would refuse the text.
+ */
+export function parseGoFloat(s: string): number | undefined {
+  if (/^[+-]?(inf|infinity)$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity
+  if (/^nan$/i.test(s)) return NaN
+  const hex = /^([+-]?)0x((?:[0-9a-f]|_(?=[0-9a-f]))*)(?:\.((?:[0-9a-f]|_(?=[0-9a-f]))*))?p([+-]?\d+)$/i.exec(s)
+  if (hex) {
+    const int = hex[2]!.replace(/_/g, '')
+    const frac = (hex[3] ?? '').replace(/_/g, '')
+    if (int === '' && frac === '') return undefined
+    let m = 0
+    for (const c of int + frac) m = m * 16 + parseInt(c, 16)
+    const v = m * 2 ** (Number(hex[4]) - 4 * frac.length)
+    return Number.isFinite(v) ? (hex[1] === '-' ? -v : v) : undefined
+  }
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return undefined
+  const v = Number(s)
+  return Number.isFinite(v) ? v : undefined
+}
+
+const HUMANIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  ki: 1024,
+  kib: 1024,
+  m: 1e6,
+  mb: 1e6,
+  mi: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1e9,
+  gb: 1e9,
+  gi: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1e12,
+  tb: 1e12,
+  ti: 1024 ** 4,
+  tib: 1024 ** 4,
+  p: 1e15,
+  pb: 1e15,
+  pi: 1024 ** 5,
+  pib: 1024 ** 5,
+  e: 1e18,
+  eb: 1e18,
+  ei: 1024 ** 6,
+  eib: 1024 ** 6
+}
+
+/**
+ * go-humanize's ParseBytes (what dive uses for highestWastedBytes): the leading run of digits,
+ * dots and commas (commas dropped) is the number, the trimmed rest its unit, any case;
+ * decimal k/M/G..., binary Ki/Mi/Gi...; the product truncated to whole bytes.
+ */
+export function parseHumanizeBytes(s: string): number | undefined {
+  const m = /^[\d.,]*/.exec(s)![0]
+  const num = m.replace(/,/g, '')
+  if (!/^(\d+\.?\d*|\.\d+)$/.test(num)) return undefined
+  const unit = HUMANIZE_UNITS[s.slice(m.length).trim().toLowerCase()]
+  if (unit === undefined) return undefined
+  const v = Number(num) * unit
+  return v < 2 ** 64 ? Math.trunc(v) : undefined
+}
+
 function editDistance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)])
   for (let j = 1; j <= b.length; j++) d[0]![j] = j
@@ -92,9 +179,15 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!
 }
 
+function nearest(key: string): { k: string; d: number } {
+  return [...RULE_FILE_KEYS, ...Object.keys(DIVE_KEYS)].map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) })).sort((x, y) => x.d - y.d)[0]!
+}
+
+const closeTo = (key: string, best: { d: number }): boolean => best.d <= Math.max(2, Math.floor(key.length / 4))
+
 function suggestion(key: string): string {
-  const best = RULE_FILE_KEYS.map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) })).sort((x, y) => x.d - y.d)[0]!
-  return best.d <= Math.max(2, Math.floor(key.length / 4)) ? ` Did you mean "${best.k}"?` : ` Known keys: ${RULE_FILE_KEYS.join(', ')}.`
+  const best = nearest(key)
+  return closeTo(key, best) ? ` Did you mean "${best.k}"?` : ` Known keys: ${RULE_FILE_KEYS.join(', ')}.`
 }
 
 function fail(file: string, line: number, message: string): never {
@@ -107,8 +200,35 @@ const EXPECTED: Record<ValueKind, string> = {
   growth: 'a size like 10MB or a percent like 5%'
 }
 
+/**
+ * One dive rule as dive reads it. `text` is the value's text as Go's YAML decoder hands it to a
+ * string field (the scalar's source, unquoted); off removes the rule.
+ */
+function applyDive(rules: CiRules, file: string, line: number, key: string, text: string): void {
+  const rule = DIVE_KEYS[key]!
+  if (isDiveDisabled(text)) {
+    delete rules[rule]
+    return
+  }
+  if (rule === 'highestWastedBytes') {
+    const v = parseHumanizeBytes(text)
+    if (v === undefined) fail(file, line, `${key} must be a size like 20MB, 1.5GB, 512MiB or a number of bytes, or "disabled" (got ${JSON.stringify(text)}).`)
+    rules[rule] = v
+    return
+  }
+  const v = parseGoFloat(text)
+  if (v === undefined) fail(file, line, `${key} must be a ratio from 0 to 1 like 0.95, or "disabled" (got ${JSON.stringify(text)}).`)
+  // dive takes NaN and then never fails; a gate that cannot fail is refused here instead.
+  if (Number.isNaN(v) || v < 0 || v > 1) fail(file, line, `${key} must be a ratio from 0 to 1 like 0.95, or "disabled" (got ${JSON.stringify(text)}: outside 0-1).`)
+  rules[rule] = v
+}
+
 /** Applies one `key: value` to the rules; `disabled` (dive's word) leaves the rule off. */
 function apply(rules: CiRules, file: string, line: number, key: string, raw: string | number | boolean | null): void {
+  if (isDiveKey(key)) {
+    if (typeof raw === 'object' && raw !== null) fail(file, line, `${key} must be a single value (got a list or mapping).`)
+    return applyDive(rules, file, line, key, raw === null ? '' : String(raw))
+  }
   const kind = KEYS[key]
   if (!kind) fail(file, line, `unknown key "${key}".${suggestion(key)}`)
   if (raw === 'disabled' || raw === null) return
@@ -129,31 +249,103 @@ function apply(rules: CiRules, file: string, line: number, key: string, raw: str
   }
 }
 
-function unquote(v: string): string {
-  const t = v.trim()
-  if ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'"))) return t.slice(1, -1)
-  return t
-}
+const lineOf = (lc: LineCounter, node: { range?: [number, number, number] | null } | null | undefined): number =>
+  node?.range ? lc.linePos(node.range[0]).line : 1
 
-/** The YAML subset of .dive-ci and .layerscope-ci.yml: `key: value` lines, an optional `rules:` section, # comments. */
-function parseYamlSubset(text: string, file: string): CiRules {
-  const rules: CiRules = {}
+/** A YAML mapping's `key: value` pairs with their lines; duplicates refused (yaml.v3 refuses them too). */
+function pairsOf(doc: Document, map: Node, lc: LineCounter, file: string): Array<{ key: string; line: number; value: Node | null }> {
+  if (!isMap(map)) fail(file, lineOf(lc, map), `expected a mapping of rules ("key: value" lines).`)
   const seen = new Map<string, number>()
-  text.split(/\r?\n/).forEach((rawLine, i) => {
-    const line = i + 1
-    const noComment = rawLine.replace(/(^|\s)#.*$/, '')
-    if (noComment.trim() === '') return
-    const m = /^(\s*)([A-Za-z_][\w-]*)\s*:\s*(.*)$/.exec(noComment)
-    if (!m) fail(file, line, `expected "key: value", got "${rawLine.trim()}".`)
-    const [, , key, value] = m as unknown as [string, string, string, string]
-    if (key === 'rules' && value.trim() === '') return // dive's section header
-    if (value.trim() === '') fail(file, line, `${key} has no value.`)
+  const out: Array<{ key: string; line: number; value: Node | null }> = []
+  for (const p of map.items as Array<Pair<unknown, unknown>>) {
+    const k = p.key as Node | null
+    const line = lineOf(lc, k)
+    if (!isScalar(k) || (typeof k.value !== 'string' && typeof k.value !== 'number')) fail(file, line, 'expected a rule name before the ":".')
+    const key = String(k.value)
     if (seen.has(key)) fail(file, line, `${key} is already set on line ${seen.get(key)}.`)
     seen.set(key, line)
-    apply(rules, file, line, key, unquote(value))
-  })
+    let value = p.value as Node | null
+    if (isAlias(value)) value = (value.resolve(doc) as Node | undefined) ?? null
+    out.push({ key, line, value })
+  }
+  return out
+}
+
+/** The value's text as Go's YAML decoder gives it to a string field; null for YAML null. */
+function scalarText(value: Node | null, file: string, line: number, key: string): string | null {
+  if (value === null) return null
+  if (!isScalar(value)) fail(file, line, `${key} must be a single value (got a list or mapping).`)
+  if (value.value === null) return null
+  return value.source ?? String(value.value)
+}
+
+function scalarValue(value: Node | null, file: string, line: number, key: string): string | number | boolean | null {
+  if (value === null) return null
+  if (!isScalar(value)) fail(file, line, `${key} must be ${EXPECTED[KEYS[key] ?? 'bytes']} (got a list or mapping).`)
+  const v = value.value
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? v : String(v)
+}
+
+/** YAML rules: dive's layout (a `rules:` mapping, or any .dive-ci) or a flat mapping of our keys. */
+function parseYamlRules(text: string, file: string): CiRules {
+  const lc = new LineCounter()
+  // The first document only, as Go's yaml.Unmarshal reads it; duplicate keys are checked below with both lines.
+  const docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false })
+  const doc = (Array.isArray(docs) ? docs[0] : undefined) as Document | undefined
+  const empty = !doc || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && doc.errors.length === 0)
+  if (empty) return isDiveFile(file) ? { ...DEFAULT_RULES } : {}
+  const err = doc!.errors[0]
+  if (err) {
+    const line = lc.linePos(err.pos[0]).line
+    const src = text.split(/\r?\n/)[line - 1]?.trim() ?? ''
+    if (src !== '' && !src.includes(':')) fail(file, line, `expected "key: value", got "${src}".`)
+    fail(file, line, `not valid YAML: ${err.message.split('\n')[0]}`)
+  }
+  const root = doc!.contents as Node
+  if (isScalar(root)) {
+    const line = lineOf(lc, root)
+    fail(file, line, `expected "key: value", got "${text.split(/\r?\n/)[line - 1]?.trim() ?? ''}".`)
+  }
+  const top = pairsOf(doc!, root, lc, file)
+  const rulesPair = top.find((p) => p.key === 'rules')
+  if (!rulesPair && !isDiveFile(file)) {
+    // Flat .layerscope-ci.yml: every key must be a rule.
+    const rules: CiRules = {}
+    for (const p of top) {
+      if (isDiveKey(p.key)) applyDive(rules, file, p.line, p.key, scalarText(p.value, file, p.line, p.key) ?? '')
+      else apply(rules, file, p.line, p.key, scalarValue(p.value, file, p.line, p.key))
+    }
+    return rules
+  }
+  // dive's layout: dive's defaults, then the file's rules; other top-level keys are dive's (plugins, ci, ...).
+  for (const p of top) {
+    if (p.key !== 'rules' && (isDiveKey(p.key) || p.key in KEYS)) {
+      if (isDiveKey(p.key)) applyDive({}, file, p.line, p.key, scalarText(p.value, file, p.line, p.key) ?? '')
+      fail(file, p.line, `${p.key} must be under "rules:" (dive reads rules only there and would ignore this line).`)
+    }
+  }
+  const rules: CiRules = { ...DEFAULT_RULES }
+  if (!rulesPair || rulesPair.value === null || (isScalar(rulesPair.value) && rulesPair.value.value === null)) return rules
+  const entries = pairsOf(doc!, rulesPair.value, lc, file)
+  // camelCase wins over kebab-case when a file has both (dive's PostLoad order).
+  const ordered = [...entries.filter((e) => e.key.includes('-')), ...entries.filter((e) => !e.key.includes('-'))]
+  for (const e of ordered) {
+    if (isDiveKey(e.key)) {
+      const t = scalarText(e.value, file, e.line, e.key)
+      // YAML null leaves dive's default (Go's decoder does not touch the field).
+      if (t !== null) applyDive(rules, file, e.line, e.key, t)
+    } else if (e.key in KEYS) {
+      apply(rules, file, e.line, e.key, scalarValue(e.value, file, e.line, e.key))
+    } else if (!e.key.includes('/') && closeTo(e.key, nearest(e.key))) {
+      // dive ignores unknown keys; a near miss of a rule name is a typo worth stopping for.
+      fail(file, e.line, `unknown key "${e.key}".${suggestion(e.key)}`)
+    }
+    // Anything else (plugin rules such as plugin1/rule1) is dive's and ignored, as dive does.
+  }
   return rules
 }
+
+const isDiveFile = (file: string): boolean => /(^|[\\/])\.dive-ci$/.test(file)
 
 /** The line a JSON key is written on, for messages (first occurrence). */
 function jsonLineOf(text: string, key: string): number {
@@ -187,7 +379,7 @@ function parseJsonRules(text: string, file: string): CiRules {
 /** Parses a rules file's text; `file` names it in messages. JSON when it starts with "{". */
 export function parseRules(text: string, file: string): CiRules {
   const body = text.replace(/^\uFEFF/, '')
-  return body.trimStart().startsWith('{') ? parseJsonRules(body, file) : parseYamlSubset(body, file)
+  return body.trimStart().startsWith('{') ? parseJsonRules(body, file) : parseYamlRules(body, file)
 }
 
 /** Files looked for in the working directory when no --rules is given, in this order. */
