@@ -12,7 +12,6 @@ import { join } from 'node:path'
 import { writeChunksAtomic } from '../report/atomic-write'
 import { LayerEntries } from '../model/layer-entries'
 import type { PathTable } from '../model/path-table'
-// The contract's model, not core/analysis: the layering rule's pattern matches the file name too.
 import type { ImageAnalysis } from '../../../shared/models/analysis'
 import type { ImageConfig } from '../archive/image-reader'
 
