@@ -64,3 +64,36 @@ test('lists the images through IPC like the engine does', async () => {
     expect(r.error?.code).toMatch(/^ENGINE_/)
   }
 })
+
+test('has the application menu with its accelerators', async () => {
+  const items = await app.evaluate(({ Menu }) => {
+    const out: Array<{ label: string; accelerator?: string }> = []
+    const walk = (m: Electron.Menu | null | undefined): void => {
+      for (const i of m?.items ?? []) {
+        out.push({ label: i.label, ...(i.accelerator ? { accelerator: String(i.accelerator) } : {}) })
+        walk(i.submenu)
+      }
+    }
+    walk(Menu.getApplicationMenu())
+    return out
+  })
+  expect(items).toContainEqual({ label: 'Open archive…', accelerator: 'CmdOrCtrl+O' })
+  expect(items).toContainEqual({ label: 'Open Dockerfile…', accelerator: 'CmdOrCtrl+Shift+O' })
+  expect(items).toContainEqual({ label: 'Export report…', accelerator: 'CmdOrCtrl+E' })
+  expect(items.map((i) => i.label)).toContain('Open recent')
+})
+
+test('opens an archive passed on the command line', async () => {
+  const sample = join(ROOT, 'resources', 'samples', 'app-single-stage.docker.tar.gz')
+  const second = await electron.launch({
+    args: [join(OUT_DIR, 'main', 'index.js'), `--user-data-dir=${mkdtempSync(join(tmpdir(), 'layerscope-electron-'))}`, '--no-sandbox', sample],
+    cwd: ROOT
+  })
+  try {
+    const page = await second.firstWindow()
+    await expect(page.getByTestId('image-view')).toBeVisible({ timeout: 120_000 })
+    await expect(page.getByTestId('image-source')).toContainText('app-single-stage.docker.tar.gz')
+  } finally {
+    await second.close()
+  }
+})

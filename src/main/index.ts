@@ -9,6 +9,7 @@ import { electronDesktop } from './desktop/electron-desktop'
 import { registerIpc } from './ipc/register'
 import { isTrustedSenderUrl } from './ipc/sender-check'
 import { createMainWindow, hardenSession } from './window/main-window'
+import { desktopShell } from './desktop/desktop-shell'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const RENDERER_DIR = join(HERE, '..', 'renderer')
@@ -54,7 +55,9 @@ function start(): void {
   )
 
   hardenSession()
+  const shellHabits = desktopShell(() => mainWindow)
   registerIpc(ipcMain, backend, {
+    observe: (channel, req) => shellHabits.observe(channel, req),
     contents: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null),
     isTrustedUrl: (url) => isTrustedSenderUrl(url, { rendererDir: RENDERER_DIR, ...(DEV_SERVER_URL ? { devServerUrl: DEV_SERVER_URL } : {}) })
   })
@@ -67,6 +70,7 @@ function start(): void {
       stateFile: join(app.getPath('userData'), 'window-state.json')
     })
     mainWindow.on('closed', () => (mainWindow = null))
+    mainWindow.webContents.on('did-finish-load', () => shellHabits.pageReady())
   }
   open()
   app.on('activate', () => {

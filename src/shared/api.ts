@@ -9,6 +9,7 @@ import type { DockerfileAnalysis, LayerLineLink, StageGraph } from './models/doc
 import type { ReportOutput, ReportRequest } from './models/report'
 import type { RequestIn, RequestOut, RequestSchemas } from './schemas/requests'
 import type { ResponseOf } from './schemas/responses'
+import type { AppCommand } from './models/app-command'
 
 /** Requests of long jobs carry a jobId chosen by the caller: progress events and job:cancel use it. */
 export interface JobRequest {
@@ -111,9 +112,11 @@ export function isChannel(name: string): name is Channel {
 export interface Events {
   'job:progress': JobProgress
   'job:log': { jobId: string; line: string; stream: 'stdout' | 'stderr' }
+  /** Desktop front only: a menu item, a command-line archive or a file opened with the app. */
+  'app:command': AppCommand
 }
 export type EventName = keyof Events
-export const EVENT_NAMES = ['job:progress', 'job:log'] as const satisfies readonly EventName[]
+export const EVENT_NAMES = ['job:progress', 'job:log', 'app:command'] as const satisfies readonly EventName[]
 /** The one IPC channel events travel on in Electron (main -> preload), as [event name, payload]. */
 export const IPC_EVENT_CHANNEL = 'layerscope:event'
 

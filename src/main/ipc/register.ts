@@ -10,6 +10,8 @@ export interface IpcOptions {
   /** The window's webContents (events go there; calls must come from its main frame). */
   contents: () => WebContents | null
   isTrustedUrl: (url: string) => boolean
+  /** Sees each trusted call before it runs (the desktop front keeps its recent archives from it). */
+  observe?: (channel: string, req: unknown) => void
 }
 
 export function registerIpc(ipcMain: IpcMain, backend: Backend, opts: IpcOptions): () => void {
@@ -32,6 +34,7 @@ export function registerIpc(ipcMain: IpcMain, backend: Backend, opts: IpcOptions
       if (!trusted(e)) {
         return { error: { code: 'INVALID_INPUT', message: `Refused ${channel}: the call did not come from the Layerscope window.` } }
       }
+      opts.observe?.(channel, req)
       return backend.dispatcher.call(channel, req ?? {}, { front: 'electron', emit })
     })
   }

@@ -11,7 +11,6 @@ export type MenuCommand =
   | { kind: 'export-report' }
   | { kind: 'theme'; theme: 'system' | 'light' | 'dark' }
   | { kind: 'help-docs' }
-  | { kind: 'help-issues' }
 
 export interface MenuOptions {
   platform: NodeJS.Platform
@@ -70,7 +69,7 @@ export function appMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] {
   }
   const help: MenuItemConstructorOptions = {
     role: 'help',
-    submenu: [item('Layerscope documentation', { kind: 'help-docs' }, 'F1'), item('Report a problem', { kind: 'help-issues' })]
+    submenu: [item('Layerscope documentation', { kind: 'help-docs' }, 'F1')]
   }
   return [
     ...(mac ? [{ label: o.appName, role: 'appMenu' as const }] : []),

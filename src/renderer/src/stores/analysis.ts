@@ -6,6 +6,8 @@ import { mark } from '../lib/perf'
 import { prefetch, treemapRequest } from '../lib/prefetch'
 import type { AppState } from './index'
 import { cancelJob, runJob } from './job'
+import { rememberImage } from '../lib/recent'
+import { imageName } from '../../../shared/image-name'
 
 /** An analysis:open in flight (or failed): drives the progress bar, Cancel and the error state. */
 export interface OpenJob {
@@ -80,6 +82,7 @@ export const createAnalysisSlice: StateCreator<AppState, [], [], AnalysisSlice> 
     // The view's first treemap level, requested while React renders the view.
     prefetch('analysis:treemap', treemapRequest(selectScope({ selectedLayer: null, scopeMode: 'layer' }, analysis.key), ROOT_PATH))
     set((s) => ({ analyses: { ...s.analyses, [analysis.key]: analysis }, openJob: null }))
+    rememberImage(source, imageName(analysis))
     const v = get().view
     if (v.name === 'image' && v.key === '' && sameSource(v.source, source)) get().replaceView({ ...pending, key: analysis.key })
     return analysis.key

@@ -7,6 +7,8 @@ import { imageRef, selectVisibleImages } from '../../stores/images'
 import { EngineUnreachable } from './EngineUnreachable'
 import { ImageTable } from './ImageTable'
 import { OpenArchiveForm } from './OpenArchive'
+import { RecentImages } from './RecentImages'
+import './images.css'
 import { SampleArchives } from './Samples'
 
 export function ImagesScreen(): React.JSX.Element {
@@ -35,6 +37,7 @@ export function ImagesScreen(): React.JSX.Element {
   if (engineError || (engine && !engine.ok)) {
     return (
       <div className="page">
+        <RecentImages />
         <EngineUnreachable engine={engine && !engine.ok ? engine : null} backendError={engineError} />
       </div>
     )
@@ -94,6 +97,7 @@ export function ImagesScreen(): React.JSX.Element {
           <OpenArchiveForm autoFocus />
         </div>
       )}
+      <RecentImages />
       {imagesError && <ErrorBanner title="Could not list images." error={imagesError} actions={<Button size="sm" onClick={() => void loadImages()}>Retry</Button>} />}
       {!images && !imagesError && (
         <div className="center-fill">

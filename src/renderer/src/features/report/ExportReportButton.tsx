@@ -9,6 +9,7 @@ import { useResolvedTheme } from '../../lib/theme'
 import { useApp } from '../../stores'
 import { downloadReport } from './download'
 import './report.css'
+import { EXPORT_REPORT_EVENT } from '../../lib/app-commands'
 
 export interface ExportReportButtonProps {
   aKey: string
@@ -43,6 +44,12 @@ export function ExportReportButton({ aKey, bKey }: ExportReportButtonProps): Rea
   const [withDockerfile, setWithDockerfile] = useState(false)
   const desktop = api?.front === 'electron'
   const [open, setOpen] = useState(false)
+  // File > Export report… in the desktop app opens this menu.
+  useEffect(() => {
+    const onExport = (): void => setOpen(true)
+    globalThis.addEventListener(EXPORT_REPORT_EVENT, onExport)
+    return () => globalThis.removeEventListener(EXPORT_REPORT_EVENT, onExport)
+  }, [])
   const [busy, setBusy] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [done, setDone] = useState<string | null>(null)
