@@ -90,9 +90,15 @@ const b64url = (b: Buffer | string): string => Buffer.from(b).toString('base64ur
  * A token server as distribution's token auth expects (docs/spec/auth/token.md): GET
  * realm?service&scope with optional Basic credentials -> {token, expires_in}; the JWT is RS256
  * with its signing certificate in x5c, trusted by the registry through rootcertbundle.
- * Anonymous users get pull on repositories under `public/`; `users` get pull and push on all.
+ * Anonymous users get pull on repositories under `public/`; `users` get pull and push on all
+ * (except `deny`: 403); POST with a refresh token of `refreshTokens` (user -> token) is the
+ * OAuth2 grant docker uses for identity tokens.
  */
-export async function startTokenIssuer(dir: string, users: Record<string, string>, opts: { deny?: string[] } = {}): Promise<TokenIssuer> {
+export async function startTokenIssuer(
+  dir: string,
+  users: Record<string, string>,
+  opts: { deny?: string[]; refreshTokens?: Record<string, string> } = {}
+): Promise<TokenIssuer> {
   mkdirSync(dir, { recursive: true })
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'token.key', '-out', 'token.crt', '-days', '2', '-subj', '/CN=Layerscope test token issuer'], dir)
   const key = readFileSync(join(dir, 'token.key'), 'utf8')
@@ -102,11 +108,29 @@ export async function startTokenIssuer(dir: string, users: Record<string, string
   const issuerName = 'layerscope-test-issuer'
   const requests: TokenIssuer['requests'] = []
   const server = http.createServer((req, res) => {
-    const u = new URL(req.url ?? '/', 'http://x')
+    if (req.method === 'POST') {
+      // OAuth2 refresh-token grant (docker's identitytoken): the form names the token.
+      let body = ''
+      req.on('data', (b: Buffer) => (body += b.toString('utf8')))
+      req.on('end', () => answer(req, res, new URLSearchParams(body)))
+      return
+    }
+    answer(req, res, new URL(req.url ?? '/', 'http://x').searchParams)
+  })
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse, params: URLSearchParams): void => {
+    const u = { searchParams: params }
     const scope = u.searchParams.get('scope')
     let user: string | null = null
     const auth = req.headers.authorization
-    if (auth) {
+    if (req.method === 'POST') {
+      const owner = Object.entries(opts.refreshTokens ?? {}).find(([, t]) => t === params.get('refresh_token'))?.[0]
+      if (params.get('grant_type') !== 'refresh_token' || !owner) {
+        requests.push({ scope, service: params.get('service'), user: null, authorization: false })
+        res.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"bad refresh token"}')
+        return
+      }
+      user = owner
+    } else if (auth) {
       const m = /^Basic (.+)$/.exec(auth)
       const [name, ...rest] = m ? Buffer.from(m[1]!, 'base64').toString('utf8').split(':') : []
       if (!name || users[name] === undefined || users[name] !== rest.join(':')) {
@@ -135,7 +159,7 @@ export async function startTokenIssuer(dir: string, users: Record<string, string
     const sig = createSign('RSA-SHA256').update(signingInput).sign(key)
     const token = `${signingInput}.${b64url(sig)}`
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }))
-  })
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
   const port = (server.address() as net.AddressInfo).port
   const url = `http://127.0.0.1:${port}`
@@ -333,4 +357,25 @@ export function dockerConfigWithCa(root: string, host: string, ca: TestCa): { do
   writeFileSync(join(certsDir, 'ca.crt'), readFileSync(ca.caCert))
   if (!existsSync(join(dockerConfig, 'config.json'))) writeFileSync(join(dockerConfig, 'config.json'), '{}')
   return { dockerConfig, certsDir }
+}
+
+// ---------------------------------------------------------------- raw pushes (the registry API itself)
+
+/** Uploads one blob (monolithic: POST then PUT ?digest=) with the registry's own upload API. */
+export async function putBlob(registryUrl: string, repo: string, bytes: Buffer, headers: Record<string, string> = {}): Promise<string> {
+  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+  const start = await fetch(`${registryUrl}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers })
+  if (start.status !== 202) throw new Error(`blob upload start: ${start.status} ${await start.text()}`)
+  const loc = new URL(start.headers.get('location')!, registryUrl)
+  loc.searchParams.set('digest', digest)
+  const put = await fetch(loc, { method: 'PUT', body: bytes, headers: { ...headers, 'content-type': 'application/octet-stream' } })
+  if (put.status !== 201) throw new Error(`blob upload: ${put.status} ${await put.text()}`)
+  return digest
+}
+
+/** PUTs a manifest under a tag; returns its digest. */
+export async function putManifest(registryUrl: string, repo: string, tag: string, mediaType: string, body: Buffer, headers: Record<string, string> = {}): Promise<string> {
+  const r = await fetch(`${registryUrl}/v2/${repo}/manifests/${tag}`, { method: 'PUT', body, headers: { ...headers, 'content-type': mediaType } })
+  if (r.status !== 201) throw new Error(`manifest put: ${r.status} ${await r.text()}`)
+  return `sha256:${createHash('sha256').update(body).digest('hex')}`
 }

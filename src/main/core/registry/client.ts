@@ -142,7 +142,7 @@ export class RegistryClient {
   async resolve(refIn: ImageReference | string, o: CallOptions & { platform?: string } = {}): Promise<ResolvedImage> {
     const ref = toRef(refIn)
     const name = formatReference(ref)
-    const top = await this.getManifest(ref, o)
+    const top = await this.getManifest(ref, o).catch((e: unknown) => this.explainUnknown(ref, e, o.signal))
     let m = top
     let platforms: ResolvedImage['platforms'] = []
     for (let depth = 0; m.kind === 'index'; depth++) {
@@ -240,6 +240,25 @@ export class RegistryClient {
     const chunks: Buffer[] = []
     for await (const c of stream) chunks.push(c as Buffer)
     return Buffer.concat(chunks)
+  }
+
+  /**
+   * MANIFEST_UNKNOWN for a tag says little (distribution answers it for a missing repository
+   * too): the tags list tells which it is, and what there is instead.
+   */
+  private async explainUnknown(ref: ImageReference, e: unknown, signal?: AbortSignal): Promise<never> {
+    if (!(e instanceof LayerscopeError) || e.code !== 'IMAGE_NOT_FOUND' || ref.digest || !ref.tag) throw e
+    const repo = `${ref.domain}/${ref.repository}`
+    let tags: string[]
+    try {
+      tags = await this.listTags(ref, { signal, maxPages: 5 })
+    } catch (t) {
+      if (t instanceof LayerscopeError && t.code === 'IMAGE_NOT_FOUND') throw t
+      throw e
+    }
+    if (tags.length === 0) throw new LayerscopeError('IMAGE_NOT_FOUND', `Repository ${repo} has no tags (MANIFEST_UNKNOWN for "${ref.tag}").`, e.detail)
+    const shown = [...tags].sort().slice(0, 20).join(', ') + (tags.length > 20 ? `, … (${tags.length} in all: layerscope tags registry://${repo})` : '')
+    throw new LayerscopeError('IMAGE_NOT_FOUND', `${repo} has no tag "${ref.tag}" (MANIFEST_UNKNOWN); its tags: ${shown}.`, e.detail)
   }
 
   /** A blob's size from a HEAD request (no bytes transferred). */
@@ -480,6 +499,10 @@ export class RegistryClient {
       }
       const status = sent.res.statusCode ?? 0
       this.record(c?.identityToken ? 'POST' : 'GET', sent.url, status, 'token')
+      if (status === 403 && c) {
+        drain(sent.res)
+        throw new LayerscopeError('REGISTRY_DENIED', `${host} denies the saved login (${c.source}) access to ${ref.repository} (403): ask for pull rights, or log in as a user who has them (\`docker login ${host}\`).`, { host })
+      }
       if (status === 401 || status === 403) {
         drain(sent.res)
         throw c
