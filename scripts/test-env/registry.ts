@@ -70,6 +70,14 @@ export function makeTestCa(dir: string): TestCa {
   return { dir, caCert: join(dir, 'ca.crt'), caKey: join(dir, 'ca.key'), serverCert: join(dir, 'server.crt'), serverKey: join(dir, 'server.key') }
 }
 
+/** A client certificate signed by the CA (what certs.d/HOST/client.cert + client.key hold). */
+export function makeClientCert(ca: TestCa, name = 'client'): { cert: string; key: string } {
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`], ca.dir)
+  writeFileSync(join(ca.dir, `${name}.ext`), 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n')
+  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.cert`, '-days', '2', '-extfile', `${name}.ext`], ca.dir)
+  return { cert: join(ca.dir, `${name}.cert`), key: join(ca.dir, `${name}.key`) }
+}
+
 // ---------------------------------------------------------------- token issuer
 
 export interface TokenIssuer {
@@ -81,6 +89,8 @@ export interface TokenIssuer {
   rootCertBundle: string
   /** Every token request: the scope asked for, and whether it carried Basic credentials. */
   requests: Array<{ scope: string | null; service: string | null; user: string | null; authorization: boolean }>
+  /** Repositories a logged-in user is refused (403); may be changed while it runs. */
+  deny: string[]
   stop(): Promise<void>
 }
 
@@ -107,6 +117,7 @@ export async function startTokenIssuer(
   const service = 'layerscope-test-registry'
   const issuerName = 'layerscope-test-issuer'
   const requests: TokenIssuer['requests'] = []
+  const deny = [...(opts.deny ?? [])]
   const server = http.createServer((req, res) => {
     if (req.method === 'POST') {
       // OAuth2 refresh-token grant (docker's identitytoken): the form names the token.
@@ -145,7 +156,7 @@ export async function startTokenIssuer(
     for (const s of (scope ?? '').split(' ').filter(Boolean)) {
       const [type, name, actions] = s.split(':')
       if (type !== 'repository' || !name || !actions) continue
-      if (opts.deny?.includes(name) && user) {
+      if (deny.includes(name) && user) {
         res.writeHead(403, { 'content-type': 'application/json' }).end('{"details":"access to this repository is forbidden"}')
         return
       }
@@ -170,6 +181,7 @@ export async function startTokenIssuer(
     issuer: issuerName,
     rootCertBundle: join(dir, 'token.crt'),
     requests,
+    deny,
     stop: () => new Promise((r) => server.close(() => r()))
   }
 }
@@ -179,6 +191,8 @@ export async function startTokenIssuer(
 export interface RegistryOptions {
   /** HTTPS with this CA's server certificate. */
   tls?: TestCa
+  /** Require client certificates signed by this CA (http.tls.clientcas). */
+  clientCa?: TestCa
   /** Basic auth (htpasswd, bcrypt) with these users. */
   htpasswd?: Record<string, string>
   /** Token auth against this issuer. */
@@ -218,6 +232,7 @@ function registryConfig(o: RegistryOptions, port: number, storage: string, dir: 
     `  secret: ${randomBytes(16).toString('hex')}`
   ]
   if (o.tls) lines.push('  tls:', `    certificate: ${o.tls.serverCert}`, `    key: ${o.tls.serverKey}`)
+  if (o.tls && o.clientCa) lines.push('    clientcas:', `      - ${o.clientCa.caCert}`)
   if (o.htpasswd) {
     const file = join(dir, 'htpasswd')
     writeFileSync(file, '')
@@ -232,24 +247,23 @@ function registryConfig(o: RegistryOptions, port: number, storage: string, dir: 
   return lines.join('\n') + '\n'
 }
 
-async function waitForRegistry(url: string, child: ChildProcess, tls: TestCa | undefined, timeoutMs = 20_000): Promise<void> {
+/** Up when the port accepts connections (the registry listens once it is ready; TLS may want a client cert). */
+async function waitForRegistry(port: number, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  const https = await import('node:https')
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}`)
     const ok = await new Promise<boolean>((res) => {
-      const mod = url.startsWith('https') ? https : http
-      const req = mod.get(`${url}/v2/`, { ...(tls ? { ca: readFileSync(tls.caCert) } : {}), timeout: 1000 }, (r) => {
-        r.resume()
+      const sock = net.connect(port, '127.0.0.1')
+      sock.once('connect', () => {
+        sock.destroy()
         res(true)
       })
-      req.on('error', () => res(false))
-      req.on('timeout', () => req.destroy())
+      sock.once('error', () => res(false))
     })
     if (ok) return
     await new Promise((r) => setTimeout(r, 100))
   }
-  throw new Error(`docker-registry did not answer at ${url} within ${timeoutMs} ms`)
+  throw new Error(`docker-registry did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`)
 }
 
 /** Starts a real docker-registry on a random 127.0.0.1 port with its own storage and config. */
@@ -268,7 +282,7 @@ export async function startRegistry(o: RegistryOptions = {}): Promise<TestRegist
     child.stderr!.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-20_000)))
     const url = `${o.tls ? 'https' : 'http'}://127.0.0.1:${port}`
     try {
-      await waitForRegistry(url, child, o.tls)
+      await waitForRegistry(port, child)
     } catch (e) {
       lastError = new Error(`${(e as Error).message}\n${log}`)
       child.kill('SIGKILL')

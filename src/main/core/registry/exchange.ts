@@ -91,6 +91,10 @@ export function networkError(e: unknown, url: URL, looked: readonly string[]): E
     return new LayerscopeError('REGISTRY_UNREACHABLE', `${host} cannot be reached (${code}): check the network.`, { host })
   }
   if (url.protocol === 'https:' && isNotTlsError(e)) return new NotTlsError(err.message)
+  if (url.protocol === 'https:' && /CERTIFICATE_REQUIRED|BAD_CERTIFICATE|alert handshake failure/i.test(`${code} ${err.message ?? ''}`)) {
+    const where = looked[0] ? `put client.cert and client.key (docker's names) in ${looked[0]}/` : 'add a client certificate to certs.d'
+    return new LayerscopeError('REGISTRY_TLS', `${host} asks for a client certificate (${code || err.message}): ${where}.`, { host, ...(looked[0] ? { certsDir: looked[0] } : {}) })
+  }
   if (url.protocol === 'https:' && (isCertificateError(e) || isTlsError(e))) {
     const where = looked.length ? ` To trust a private CA, put its certificate in ${looked[0]}/ca.crt (docker's certs.d).` : ''
     return new LayerscopeError('REGISTRY_TLS', `TLS with ${host} failed: ${err.message} (${code || 'TLS error'}).${where}`, { host, ...(looked[0] ? { certsDir: looked[0] } : {}) })
