@@ -7,8 +7,9 @@ import { BASE_IMAGE, buildImage, ensureBaseImage, removeTestImages } from '../..
 import { pushImage, registrySkipReason, startRegistry, type TestRegistry } from '../../../../scripts/test-env/registry'
 
 const ROOT = resolve(__dirname, '../../../..')
-const PREFIX = 'layerscope-test/registry-tags-'
+const PREFIX = 'layerscope-test/regtags-'
 const SKIP = registrySkipReason()
+if (SKIP) console.warn(`registry integration tests skipped: ${SKIP}`)
 let reg: TestRegistry
 
 // Async: nothing in this process must block while the CLI talks to the registry.

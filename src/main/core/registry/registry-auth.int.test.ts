@@ -29,7 +29,8 @@ import { LayerscopeError } from '../errors'
 import { RegistryClient, type RequestRecord } from './index'
 
 const SKIP = registrySkipReason()
-const PREFIX = 'layerscope-test/registry-auth-'
+if (SKIP) console.warn(`registry integration tests skipped: ${SKIP}`)
+const PREFIX = 'layerscope-test/regauth-'
 const IMG = `${PREFIX}app:1`
 // Distinctive secrets, so a leak anywhere is found by a plain substring search.
 const ALICE_PW = 'S3cret-alice-7Qw9'

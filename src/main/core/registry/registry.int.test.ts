@@ -23,7 +23,7 @@ import { RegistryClient, mapBounded, type RequestRecord } from './index'
 const SKIP = registrySkipReason()
 if (SKIP) console.warn(`registry integration tests skipped: ${SKIP}`)
 
-const PREFIX = 'layerscope-test/registry-'
+const PREFIX = 'layerscope-test/regclient-'
 const APP1 = `${PREFIX}app:1`
 const APP2 = `${PREFIX}app:2`
 const CORRUPT = `${PREFIX}corrupt:1`
