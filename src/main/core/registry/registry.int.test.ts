@@ -28,6 +28,7 @@ const APP1 = `${PREFIX}app:1`
 const APP2 = `${PREFIX}app:2`
 const CORRUPT = `${PREFIX}corrupt:1`
 const TRUNC = `${PREFIX}trunc:1`
+const BIG = `${PREFIX}big:1`
 
 let reg: TestRegistry
 let regZstd: TestRegistry
@@ -96,6 +97,7 @@ describe.skipIf(!!SKIP)('registry client against docker-registry 2.8', () => {
     buildImage(APP2, `FROM ${APP1}\nCOPY extra.bin /app/extra.bin\n`, { 'extra.bin': randomish(120_000, 2) })
     buildImage(CORRUPT, `FROM ${BASE_IMAGE}\nCOPY c.bin /c.bin\n`, { 'c.bin': randomish(70_000, 3) })
     buildImage(TRUNC, `FROM ${BASE_IMAGE}\nCOPY t.bin /t.bin\n`, { 't.bin': randomish(90_000, 4) })
+    buildImage(BIG, `FROM ${BASE_IMAGE}\nRUN dd if=/dev/urandom of=/big bs=1048576 count=12 2>/dev/null\n`)
     await pushImage(`docker-daemon:${APP1}`, reg.host, 'app:1', { format: 'v2s2' })
     await pushImage(`docker-daemon:${APP2}`, reg.host, 'app:2', { format: 'v2s2' })
     await pushImage(`docker-daemon:${APP1}`, reg.host, 'app:1-oci', { format: 'oci' })
@@ -105,6 +107,7 @@ describe.skipIf(!!SKIP)('registry client against docker-registry 2.8', () => {
     await pushImage(`docker-daemon:${APP1}`, regZstd.host, 'app:1-zstd', { format: 'oci', zstd: true })
     await pushImage(`docker-daemon:${CORRUPT}`, reg.host, 'corrupt:1')
     await pushImage(`docker-daemon:${TRUNC}`, reg.host, 'trunc:1')
+    await pushImage(`docker-daemon:${BIG}`, reg.host, 'big:1')
     mp = await buildMultiPlatformFixture(join(tmp, 'mp'))
     await pushImage(`oci:${mp.nestedDir}:${MP_TAG}`, reg.host, `multi:${MP_TAG}`, { all: true })
     client = new RegistryClient({ onRequest: (r) => records.push(r), retryBaseMs: 50 })
@@ -172,6 +175,24 @@ describe.skipIf(!!SKIP)('registry client against docker-registry 2.8', () => {
     const r = await client.resolve(src(`app@${raw.digest}`))
     expect(r.digest).toBe(raw.digest)
     expect(r.diffIds).toEqual(inspect<string[]>(APP2, '{{json .RootFS.Layers}}'))
+  })
+
+  it('a slow consumer (backpressure) is no stall: pauses far longer than the idle timeout, the blob still verifies', async () => {
+    const c = new RegistryClient({ idleTimeoutMs: 200, retries: 0 })
+    const ref = src('big:1')
+    const r = await c.resolve(ref)
+    const big = [...r.manifest.layers].sort((a, b) => b.size - a.size)[0]!
+    expect(big.size).toBeGreaterThan(12_000_000)
+    const h = createHash('sha256')
+    let n = 0
+    let slow = 0
+    for await (const chunk of await c.openBlob(ref, big)) {
+      h.update(chunk as Buffer)
+      n += (chunk as Buffer).length
+      if (slow++ < 3) await new Promise((res) => setTimeout(res, 600))
+    }
+    expect({ digest: `sha256:${h.digest('hex')}`, n }).toEqual({ digest: big.digest, n: big.size })
+    c.close()
   })
 
   it('tags: the whole list of a repository', async () => {
