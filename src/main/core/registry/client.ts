@@ -23,6 +23,8 @@ interface Sent {
 }
 
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/
+/** Memory bound on a tags list (Docker Hub's largest repositories have tens of thousands). */
+const MAX_TAGS = 500_000
 
 function cancelled(): LayerscopeError {
   return new LayerscopeError('CANCELLED', 'Cancelled.')
@@ -307,6 +309,7 @@ export class RegistryClient {
         }
         return { tags, next }
       })
+      if (out.length + tags.length > MAX_TAGS) throw new LayerscopeError('REGISTRY_ERROR', `${what}: more than ${MAX_TAGS} tags; Layerscope stops there.`)
       for (const t of tags) {
         if (seen.has(t)) continue
         seen.add(t)
@@ -499,6 +502,7 @@ export class RegistryClient {
       }
       const status = sent.res.statusCode ?? 0
       this.record(c?.identityToken ? 'POST' : 'GET', sent.url, status, 'token')
+      if (status === 401 || status === 403) this.forgetAuth(ref)
       if (status === 403 && c) {
         drain(sent.res)
         throw new LayerscopeError('REGISTRY_DENIED', `${host} denies the saved login (${c.source}) access to ${ref.repository} (403): ask for pull rights, or log in as a user who has them (\`docker login ${host}\`).`, { host })
@@ -534,9 +538,16 @@ export class RegistryClient {
     return token.header
   }
 
+  /** After a refused login: read the saved logins again next time (the message says to log in). */
+  private forgetAuth(ref: ImageReference): void {
+    this.creds.delete(`${ref.apiHost}|${ref.repository}`)
+    for (const k of this.tokens.keys()) if (k.startsWith(`${ref.apiHost}|`)) this.tokens.delete(k)
+  }
+
   private async unauthorized(ref: ImageReference, what: string, _signal?: AbortSignal): Promise<LayerscopeError> {
     const host = ref.apiHost
     const c = await this.credentials(ref).catch(() => undefined)
+    this.forgetAuth(ref)
     return c
       ? new LayerscopeError('REGISTRY_AUTH', `${what}: ${host} refused the saved login (${c.source}) (401): check it with \`docker login ${host}\`.`, { host })
       : new LayerscopeError('REGISTRY_AUTH', `${what}: ${host} needs a login (401): run \`docker login ${host}\`, then try again.`, { host })

@@ -56,6 +56,14 @@ export class Agents {
     return entry
   }
 
+  /** Drops a host's agents, so its certs.d files are read again (after the user fixed them). */
+  forget(hostPort: string): void {
+    for (const key of [`${hostPort}|insecure`, `${hostPort}|verify`]) {
+      this.httpsAgents.get(key)?.agent.destroy()
+      this.httpsAgents.delete(key)
+    }
+  }
+
   http(): http.Agent {
     return this.httpAgent
   }
@@ -141,7 +149,12 @@ export function exchange(agents: Agents, r: ExchangeRequest): Promise<IncomingMe
       if (settled) return res.destroy()
       done(null, res)
     })
-    req.on('error', (e) => done(networkError(e, r.url, tls?.looked ?? [])))
+    req.on('error', (e) => {
+      const err = networkError(e, r.url, tls?.looked ?? [])
+      // The message says to add a CA or client certificate: read certs.d again next time.
+      if (err instanceof LayerscopeError && err.code === 'REGISTRY_TLS') agents.forget(hp)
+      done(err)
+    })
     req.end(r.body)
   })
 }

@@ -143,6 +143,18 @@ describe.skipIf(!!SKIP)('registry auth and TLS against docker-registry 2.8', () 
       expect(e.message).toContain(`needs a login (401): run \`docker login ${tlsReg.host}\``)
     })
 
+    it('one long-lived client (the app) picks up a CA and a login added after the error told the user to', async () => {
+      const env = userEnv('later')
+      const c = client(env)
+      const ref = `registry://${tlsReg.host}/team/app:1`
+      expect((await refusal(c.resolve(ref))).code).toBe('REGISTRY_TLS')
+      mkdirSync(join(env.DOCKER_CONFIG!, 'certs.d', tlsReg.host), { recursive: true })
+      copyFileSync(ca.caCert, join(env.DOCKER_CONFIG!, 'certs.d', tlsReg.host, 'ca.crt'))
+      expect((await refusal(c.resolve(ref))).code).toBe('REGISTRY_AUTH')
+      writeFileSync(join(env.DOCKER_CONFIG!, 'config.json'), JSON.stringify({ auths: { [tlsReg.host]: { auth: b64(`alice:${ALICE_PW}`) } } }))
+      await blobOk(c, ref)
+    })
+
     it('a host named insecure skips verification (docker --insecure-registry)', async () => {
       const c = client(userEnv('insecure', { config: { auths: { [tlsReg.host]: { auth: b64(`alice:${ALICE_PW}`) } } } }), { insecureRegistries: [tlsReg.host] })
       await blobOk(c, `registry://${tlsReg.host}/team/app:1`)
