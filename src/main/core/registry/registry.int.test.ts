@@ -314,6 +314,21 @@ describe.skipIf(!!SKIP)('registry client against docker-registry 2.8', () => {
       proxy.plan = () => ({ kind: 'forward' })
     })
 
+    it('a manifest that is not what its digest says: DIGEST_MISMATCH (pinned digest, Docker-Content-Digest)', async () => {
+      const one = await skopeoRawManifest(reg.host, 'app:1')
+      const two = await skopeoRawManifest(reg.host, 'app:2')
+      const ct = { 'content-type': 'application/vnd.docker.distribution.manifest.v2+json' }
+      proxy.plan = (req) => (isManifest(req.path) ? { kind: 'respond', status: 200, headers: ct, body: one.body.toString('utf8') } : { kind: 'forward' })
+      let e = await refusal(new RegistryClient({ retries: 0 }).resolve(src(`app@${two.digest}`, proxy.host)))
+      expect(e.code).toBe('DIGEST_MISMATCH')
+      expect(e.message).toContain(`hashes to ${one.digest}; refused`)
+      proxy.plan = (req) => (isManifest(req.path) ? { kind: 'respond', status: 200, headers: { ...ct, 'docker-content-digest': two.digest }, body: one.body.toString('utf8') } : { kind: 'forward' })
+      e = await refusal(new RegistryClient({ retries: 0 }).resolve(src('app:1', proxy.host)))
+      expect(e.code).toBe('DIGEST_MISMATCH')
+      expect(e.message).toContain(`hashes to ${one.digest} but the registry says ${two.digest}`)
+      proxy.plan = () => ({ kind: 'forward' })
+    })
+
     it('schema 1 is refused by name', async () => {
       proxy.plan = (req) =>
         isManifest(req.path)
