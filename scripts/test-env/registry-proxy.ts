@@ -26,6 +26,8 @@ export interface FaultProxy {
   host: string
   url: string
   requests: SeenRequest[]
+  /** TCP connections accepted (keep-alive reuses them). */
+  connections: number
   /** Decides each request; n counts the requests so far (0-based). Default: forward everything. */
   plan: (req: SeenRequest, n: number) => ProxyAction
   stop(): Promise<void>
@@ -52,6 +54,7 @@ export async function startFaultProxy(target: string, bindHost = '127.0.0.1'): P
     host: '',
     url: '',
     requests: [],
+    connections: 0,
     plan: () => ({ kind: 'forward' }),
     stop: () => closeAll(server, sockets)
   }
@@ -93,6 +96,7 @@ export async function startFaultProxy(target: string, bindHost = '127.0.0.1'): P
     req.pipe(up)
   })
   server.on('connection', (s) => {
+    proxy.connections++
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
   })

@@ -314,6 +314,20 @@ describe.skipIf(!!SKIP)('registry client against docker-registry 2.8', () => {
       proxy.plan = () => ({ kind: 'forward' })
     })
 
+    it('keep-alive: one client reuses its connections across manifest, config and blob requests', async () => {
+      proxy.plan = () => ({ kind: 'forward' })
+      const c = new RegistryClient()
+      const reqs = proxy.requests.length
+      const conns = proxy.connections
+      const r = await c.resolve(src('app:2', proxy.host))
+      for (const l of r.manifest.layers) await sha256Of(await c.openBlob(src('app:2', proxy.host), l))
+      const sent = proxy.requests.length - reqs
+      expect(sent).toBe(2 + r.manifest.layers.length)
+      // The first connection is the TLS probe (a loopback registry speaking HTTP); then one for everything.
+      expect(proxy.connections - conns).toBeLessThanOrEqual(2)
+      c.close()
+    })
+
     it('a manifest that is not what its digest says: DIGEST_MISMATCH (pinned digest, Docker-Content-Digest)', async () => {
       const one = await skopeoRawManifest(reg.host, 'app:1')
       const two = await skopeoRawManifest(reg.host, 'app:2')
