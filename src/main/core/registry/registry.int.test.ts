@@ -170,6 +170,13 @@ describe.skipIf(!!SKIP)('registry client against docker-registry 2.8', () => {
     expect(e.message).toContain('it has: linux/amd64, linux/arm64/v8')
   })
 
+  it('a loopback registry by name (localhost:PORT) is reached over plain HTTP, as docker allows', async () => {
+    const seen: RequestRecord[] = []
+    const r = await new RegistryClient({ onRequest: (x) => seen.push(x) }).resolve(`registry://localhost:${reg.port}/app:1`)
+    expect(r.digest).toBe((await skopeoRawManifest(reg.host, 'app:1')).digest)
+    expect(seen[0]!.url).toMatch(/^http:\/\/localhost:\d+\/v2\/app\/manifests\/1$/)
+  })
+
   it('pinned digests resolve and are checked', async () => {
     const raw = await skopeoRawManifest(reg.host, 'app:2')
     const r = await client.resolve(src(`app@${raw.digest}`))
