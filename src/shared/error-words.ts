@@ -15,7 +15,17 @@ const WORDS: Record<ErrorCode, string> = {
   BUILD_FAILED: 'The build failed',
   DOCKERFILE_SYNTAX: 'The Dockerfile has a syntax error',
   IO_ERROR: 'A file could not be read or written',
-  INTERNAL: 'Something went wrong inside Layerscope'
+  INTERNAL: 'Something went wrong inside Layerscope',
+  REGISTRY_UNREACHABLE: 'The registry is not reachable',
+  REGISTRY_TLS: "The registry's certificate is not trusted",
+  REGISTRY_AUTH: 'The registry needs a login',
+  REGISTRY_DENIED: 'The registry refused access',
+  REGISTRY_RATE_LIMITED: 'The registry limits requests: try again later',
+  REGISTRY_TIMEOUT: 'The registry stopped answering',
+  REGISTRY_ERROR: 'The registry reported an error',
+  UNSUPPORTED_MEDIA_TYPE: 'That kind of image is not supported',
+  DIGEST_MISMATCH: 'The bytes do not match their digest',
+  BLOB_TRUNCATED: 'A download ended early'
 }
 
 export function errorWords(code: ErrorCode): string {
