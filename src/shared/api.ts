@@ -10,6 +10,7 @@ import type { ReportOutput, ReportRequest } from './models/report'
 import type { RequestIn, RequestOut, RequestSchemas } from './schemas/requests'
 import type { ResponseOf } from './schemas/responses'
 import type { AppCommand } from './models/app-command'
+import type { HistoryJumps, TagSeries } from './models/history'
 
 /** Requests of long jobs carry a jobId chosen by the caller: progress events and job:cancel use it. */
 export interface JobRequest {
@@ -52,6 +53,11 @@ export interface Channels {
   'report:save': { req: RequestIn<'report:save'>; res: ResponseOf<'report:save'> }
   /** Desktop app only: renders the report as PNG and puts the picture on the clipboard. */
   'report:copy': { req: RequestIn<'report:copy'>; res: ResponseOf<'report:copy'> }
+
+  /** A repository's tags as one series, from manifests + configs (registry) or inspect (engine): no layer read. */
+  'history:series': { req: RequestIn<'history:series'>; res: TagSeries }
+  /** The biggest steps of the series, each explained by a compare of its two tags. */
+  'history:jumps': { req: RequestIn<'history:jumps'>; res: HistoryJumps }
 }
 
 export type Channel = keyof Channels
@@ -83,7 +89,9 @@ export const CHANNELS = [
   'dockerfile:links',
   'report:render',
   'report:save',
-  'report:copy'
+  'report:copy',
+  'history:series',
+  'history:jumps'
 ] as const satisfies readonly Channel[]
 
 // Compile-time checks: CHANNELS lists every channel, every channel has a schema and no schema

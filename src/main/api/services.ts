@@ -3,6 +3,7 @@ import { AnalysisService } from '../core/analysis/analysis-service'
 import { CompareService } from '../core/compare/compare-service'
 import { DockerfileService } from '../core/dockerfile/dockerfile-service'
 import { EngineClient } from '../core/engine/engine-client'
+import { HistoryService } from '../core/history/history-service'
 import { ReportService } from '../core/report/report-service'
 import type { BackendOptions } from './backend'
 import { noDesktop, type Desktop } from './desktop-port'
@@ -23,6 +24,7 @@ export class Services {
   private dockerfileService?: DockerfileService
   private compareService?: CompareService
   private reportService?: ReportService
+  private historyService?: HistoryService
 
   constructor(
     readonly options: BackendOptions,
@@ -83,5 +85,11 @@ export class Services {
       generator: `Layerscope ${this.options.version}`
     })
     return this.reportService
+  }
+
+  /** Size over time: series from manifests/configs or inspect; jumps through the compare service (shared layer cache). */
+  history(): HistoryService {
+    this.historyService ??= new HistoryService({ engine: () => this.engine(), compare: () => this.compare() })
+    return this.historyService
   }
 }

@@ -55,7 +55,7 @@ export interface HistoryStep {
   /** Change of the size the series measures first: unpacked for engine, download for registry. */
   bytes: number
   basis: 'unpacked' | 'download'
-  /** Whether the step changed the series' common base (fewer shared layers than the base). */
+  /** The step replaced layers the previous two tags had in common (or kept none): the base moved (steps.ts). */
   baseChanged: boolean
 }
 

@@ -2,6 +2,7 @@
 // handler runs, and the contract's request types are derived from them (see ../api.ts).
 import { z } from 'zod'
 import { analyzeOptions, buildArgs, fsPath, imageSource, jobId, noRequest, text, treeScope, wholeNumber } from './fields'
+import { HISTORY_REQUESTS } from './history'
 
 const sourceMessage = 'source must be { kind: "engine", ref } or { kind: "archive", path }.'
 const sideMessage = (side: 'A' | 'B'): string =>
@@ -109,7 +110,9 @@ export const REQUESTS = {
   /** Desktop app only: renders the report and writes it where the user picks in the native save dialog. */
   'report:save': reportRequest,
   /** Desktop app only: renders the report as PNG and puts the picture on the clipboard. */
-  'report:copy': reportRequest
+  'report:copy': reportRequest,
+
+  ...HISTORY_REQUESTS
 } as const
 
 export type RequestSchemas = typeof REQUESTS

@@ -27,7 +27,7 @@ export function causeOf(c: Contributor, baseChanged: boolean): string {
   if (rule?.group === 'toolchain') return grew ? 'the build toolchain reached the final stage' : 'the build toolchain left the final stage'
   if (rule?.group === 'cache') return grew ? `${rule.title} left in the image` : `${rule.title} cleaned up`
   if (rule) return `${rule.title} ${grew ? 'added' : 'removed'}`
-  const what = baseChanged ? 'with the base image change' : ''
+  const what = baseChanged ? 'as the base layers changed' : ''
   const how = c.status === 'onlyB' ? 'added' : c.status === 'onlyA' ? 'removed' : grew ? 'grew' : 'shrank'
   return [how, what].filter(Boolean).join(' ')
 }
@@ -35,6 +35,6 @@ export function causeOf(c: Contributor, baseChanged: boolean): string {
 export function jumpLine(to: string, delta: number, rows: readonly Contributor[], baseChanged: boolean): string {
   const lead = leadContributor(rows, delta)
   const head = `${to}: ${formatDelta(delta)}`
-  if (!lead) return baseChanged ? `${head}, the base image changed` : `${head}, no file differs`
+  if (!lead) return baseChanged ? `${head}, the base layers changed` : `${head}, no file differs`
   return `${head}, ${lead.path}: ${causeOf(lead, baseChanged)}`
 }

@@ -29,12 +29,14 @@ export async function measureRegistryTags(
   if (tags.length === 0) throw new LayerscopeError('IMAGE_NOT_FOUND', `registry://${formatReference(repo)} has no tags.`)
   // Versions order without a config: only the last N need reading.
   if (opts.order === 'semver' && opts.last !== undefined) {
-    const { ordered } = orderTags(
+    const { ordered, skipped: notVersions } = orderTags(
       tags.map((tag) => ({ tag })),
       'semver'
     )
-    const keep = new Set(ordered.slice(-opts.last).map((t) => t.tag))
-    tags = tags.filter((t) => keep.has(t) || !ordered.some((o) => o.tag === t))
+    skipped.push(...notVersions)
+    const cut = ordered.slice(0, Math.max(0, ordered.length - opts.last))
+    for (const t of cut) skipped.push({ tag: t.tag, reason: `older than the last ${opts.last}` })
+    tags = ordered.slice(cut.length).map((t) => t.tag)
   }
   let done = 0
   const measured = await mapBounded(

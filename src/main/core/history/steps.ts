@@ -8,24 +8,17 @@ export function primarySize(series: TagSeries, i: number): number {
   return (series.kind === 'engine' ? t.unpackedBytes : t.downloadBytes) ?? 0
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
-
 /**
- * Every step, in series order. A step "changes the base" when it keeps fewer layers of the
- * previous tag than the series' steps usually do (below the median), i.e. the bottom of the
- * stack moved rather than the layers on top of it.
+ * Every step, in series order. A step "changes the base" when it replaces layers the previous
+ * two tags had in common (it keeps fewer of the previous tag's layers than that tag kept of
+ * its own predecessor), or keeps none: the bottom of the stack moved, not the layers on top.
  */
 export function seriesSteps(series: TagSeries): HistoryStep[] {
-  const shared = series.tags.slice(1).map((t) => t.sharedWithPrevious)
-  const usual = shared.length > 0 ? median(shared) : 0
   const steps: HistoryStep[] = []
   for (let i = 1; i < series.tags.length; i++) {
     const a = series.tags[i - 1]!
     const b = series.tags[i]!
+    const before = i >= 2 ? a.sharedWithPrevious : undefined
     steps.push({
       index: i,
       from: a.tag,
@@ -34,7 +27,7 @@ export function seriesSteps(series: TagSeries): HistoryStep[] {
       b: b.source,
       bytes: primarySize(series, i) - primarySize(series, i - 1),
       basis: series.kind === 'engine' ? 'unpacked' : 'download',
-      baseChanged: b.sharedWithPrevious < usual || (b.sharedWithPrevious === 0 && a.layers > 0)
+      baseChanged: (b.sharedWithPrevious === 0 && a.layers > 0 && b.layers > 0) || (before !== undefined && b.sharedWithPrevious < before)
     })
   }
   return steps
