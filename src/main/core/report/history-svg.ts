@@ -60,11 +60,11 @@ export function renderHistorySvg(series: TagSeries, jumps: readonly HistoryJump[
 
   // Chart panel.
   const chartTop = y
-  const panelH = CHART_H + 100
+  const panelH = CHART_H + 110
   body += panel(p, PAD, chartTop, INNER, panelH)
   const plotX = PAD + AXIS_W
   const plotW = INNER - AXIS_W - 20
-  const plotY = chartTop + 36
+  const plotY = chartTop + 48
   const max = Math.max(1, ...figs.map((f) => Math.max(f.primary, f.secondary ?? 0)))
   const step = axisStep(max)
   const top = Math.ceil(max / step) * step
