@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'layerscope-history-cli-'))
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/main/cli/index.ts'), '--cache-dir', join(dir, 'cache'), ...args], { cwd: dir, encoding: 'utf8' })
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', resolve(ROOT, 'src/main/cli/index.ts'), '--cache-dir', join(dir, 'cache'), ...args], { cwd: ROOT, encoding: 'utf8' })
     return { code: 0, out: stdout, err: stderr }
   } catch (e) {
     const x = e as { code?: number; stdout?: string; stderr?: string }
@@ -23,6 +23,8 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 beforeAll(async () => {
+  // A rules file of its own, so dive's defaults (no file found) never join the checks.
+  writeFileSync(join(dir, 'size.yml'), 'maxSize: 1GB\n')
   await buildHistoryImages()
 }, 300_000)
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -50,7 +52,7 @@ describe('layerscope history (engine)', () => {
 
 describe('layerscope ci --max-growth-since-tags', () => {
   it('fails when the image grew past the limit against the median of the last N tags, naming the tag and the cause', async () => {
-    const r = await cli(['ci', `${HISTORY_REPO}:1.4.0`, '--max-growth-since-tags', '3', '--max-growth', '20%', '--json'])
+    const r = await cli(['ci', `${HISTORY_REPO}:1.4.0`, '--rules', join(dir, 'size.yml'), '--max-growth-since-tags', '3', '--max-growth', '20%', '--json'])
     expect(r.code).toBe(1)
     const j = JSON.parse(r.out) as { passed: boolean; baseline: { image: string; size: number }; checks: Array<{ key: string; actual: number; passed: boolean }>; sinceTags: { tags: string[]; median: string; cause: string } }
     // 1.1.0, 1.2.0, 1.3.0: sizes 4.6, 2.5, 3.6 MB -> the median is 1.3.0.
@@ -59,7 +61,10 @@ describe('layerscope ci --max-growth-since-tags', () => {
     expect(j.sinceTags.median).toBe(sizes[1]!.t)
     expect(j.baseline.size).toBe(sizes[1]!.s)
     const size = engineFigures(`${HISTORY_REPO}:1.4.0`).size
-    expect(j.checks).toEqual([expect.objectContaining({ key: 'maxGrowthPercent', actual: (size - sizes[1]!.s) / sizes[1]!.s, passed: false })])
+    expect(j.checks).toEqual([
+      expect.objectContaining({ key: 'maxSize', actual: size, passed: true }),
+      expect.objectContaining({ key: 'maxGrowthPercent', actual: (size - sizes[1]!.s) / sizes[1]!.s, passed: false })
+    ])
     expect(j.sinceTags.cause).toBe(`${HISTORY_REPO}:1.4.0: ${formatDelta(size - sizes[1]!.s)}, ${TOOLCHAIN_DIR}/cc1: the build toolchain reached the final stage`)
   }, 300_000)
 
@@ -72,10 +77,10 @@ describe('layerscope ci --max-growth-since-tags', () => {
   }, 300_000)
 
   it('needs a growth limit, and refuses --baseline with it', async () => {
-    const a = await cli(['ci', `${HISTORY_REPO}:1.4.0`, '--max-growth-since-tags', '3', '--max-size', '1GB'])
+    const a = await cli(['ci', `${HISTORY_REPO}:1.4.0`, '--rules', join(dir, 'size.yml'), '--max-growth-since-tags', '3'])
     expect(a.code).toBe(2)
     expect(a.err).toContain('maxGrowthSinceTags needs a growth limit')
-    const b = await cli(['ci', `${HISTORY_REPO}:1.4.0`, '--max-growth-since-tags', '3', '--max-growth', '5%', '--baseline', `${HISTORY_REPO}:1.0.0`])
+    const b = await cli(['ci', `${HISTORY_REPO}:1.4.0`, '--rules', join(dir, 'size.yml'), '--max-growth-since-tags', '3', '--max-growth', '5%', '--baseline', `${HISTORY_REPO}:1.0.0`])
     expect(b.code).toBe(2)
     expect(b.err).toContain('not both')
   })
