@@ -80,4 +80,9 @@ export interface HistoryJumps {
   jumps: HistoryJump[]
   /** Every step of the series, biggest change first (the ones not explained too). */
   steps: HistoryStep[]
+  /**
+   * Registry series: unpacked size (layer content bytes) of each tag the jumps analysed, by
+   * tag; the series itself reads no layer, so only these tags have one. Empty for engine series.
+   */
+  unpacked: Record<string, number>
 }

@@ -102,11 +102,17 @@ export class HistoryService {
     const steps = rankSteps(seriesSteps(series))
     const limit = req.limit ?? DEFAULT_JUMPS
     const jumps: HistoryJump[] = []
+    const unpacked: Record<string, number> = {}
     // One compare after the other: the next finds the layers the last one cached.
     for (const step of steps.slice(0, limit)) {
       throwIfCancelled(opts.signal)
       opts.onProgress?.({ phase: 'diff', bytesDone: 0, message: `Comparing ${step.from} and ${step.to}` })
       const c = await this.deps.compare().open(step.a, step.b, opts)
+      // A registry tag's unpacked size is known once it was analysed (content bytes).
+      if (series.kind === 'registry') {
+        if (c.a.image.sizeKind === 'content') unpacked[step.from] = c.a.image.size
+        if (c.b.image.sizeKind === 'content') unpacked[step.to] = c.b.image.size
+      }
       jumps.push({
         ...step,
         compareBytes: c.delta.bytes,
@@ -118,7 +124,8 @@ export class HistoryService {
         bKey: c.b.key
       })
     }
-    return { repository: series.repository, jumps, steps }
+    for (const t of series.tags) if (unpacked[t.tag] !== undefined) t.unpackedBytes = unpacked[t.tag]
+    return { repository: series.repository, jumps, steps, unpacked }
   }
 
   close(): void {

@@ -57,6 +57,8 @@ describe('history of a local repository (engine)', () => {
     await be.services.analysis().flush()
     expect(r.steps.map((s) => s.to)).toEqual([...deltas].sort((x, y) => Math.abs(y.bytes) - Math.abs(x.bytes) || x.i - y.i).map((d) => d.to))
     expect(r.jumps.map((j) => [j.to, j.bytes, j.compareBytes])).toEqual(biggest.map((d) => [d.to, d.bytes, d.bytes]))
+    // Engine tags have their unpacked size from inspect already: nothing to fill in.
+    expect(r.unpacked).toEqual({})
     const line = (to: string): string => r.jumps.find((j) => j.to === to)!.line
     const d = (to: string): number => deltas.find((x) => x.to === to)!.bytes
     expect(line('1.4.0')).toBe(`1.4.0: ${formatDelta(d('1.4.0'))}, ${TOOLCHAIN_DIR}/cc1: the build toolchain reached the final stage`)
@@ -75,6 +77,16 @@ describe('history of a local repository (engine)', () => {
     const layers = new Set([...opened].flatMap((t) => figures[HISTORY_TAGS.indexOf(t as (typeof HISTORY_TAGS)[number])]!.layers))
     expect((await be.services.analysis().cacheInfo()).entries).toBe(layers.size)
   }, 300_000)
+
+  it('reports progress per tag and stops when cancelled', async () => {
+    const events: Array<{ message?: string }> = []
+    await be.services.history().series({ repository: HISTORY_REPO }, { onProgress: (p) => events.push(p) })
+    expect(events.map((e) => e.message)).toEqual(HISTORY_TAGS.map((_, i) => `Inspected ${i + 1} of ${HISTORY_TAGS.length} tags`))
+    const ac = new AbortController()
+    ac.abort()
+    await expect(be.services.history().series({ repository: HISTORY_REPO }, { signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' })
+    await expect(be.services.history().jumps({ repository: 'layerscope-test/history-app', limit: 1 }, { signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' })
+  })
 
   it('refuses a tag or an unknown repository by name', async () => {
     await expect(be.services.history().series({ repository: `${HISTORY_REPO}:1.0.0` })).rejects.toThrow(/names an image; history reads a repository/)
@@ -135,6 +147,12 @@ describe.skipIf(SKIP)('history of a registry repository', () => {
     expect(s.requests).toEqual({ tags: 1, manifests: 50, blobs: 50, inspects: 0 })
     const configs = new Set(HISTORY_TAGS.map((t) => (manifests.get(t)!.json as { config: { digest: string } }).config.digest))
     expect(records.filter((r) => r.kind === 'blob').every((r) => configs.has(r.url.slice(r.url.lastIndexOf('/') + 1)))).toBe(true)
+  })
+
+  it('stops when cancelled', async () => {
+    const ac = new AbortController()
+    ac.abort()
+    await expect(history.series({ repository: `registry://${reg.host}/history/many` }, { signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' })
   })
 
   it('semver order with --last reads only the tags it keeps', async () => {

@@ -50,7 +50,13 @@ export const createHistorySlice: StateCreator<AppState, [], [], HistorySlice> = 
     const jumps = await runJob({ channel: 'history:jumps', request: { ...req, limit: 3 }, kind: 'history-jumps', begin: begin('jumps'), isCurrent, on })
     if (jumps.status === 'superseded') return
     if (jumps.status === 'failed') return set({ historyJob: null, historyError: jumps.error })
-    set({ historyJob: null, historyJumps: jumps.result })
+    // Registry tags the jumps analysed now have an unpacked size: the chart draws it.
+    const seen = jumps.result.unpacked
+    set((s) => ({
+      historyJob: null,
+      historyJumps: jumps.result,
+      historySeries: s.historySeries && { ...s.historySeries, tags: s.historySeries.tags.map((t) => (seen[t.tag] !== undefined ? { ...t, unpackedBytes: seen[t.tag] } : t)) }
+    }))
   },
   cancelHistory: async () => {
     const job = get().historyJob
