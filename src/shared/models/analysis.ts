@@ -2,6 +2,8 @@
 export type ImageSource =
   | { kind: 'engine'; ref: string; platform?: string }
   | { kind: 'archive'; path: string; platform?: string }
+  /** `ref` is HOST[:PORT]/REPO[:TAG|@DIGEST] (what follows `registry://`). */
+  | { kind: 'registry'; ref: string; platform?: string }
 // `platform` on a source: which image of a multi-platform archive this side means (compare
 // one archive's linux/amd64 against its linux/arm64); it overrides AnalyzeOptions.platform.
 
@@ -23,8 +25,13 @@ export interface LayerSummary {
   diffId: string
   /** Sum of regular-file sizes in the layer tar (uncompressed content bytes). */
   contentBytes: number
-  /** Size of the layer blob as stored in the source when compressed (OCI manifest), else absent. */
+  /**
+   * Download bytes: size of the layer blob as stored in the source when compressed (OCI
+   * manifest, registry), else absent. Shown next to contentBytes.
+   */
   compressedBytes?: number
+  /** Blob digest ("sha256:..." of the stored, compressed bytes) where the source names it. */
+  blobDigest?: string
   /** Regular files in the layer tar (hard links and symlinks not included). */
   files: number
   /** All tar entries except whiteout markers. */
@@ -135,6 +142,11 @@ export interface ImageIdentity {
   sizeKind: 'engine' | 'content'
   /** Sum of compressed layer blob sizes, where the source knows it. */
   compressedSize?: number
+  /**
+   * Download size as registries count it: every layer blob + the config blob (bytes as the
+   * manifest lists them). Registry and OCI sources; absent when a source does not know it.
+   */
+  downloadSize?: number
   created?: string
   os?: string
   arch?: string

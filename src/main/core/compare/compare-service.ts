@@ -10,6 +10,7 @@ import { diffFilesystems, type FsDiff } from './fs-diff'
 import { contributorsAt } from './contributors'
 import { diffTreemap } from './diff-treemap'
 import { compareSentence, sideLabels } from './sentence'
+import { sourceName } from '../../../shared/image-source'
 
 /** What compare reads of an analysed image. */
 export type ComparableImage = Pick<AnalyzedImage, 'analysis' | 'finalEntries'>
@@ -36,7 +37,7 @@ const KEEP_DIFFS = 3
 const SUMMARY_CONTRIBUTORS = 12
 
 export function describeSource(source: ImageSource): string {
-  return source.kind === 'engine' ? source.ref : source.path
+  return sourceName(source)
 }
 
 export class CompareService {

@@ -4,9 +4,10 @@ import type { Comparison, ComparedSide } from '../../../../shared/models/compare
 import { formatBytes, formatDelta, formatExactBytes, formatPercent, formatRatio, groupDigits, shortId } from '../../../../shared/format'
 import { Bytes } from '../../components/Bytes'
 import { useApp } from '../../stores'
+import { sourceName } from '../../../../shared/image-source'
 
 function sideName(s: ComparedSide): string {
-  return s.source.kind === 'engine' ? s.source.ref : (s.source.path.split(/[\\/]/).pop() ?? s.source.path)
+  return sourceName(s.source, true)
 }
 
 function SideCard({ side, s, label, shared }: { side: 'a' | 'b'; s: ComparedSide; label: string; shared: number }): React.JSX.Element {

@@ -5,6 +5,7 @@ import { formatDockerSize } from '../../../../shared/format'
 import { useApp } from '../../stores'
 import { imageRef } from '../../stores/images'
 import { sourceFromKey, sourceKey } from './view-model'
+import { sourceName } from '../../../../shared/image-source'
 
 const OTHER = '__other__'
 
@@ -60,7 +61,7 @@ export function SidePicker({ side, value, onChange }: { side: 'a' | 'b'; value: 
           }}
         >
           <option value="">Choose image {letter}…</option>
-          {value && !known && <option value={current}>{value.kind === 'engine' ? value.ref : value.path}</option>}
+          {value && !known && <option value={current}>{sourceName(value)}</option>}
           {images && images.length > 0 && (
             <optgroup label="Engine images">
               {images.map((i) => (

@@ -1,6 +1,6 @@
 // Base image detection: a tagged local image whose layers are a proper prefix of this one's.
 import { createHash } from 'node:crypto'
-import type Docker from 'dockerode'
+import type { EngineVerbs } from './engine-verbs'
 
 export interface BaseInfo {
   ref: string
@@ -16,8 +16,8 @@ export interface BaseResult {
   base: BaseInfo | null
 }
 
-export async function detectBase(docker: Docker, id: string, diffIds: string[], prior?: BaseResult): Promise<BaseResult> {
-  const list = await docker.listImages()
+export async function detectBase(engine: Pick<EngineVerbs, 'listImageTags' | 'inspectImage'>, id: string, diffIds: string[], prior?: BaseResult): Promise<BaseResult> {
+  const list = await engine.listImageTags()
   const fingerprint = createHash('sha256')
     .update(
       list
@@ -34,7 +34,7 @@ export async function detectBase(docker: Docker, id: string, diffIds: string[], 
     candidates.map(async (c) => {
       let layers = layersById.get(c.Id)
       if (!layers) {
-        const ins = (await docker.getImage(c.Id).inspect().catch(() => null)) as { RootFS?: { Layers?: string[] } } | null
+        const ins = await engine.inspectImage(c.Id).catch(() => null)
         layers = ins?.RootFS?.Layers ?? []
         layersById.set(c.Id, layers)
       }

@@ -1,0 +1,37 @@
+// Picks the LayerSource for an ImageSource. The one place that knows every kind of source.
+import type { ImageSource } from '../../../shared/models/analysis'
+import type { EngineClient } from '../engine/engine-client'
+import { LayerscopeError } from '../errors'
+import type { exportImage } from '../archive/engine-export'
+import { ArchiveSource } from './archive-source'
+import { EngineSource } from './engine-source'
+import type { LayerSource } from './layer-source'
+
+export interface SourceDeps {
+  engine: () => EngineClient
+  exportImage?: typeof exportImage
+  onExport?: () => void
+}
+
+/**
+ * `sidePlatform` is the platform written on the source itself (kept in the analysis' source);
+ * `platform` is the one in effect (the side's, else the request's).
+ */
+export function makeSource(source: ImageSource, sidePlatform: string | undefined, platform: string | undefined, deps: SourceDeps): LayerSource {
+  const keep = sidePlatform
+  if (source?.kind === 'engine' && typeof source.ref === 'string' && source.ref.trim() !== '') {
+    const s = new EngineSource(source.ref.trim(), { engine: deps.engine(), platform, exportImage: deps.exportImage, onExport: deps.onExport })
+    return withSourcePlatform(s, keep)
+  }
+  if (source?.kind === 'archive' && typeof source.path === 'string' && source.path !== '') {
+    return withSourcePlatform(new ArchiveSource(source.path, platform), keep)
+  }
+  throw new LayerscopeError('INVALID_INPUT', 'Say which image to open: an engine image name/ID, an archive path or a registry://HOST/REPO[:TAG] reference.')
+}
+
+/** The analysis reports the source as asked: a platform only when the side named one. */
+function withSourcePlatform<T extends LayerSource>(s: T, sidePlatform: string | undefined): T {
+  const { platform: _p, ...rest } = s.source
+  Object.assign(s, { source: sidePlatform ? { ...rest, platform: sidePlatform } : rest })
+  return s
+}
