@@ -1,34 +1,66 @@
 // The connection to a Docker-compatible engine (Docker or Podman), reached the way the docker
 // CLI would reach it (see endpoint-resolver.ts). No Electron import: every front uses this.
+// It offers verbs (ping, list, inspect, history, save, build, remove, events) and hands out no
+// dockerode object: dockerode's modem is only the transport (unix, TCP, TLS, ssh). Every call
+// has a deadline and an AbortSignal, every answer a size bound, and every failure is explained
+// by engine-errors.ts.
 import Docker from 'dockerode'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
+import type { Readable } from 'node:stream'
 import type { EngineEndpoint, EngineStatus } from '../../../shared/models/engine'
 import type { ImageSummary } from '../../../shared/models/images'
 import { LayerscopeError } from '../errors'
 import { resolveEngine, type Connection, type ResolveOptions, type ResolvedEngine } from './endpoint-resolver'
+import { EngineTimeoutError, explainEngineError } from './engine-errors'
+import { json, open, type Dialer, type EngineRequest } from './engine-http'
+import { jsonLines } from './json-lines'
 import { listImageSummaries, type ListImagesOptions } from './image-list'
+import type { BuildMessage, BuildQuery, EngineEvent, EngineHistoryEntry, EngineImageEntry, EngineImageInspect, EngineVersion, RemoveResult } from './engine-types'
 
-/** How long status() waits for an answer before calling the engine unreachable. */
-const STATUS_TIMEOUT_MS = 15_000
+export type { BuildMessage, BuildQuery, EngineEvent, EngineHistoryEntry, EngineImageEntry, EngineImageInspect, EngineVersion, RemoveResult } from './engine-types'
+
+/** Deadlines and bounds of engine calls (ms, bytes); tests shorten them. */
+export interface EngineLimits {
+  /** A metadata call (ping, version, list, inspect, history, remove), head and body. */
+  callTimeoutMs: number
+  /** status(): ping + version together. */
+  statusTimeoutMs: number
+  /** Until an export's or event stream's response head arrives (a big `docker save` may prepare first). */
+  streamHeadTimeoutMs: number
+  /** An export that sends nothing for this long while its reader waits has stalled. */
+  streamIdleTimeoutMs: number
+  /** Largest JSON answer held in memory (an image list of thousands of images fits). */
+  maxJsonBytes: number
+}
+
+export const DEFAULT_LIMITS: EngineLimits = {
+  callTimeoutMs: 60_000,
+  statusTimeoutMs: 15_000,
+  streamHeadTimeoutMs: 10 * 60_000,
+  streamIdleTimeoutMs: 2 * 60_000,
+  maxJsonBytes: 64 * 1024 * 1024
+}
 
 export class EngineClient {
   readonly endpoint: EngineEndpoint
+  readonly limits: EngineLimits
   private readonly resolved: ResolvedEngine
   private client?: Docker
   /** What status() found answering; until then a guess from the endpoint. */
   private detected?: 'docker' | 'podman'
 
-  constructor(resolved: ResolvedEngine) {
+  constructor(resolved: ResolvedEngine, limits: Partial<EngineLimits> = {}) {
     this.resolved = resolved
     this.endpoint = resolved.endpoint
+    this.limits = { ...DEFAULT_LIMITS, ...limits }
   }
 
   /** DOCKER_HOST > DOCKER_CONTEXT > currentContext > default socket > Podman. */
-  static fromEnvironment(env: NodeJS.ProcessEnv = process.env, opts: Omit<ResolveOptions, 'env'> = {}): EngineClient {
-    return new EngineClient(resolveEngine({ ...opts, env }))
+  static fromEnvironment(env: NodeJS.ProcessEnv = process.env, opts: Omit<ResolveOptions, 'env'> = {}, limits: Partial<EngineLimits> = {}): EngineClient {
+    return new EngineClient(resolveEngine({ ...opts, env }), limits)
   }
 
   /**
@@ -45,31 +77,41 @@ export class EngineClient {
   }
 
   /**
-   * The dockerode client for this endpoint (API calls: inspect, history, get, build).
+   * @deprecated Use the verbs. Kept only for core/analysis/analysis-service.ts, base-image.ts and
+   * core/archive/engine-export.ts until the LayerSource refactor lands; then it goes.
    * Throws ENGINE_CONFIG (with what to fix) when DOCKER_HOST or the context is unusable.
    */
   get docker(): Docker {
+    return this.transport()
+  }
+
+  private transport(): Docker {
     if (!this.resolved.ok) throw new LayerscopeError('ENGINE_CONFIG', this.resolved.message)
     this.client ??= makeDocker(this.resolved.connection, this.endpoint)
     return this.client
+  }
+
+  private dialer(): Dialer {
+    return this.transport().modem as unknown as Dialer
   }
 
   async status(): Promise<EngineStatus> {
     if (!this.resolved.ok) {
       return { ok: false, endpoint: this.endpoint, code: 'ENGINE_CONFIG', message: this.resolved.message }
     }
+    const ctl = new AbortController()
+    const timer = setTimeout(() => ctl.abort(), this.limits.statusTimeoutMs)
+    timer.unref?.()
     try {
-      const work = (async () => {
-        const ping = await this.ping()
-        const v = await this.docker.version()
-        return { ping, v }
-      })()
-      const { ping, v } = await withTimeout(work, STATUS_TIMEOUT_MS, () =>
-        new LayerscopeError(
-          'ENGINE_UNREACHABLE',
-          `The engine at ${this.endpoint.url} did not answer within ${STATUS_TIMEOUT_MS / 1000} s. Check that it is running and reachable, then retry.`
-        )
-      )
+      let ping: Awaited<ReturnType<EngineClient['ping']>>
+      let v: EngineVersion
+      try {
+        ping = await this.ping(ctl.signal)
+        v = await this.version(ctl.signal)
+      } catch (e) {
+        if (ctl.signal.aborted) throw new EngineTimeoutError('asking its status', this.limits.statusTimeoutMs)
+        throw e
+      }
       const components = JSON.stringify(v.Components ?? [])
       // Podman names itself in Components ("Podman Engine") and in the _ping Server header ("Libpod/4.3.1").
       const isPodman = /podman/i.test(components) || /libpod|podman/i.test(ping.server ?? '') || this.endpoint.via === 'podman'
@@ -88,16 +130,14 @@ export class EngineClient {
       const err = this.explain(e)
       const code = err.code === 'ENGINE_UNREACHABLE' || err.code === 'ENGINE_PERMISSION' || err.code === 'ENGINE_CONFIG' ? err.code : 'ENGINE_ERROR'
       return { ok: false, endpoint: this.endpoint, code, message: err.message }
+    } finally {
+      clearTimeout(timer)
     }
   }
 
   /** GET /_ping with its headers: Builder-Version "2" means BuildKit builds work through the API. */
-  async ping(): Promise<{ builderVersion?: string; apiVersion?: string; server?: string }> {
-    const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      this.docker.modem.dial({ path: '/_ping', method: 'GET', isStream: true, statusCodes: { 200: true, 500: 'server error' }, options: {} }, (err, r) =>
-        err ? reject(err) : resolve(r as IncomingMessage)
-      )
-    })
+  async ping(signal?: AbortSignal): Promise<{ builderVersion?: string; apiVersion?: string; server?: string }> {
+    const res = await this.openRaw({ method: 'GET', path: '/_ping', what: 'ping' }, signal, this.limits.callTimeoutMs)
     res.resume()
     const h = (name: string): string | undefined => {
       const v = res.headers[name]
@@ -106,76 +146,180 @@ export class EngineClient {
     return { builderVersion: h('builder-version'), apiVersion: h('api-version'), server: h('server') }
   }
 
+  /** GET /version. */
+  version(signal?: AbortSignal): Promise<EngineVersion> {
+    return this.json<EngineVersion>({ method: 'GET', path: '/version', what: 'asking its version' }, signal)
+  }
+
   /** Every image (all tags; dangling ones with empty repoTags), size = inspect .Size. */
   async listImages(opts: ListImagesOptions = {}): Promise<ImageSummary[]> {
     try {
-      return await listImageSummaries(this.docker, opts)
+      return await listImageSummaries(
+        {
+          list: (o) => this.listImageEntries({ ...o, signal: opts.signal }),
+          inspect: (id) => this.inspectImage(id, opts.signal)
+        },
+        opts
+      )
     } catch (e) {
       throw this.explain(e)
     }
   }
 
-  /** Engine errors -> what a person can do about them. */
-  explain(e: unknown): LayerscopeError {
-    if (e instanceof LayerscopeError) return e
-    const err = e as { code?: string; statusCode?: number; message?: string; json?: { message?: string } }
-    const code = err.code
-    const where = this.endpoint.url
-    const podman = this.kind === 'podman'
-    const how = howToStart(this.endpoint, podman)
-    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') {
-      const what = podman ? 'Podman' : 'Docker'
-      const detail = code === 'ENOENT' ? 'no socket there' : code === 'ECONNREFUSED' ? 'connection refused' : code.toLowerCase()
-      return new LayerscopeError('ENGINE_UNREACHABLE', `${what} is not running at ${where} (${detail}). ${how}`)
+  /** GET /images/json: the engine's own list (`docker images`; with all, `-a`). */
+  async listImageEntries(opts: { all?: boolean; filters?: Record<string, string[]>; signal?: AbortSignal } = {}): Promise<EngineImageEntry[]> {
+    const filters = opts.filters && Object.keys(opts.filters).length > 0 ? JSON.stringify(opts.filters) : undefined
+    const list = await this.json<EngineImageEntry[] | undefined>({ method: 'GET', path: '/images/json', query: { all: opts.all ?? false, filters }, what: 'listing images' }, opts.signal)
+    return list ?? []
+  }
+
+  /** GET /images/{ref}/json. A missing image is IMAGE_NOT_FOUND naming `ref`. */
+  inspectImage(ref: string, signal?: AbortSignal): Promise<EngineImageInspect> {
+    return this.json<EngineImageInspect>({ method: 'GET', path: `/images/${encodeURIComponent(ref)}/json`, what: `inspecting ${ref}` }, signal, ref)
+  }
+
+  /** GET /images/{ref}/history, newest step first (as the engine answers). */
+  async imageHistory(ref: string, signal?: AbortSignal): Promise<EngineHistoryEntry[]> {
+    const h = await this.json<EngineHistoryEntry[] | undefined>({ method: 'GET', path: `/images/${encodeURIComponent(ref)}/history`, what: `reading the history of ${ref}` }, signal, ref)
+    return h ?? []
+  }
+
+  /**
+   * GET /images/get: the `docker save` tar of `refs` as a stream. The head must come within
+   * streamHeadTimeoutMs; once flowing, a stream that gets no byte from the engine for
+   * streamIdleTimeoutMs while its reader waits is destroyed with ENGINE_UNREACHABLE.
+   * Errors the stream ends with are already explained (LayerscopeError).
+   */
+  async saveImages(refs: string[], signal?: AbortSignal): Promise<Readable> {
+    if (refs.length === 0) throw new LayerscopeError('INVALID_INPUT', 'Name at least one image to export.')
+    const what = `exporting ${refs.join(', ')}`
+    const res = await this.openRaw({ method: 'GET', path: '/images/get', query: { names: refs }, what }, signal, this.limits.streamHeadTimeoutMs, refs.length === 1 ? refs[0] : undefined)
+    this.watchStream(res, what)
+    return res
+  }
+
+  /**
+   * POST /build with `context` (a tar stream) as the body: the engine's JSON messages, one by
+   * one. No deadline (a RUN may be silent for long): cancel with the signal. For BuildKit
+   * (version '2') a buildid lets cancelBuild stop it on the engine too.
+   */
+  async *build(context: Readable, query: BuildQuery, signal?: AbortSignal): AsyncGenerator<BuildMessage> {
+    const res = await this.openRaw({ method: 'POST', path: '/build', query: flatQuery(query), body: context, what: 'building' }, signal, 0)
+    try {
+      for await (const m of jsonLines<BuildMessage>(res, signal)) yield m
+    } catch (e) {
+      throw signal?.aborted ? new LayerscopeError('CANCELLED', 'Cancelled.') : this.explain(e)
+    } finally {
+      res.destroy()
     }
-    if ((code === 'EACCES' || code === 'EPERM') && podman) {
-      return new LayerscopeError(
-        'ENGINE_PERMISSION',
-        `Permission denied on ${where}. Podman's system socket is root's: use your own (\`systemctl --user enable --now podman.socket\`; it is found at $XDG_RUNTIME_DIR/podman/podman.sock) or run with access to that socket.`
-      )
+  }
+
+  /** POST /build/cancel (API 1.32+): stops a BuildKit build by its buildid. Best effort. */
+  async cancelBuild(buildid: string): Promise<void> {
+    try {
+      const res = await this.openRaw({ method: 'POST', path: '/build/cancel', query: { id: buildid }, what: 'cancelling a build' }, undefined, this.limits.callTimeoutMs)
+      res.resume()
+    } catch {
+      // the build ended already, or the engine is gone: nothing to stop
     }
-    if (code === 'EACCES' || code === 'EPERM') {
-      return new LayerscopeError(
-        'ENGINE_PERMISSION',
-        `Permission denied on ${where}. Add your user to the "docker" group (sudo usermod -aG docker $USER, then log in again) or run with access to that socket.`
-      )
+  }
+
+  /**
+   * DELETE /images/{id} for each id, in the order given; noprune (the default) leaves every
+   * parent image alone, so only the images named are ever removed. Never forced: an image in
+   * use stays. Each result says whether it went, and why not.
+   */
+  async removeImages(ids: string[], opts: { noprune?: boolean; signal?: AbortSignal } = {}): Promise<RemoveResult[]> {
+    const out: RemoveResult[] = []
+    for (const id of ids) {
+      try {
+        await json(this.dialer(), { method: 'DELETE', path: `/images/${encodeURIComponent(id)}`, query: { noprune: opts.noprune ?? true, force: false }, what: `removing ${id}` }, this.jsonLimits(opts.signal))
+        out.push({ id, removed: true })
+      } catch (e) {
+        if (e instanceof LayerscopeError && e.code === 'CANCELLED') throw e
+        const status = (e as { statusCode?: number }).statusCode
+        out.push({ id, removed: false, ...(status !== undefined ? { statusCode: status } : {}), message: this.explain(e).message })
+      }
     }
-    if (err.statusCode !== undefined) {
-      const msg = err.json?.message ?? err.message ?? ''
-      if (err.statusCode === 404) return new LayerscopeError('IMAGE_NOT_FOUND', `The engine at ${where} answered: ${msg.trim()}`)
-      return new LayerscopeError('ENGINE_ERROR', `The engine at ${where} answered (HTTP ${err.statusCode}): ${msg.trim()}`)
+    return out
+  }
+
+  /** GET /events: the engine's events (filters as `docker events --filter`) until the signal fires. */
+  async *events(filters: Record<string, string[]> = {}, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
+    const query = Object.keys(filters).length > 0 ? { filters: JSON.stringify(filters) } : {}
+    const res = await this.openRaw({ method: 'GET', path: '/events', query, what: 'watching events' }, signal, this.limits.streamHeadTimeoutMs)
+    try {
+      for await (const m of jsonLines<EngineEvent>(res, signal)) yield m
+    } catch (e) {
+      if (signal?.aborted) return
+      throw this.explain(e)
+    } finally {
+      res.destroy()
     }
-    if (this.endpoint.url.startsWith('ssh://') && /authentication|handshake|host key|publickey/i.test(err.message ?? '')) {
-      return new LayerscopeError(
-        'ENGINE_CONFIG',
-        `SSH to ${where} failed: ${err.message}. Check that \`ssh ${where.slice('ssh://'.length)} docker version\` works and that your key is in ssh-agent (SSH_AUTH_SOCK).`
-      )
+  }
+
+  /** Engine errors -> what a person can do about them (see engine-errors.ts). */
+  explain(e: unknown, ref?: string): LayerscopeError {
+    return explainEngineError(e, { endpoint: this.endpoint, kind: this.kind, ...(ref !== undefined ? { ref } : {}) })
+  }
+
+  private jsonLimits(signal?: AbortSignal): { signal?: AbortSignal; timeoutMs: number; maxBytes: number } {
+    return { signal, timeoutMs: this.limits.callTimeoutMs, maxBytes: this.limits.maxJsonBytes }
+  }
+
+  private async json<T>(req: EngineRequest, signal?: AbortSignal, ref?: string): Promise<T> {
+    try {
+      return await json<T>(this.dialer(), req, this.jsonLimits(signal))
+    } catch (e) {
+      throw this.explain(e, ref)
     }
-    if (/certificate|ssl|tls|self.signed/i.test(err.message ?? '')) {
-      return new LayerscopeError(
-        'ENGINE_CONFIG',
-        `TLS to ${where} failed: ${err.message}. Check DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem) or the context's TLS files.`
-      )
+  }
+
+  private async openRaw(req: EngineRequest, signal: AbortSignal | undefined, headTimeoutMs: number, ref?: string): Promise<IncomingMessage> {
+    try {
+      return await open(this.dialer(), req, { signal, headTimeoutMs })
+    } catch (e) {
+      throw this.explain(e, ref)
     }
-    return new LayerscopeError('ENGINE_ERROR', `The engine at ${where} failed: ${err.message ?? String(e)}`)
+  }
+
+  /**
+   * A stalled export: no new byte from the engine for a whole idle period while nothing waits
+   * in the stream's buffer (a full buffer means the reader is slow, not the engine). Errors
+   * the body ends with (engine killed, connection reset) are explained here too.
+   */
+  private watchStream(res: IncomingMessage, what: string): void {
+    const ms = this.limits.streamIdleTimeoutMs
+    const sock = res.socket as { bytesRead?: number } | null
+    res.socket?.once('error', (e: Error) => {
+      if (!res.destroyed) res.destroy(this.explain(e))
+    })
+    res.once('aborted', () => {
+      if (!res.destroyed) res.destroy(this.explain(Object.assign(new Error('The engine closed the connection mid-export.'), { code: 'ECONNRESET' })))
+    })
+    if (ms <= 0 || typeof sock?.bytesRead !== 'number') return
+    let last = sock.bytesRead
+    const timer = setInterval(() => {
+      const now = sock.bytesRead ?? last
+      if (now === last && res.readableLength === 0 && !res.readableEnded) {
+        clearInterval(timer)
+        res.destroy(this.explain(new EngineTimeoutError(`${what}: no data`, ms)))
+      }
+      last = now
+    }, ms)
+    timer.unref?.()
+    res.once('close', () => clearInterval(timer))
   }
 }
 
-function howToStart(endpoint: EngineEndpoint, podman: boolean): string {
-  const startPodman = 'Start it with `systemctl --user start podman.socket` (or `podman system service`)'
-  if (podman && endpoint.via === 'DOCKER_HOST') return `${startPodman}, or fix or unset DOCKER_HOST, then retry.`
-  // The default socket answered as Podman before (podman-docker's /var/run/docker.sock link).
-  if (podman && endpoint.via === 'default') return `${startPodman}, then retry. You can still open image archives.`
-  switch (endpoint.via) {
-    case 'DOCKER_HOST':
-      return 'Start the engine there, or fix or unset DOCKER_HOST, then retry.'
-    case 'context':
-      return `Start the engine of context "${endpoint.context ?? ''}" or switch with \`docker context use default\`, then retry.`
-    case 'podman':
-      return `${startPodman}, then retry.`
-    default:
-      return 'Start Docker (e.g. `sudo systemctl start docker`) or set DOCKER_HOST, then retry. You can still open image archives.'
+/** The build query as /build takes it: objects (labels, buildargs) as JSON, nothing undefined. */
+function flatQuery(q: BuildQuery): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {}
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === null) continue
+    out[k] = typeof v === 'object' ? JSON.stringify(v) : (v as string | number | boolean)
   }
+  return out
 }
 
 /**
@@ -225,21 +369,4 @@ function sshAuth(): { agent?: string; privateKey?: Buffer } {
     }
   }
   return {}
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(onTimeout()), ms)
-    t.unref?.()
-    p.then(
-      (v) => {
-        clearTimeout(t)
-        resolve(v)
-      },
-      (e: unknown) => {
-        clearTimeout(t)
-        reject(e instanceof Error ? e : new Error(String(e)))
-      }
-    )
-  })
 }

@@ -1,20 +1,17 @@
-import type Docker from 'dockerode'
 import { describe, expect, it } from 'vitest'
-import { listImageSummaries } from './image-list'
+import { listImageSummaries, type ImageSource } from './image-list'
 
-/** A stand-in for dockerode's two calls; the real engine is covered by the integration tests. */
-function fakeDocker(list: object[], inspect: Record<string, object | 'gone' | 'boom'>): Docker {
+/** A stand-in for the engine's two calls; the real engine is covered by the integration tests. */
+function fakeDocker(list: object[], inspect: Record<string, object | 'gone' | 'boom'>): ImageSource {
   return {
-    listImages: async () => list,
-    getImage: (id: string) => ({
-      inspect: async () => {
-        const v = inspect[id]
-        if (v === 'gone') throw Object.assign(new Error('No such image'), { statusCode: 404 })
-        if (v === 'boom') throw Object.assign(new Error('server error'), { statusCode: 500 })
-        return v
-      }
-    })
-  } as unknown as Docker
+    list: async () => list,
+    inspect: async (id: string) => {
+      const v = inspect[id]
+      if (v === 'gone') throw Object.assign(new Error('No such image'), { statusCode: 404 })
+      if (v === 'boom') throw Object.assign(new Error('server error'), { statusCode: 500 })
+      return v
+    }
+  } as unknown as ImageSource
 }
 
 const info = (size: number, layers: number, created: string) => ({ Size: size, RootFS: { Layers: Array(layers).fill('x') }, Created: created, Os: 'linux', Architecture: 'amd64' })
