@@ -1,6 +1,6 @@
 // Base image detection: a tagged local image whose layers are a proper prefix of this one's.
 import { createHash } from 'node:crypto'
-import type { EngineVerbs } from './engine-verbs'
+import type { EngineClient } from '../engine/engine-client'
 
 export interface BaseInfo {
   ref: string
@@ -16,8 +16,8 @@ export interface BaseResult {
   base: BaseInfo | null
 }
 
-export async function detectBase(engine: Pick<EngineVerbs, 'listImageTags' | 'inspectImage'>, id: string, diffIds: string[], prior?: BaseResult): Promise<BaseResult> {
-  const list = await engine.listImageTags()
+export async function detectBase(engine: Pick<EngineClient, 'listImageEntries' | 'inspectImage'>, id: string, diffIds: string[], prior?: BaseResult): Promise<BaseResult> {
+  const list = await engine.listImageEntries()
   const fingerprint = createHash('sha256')
     .update(
       list

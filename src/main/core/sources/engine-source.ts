@@ -8,7 +8,6 @@ import { exportImage } from '../archive/engine-export'
 import { readImageFeed, type ReadImage } from '../archive/image-reader'
 import { parsePlatform } from '../archive/oci'
 import { detectBase, type BaseResult } from './engine-base'
-import { engineError, engineVerbs } from './engine-verbs'
 import type { DescribedImage, EngineHistoryEntry, LayerSource, ReadImageResult, ReadLayersOptions } from './layer-source'
 
 export interface EngineSourceOptions {
@@ -24,7 +23,6 @@ export class EngineSource implements LayerSource {
   readonly source: ImageSource
   readonly label: string
   readonly readPhase = 'export'
-  private readonly verbs
 
   constructor(
     readonly ref: string,
@@ -32,11 +30,10 @@ export class EngineSource implements LayerSource {
   ) {
     this.source = { kind: 'engine', ref, ...(o.platform ? { platform: o.platform } : {}) }
     this.label = ref
-    this.verbs = engineVerbs(o.engine)
   }
 
   async describe(): Promise<DescribedImage> {
-    const inspect = await this.verbs.inspectImage(this.ref)
+    const inspect = await this.o.engine.inspectImage(this.ref)
     if (this.o.platform) {
       const want = parsePlatform(this.o.platform)
       if (inspect.Os !== want.os || inspect.Architecture !== want.architecture || (want.variant && inspect.Variant && inspect.Variant !== want.variant)) {
@@ -64,12 +61,12 @@ export class EngineSource implements LayerSource {
   }
 
   history(image: DescribedImage): Promise<EngineHistoryEntry[]> {
-    return this.verbs.imageHistory(image.id).catch(() => [] as EngineHistoryEntry[])
+    return this.o.engine.imageHistory(image.id).catch(() => [] as EngineHistoryEntry[])
   }
 
   baseImage(image: DescribedImage, prior?: BaseResult): Promise<BaseResult | undefined> {
     return detectBase(
-      this.verbs,
+      this.o.engine,
       image.id,
       image.layers.map((l) => l.diffId),
       prior
@@ -86,7 +83,7 @@ export class EngineSource implements LayerSource {
       read = await readImageFeed(
         (tar) =>
           (this.o.exportImage ?? exportImage)(
-            this.verbs.docker(),
+            this.o.engine,
             image.id,
             (chunk) => {
               const len = chunk.length
@@ -119,11 +116,11 @@ export class EngineSource implements LayerSource {
   /** Why did the stream stop? Ask the engine again: image gone, engine gone, or damage. */
   private async explainReadFailure(e: unknown, id: string, signal?: AbortSignal): Promise<unknown> {
     if (isCancelled(e) || signal?.aborted) return new LayerscopeError('CANCELLED', 'Cancelled.')
-    const now = await this.verbs
+    const now = await this.o.engine
       .inspectImage(id)
       .then(() => null)
-      .catch((err: unknown) => engineError(err, this.ref, this.o.engine))
-    if (now?.code === 'IMAGE_NOT_FOUND') return new LayerscopeError('IMAGE_NOT_FOUND', `${this.ref} was removed while it was being exported.`)
+      .catch((err: unknown) => this.o.engine.explain(err, this.ref))
+    if (now?.code === 'IMAGE_NOT_FOUND' || now?.code === 'NOT_FOUND') return new LayerscopeError('IMAGE_NOT_FOUND', `${this.ref} was removed while it was being exported.`)
     if (now) return new LayerscopeError(now.code, `The engine stopped answering during the export of ${this.ref}: ${now.message}`)
     if (e instanceof LayerscopeError && e.code === 'ARCHIVE_INVALID') {
       return new LayerscopeError('ENGINE_ERROR', `The engine's export of ${this.ref} ended early or was damaged (${e.message}) Was the engine restarted? Try again.`)

@@ -4,6 +4,7 @@
 import type { ImageSource } from '../../../shared/models/analysis'
 import type { ImageConfig } from '../archive/image-reader'
 import type { BaseResult } from './engine-base'
+import type { EngineHistoryEntry } from '../engine/engine-client'
 import type { LayerEntries } from '../model/layer-entries'
 import type { PathTable } from '../model/path-table'
 
@@ -19,6 +20,8 @@ export interface ClaimedLayer {
 }
 
 /** What a source knows about an image before reading layers (inspect, manifest + config). */
+export type { EngineHistoryEntry }
+
 export interface DescribedImage {
   /** Image ID: "sha256:..." of the config blob. */
   id: string
@@ -66,13 +69,6 @@ export interface ReadLayersOptions {
   signal?: AbortSignal
   /** Bytes read so far, of `total` (0 when unknown). */
   onBytes?: (bytesDone: number, bytesTotal: number) => void
-}
-
-export interface EngineHistoryEntry {
-  Created?: number
-  CreatedBy?: string
-  Comment?: string
-  Size?: number
 }
 
 export interface LayerSource {
