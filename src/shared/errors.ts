@@ -14,6 +14,16 @@ export type ErrorCode =
   | 'BUILD_FAILED'
   | 'DOCKERFILE_SYNTAX'
   | 'IO_ERROR'
+  | 'REGISTRY_UNREACHABLE' // unknown host, connection refused or reset
+  | 'REGISTRY_TLS' // certificate not trusted, handshake failed
+  | 'REGISTRY_AUTH' // 401: no or wrong credentials
+  | 'REGISTRY_DENIED' // 403: authenticated but not allowed
+  | 'REGISTRY_RATE_LIMITED' // 429 after retries
+  | 'REGISTRY_TIMEOUT' // a stalled connection after retries
+  | 'REGISTRY_ERROR' // any other refusal or malformed answer
+  | 'UNSUPPORTED_MEDIA_TYPE' // schema1, artifacts, unknown layer types
+  | 'DIGEST_MISMATCH' // bytes do not hash to the digest that names them
+  | 'BLOB_TRUNCATED' // fewer (or more) bytes than the descriptor says
   | 'INTERNAL'
 
 export interface ApiError {
