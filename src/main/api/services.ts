@@ -1,11 +1,13 @@
 import { AnalysisService } from '../core/analysis/analysis-service'
 import { EngineClient } from '../core/engine/engine-client'
+import { RegistryClient } from '../core/registry'
 import type { BackendOptions } from './backend'
 
 /** The long-lived core services of one process, made on first use. */
 export class Services {
   private engineClient?: EngineClient
   private analysisService?: AnalysisService
+  private registryClient?: RegistryClient
 
   constructor(readonly options: BackendOptions) {}
 
@@ -20,9 +22,16 @@ export class Services {
     this.engineClient = undefined
   }
 
+  /** One registry client per process: kept-alive connections and tokens (in memory only). */
+  registry(): RegistryClient {
+    this.registryClient ??= new RegistryClient({ insecureRegistries: this.options.insecureRegistries ?? [] })
+    return this.registryClient
+  }
+
   analysis(): AnalysisService {
     this.analysisService ??= new AnalysisService({
       engine: () => this.engine(),
+      registry: () => this.registry(),
       cacheDir: this.options.cacheDir
     })
     return this.analysisService

@@ -159,7 +159,7 @@ export interface ImageAnalysis {
   /** Stable key for follow-up queries (tree, treemap, compare, report). */
   key: string
   source: ImageSource
-  format: 'docker-archive' | 'oci' | 'cache'
+  format: 'docker-archive' | 'oci' | 'registry' | 'cache'
   image: ImageIdentity
   layers: LayerSummary[]
   history: HistoryStep[]

@@ -7,7 +7,8 @@ function checkSource(s: unknown): ImageSource {
   const src = s as ImageSource | undefined
   if (src && src.kind === 'engine' && typeof src.ref === 'string' && src.ref.trim()) return src
   if (src && src.kind === 'archive' && typeof src.path === 'string' && src.path) return src
-  throw new LayerscopeError('INVALID_INPUT', 'source must be { kind: "engine", ref } or { kind: "archive", path }.')
+  if (src && src.kind === 'registry' && typeof src.ref === 'string' && src.ref.trim()) return src
+  throw new LayerscopeError('INVALID_INPUT', 'source must be { kind: "engine", ref }, { kind: "archive", path } or { kind: "registry", ref }.')
 }
 
 function checkScope(s: unknown): TreeScope {

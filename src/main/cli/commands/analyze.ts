@@ -71,7 +71,7 @@ export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
     .description('Analyse an image (engine reference or archive path): layers, sizes, waste, efficiency.')
-    .argument('<image>', 'engine reference (repo:tag, ID) or archive path (docker save tar or .tar.gz, OCI layout tar or folder)')
+    .argument('<image>', 'engine reference (repo:tag, ID), archive path (docker save tar or .tar.gz, OCI layout tar or folder) or registry://HOST[:PORT]/REPO[:TAG|@DIGEST]')
     .option('--json', 'print JSON (fields in docs/analyze-json.md)')
     .option('--no-cache', 'do not use or write the layer cache')
     .option('--platform <os/arch>', 'pick one image from a multi-platform archive, e.g. linux/arm64')

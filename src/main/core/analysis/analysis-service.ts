@@ -223,7 +223,7 @@ export class AnalysisService {
       cached++
     }
     return {
-      format: read.format === 'registry' ? 'oci' : read.format,
+      format: read.format,
       id: read.id,
       config: read.config,
       repoTags: read.repoTags,
@@ -267,7 +267,7 @@ export class AnalysisService {
     img.analysis.elapsedMs = Math.round(performance.now() - ctx.started)
     // The cache is written after the answer is ready (each file atomically); flush() waits for it.
     throwIfCancelled(o.signal)
-    const format = g.format === 'cache' ? 'docker-archive' : g.format
+    const format = g.format === 'cache' ? 'docker-archive' : g.format === 'registry' ? 'oci' : g.format
     if (!o.noCache && g.config && described) {
       // Sources that describe an image before reading it get their summary cached (fast re-open).
       this.track(this.store(g.id, g.config, format, g.layers, g.fresh, img.analysis, baseResult))

@@ -126,12 +126,12 @@ function validateSource(s: ImageSource | undefined, side: 'A' | 'B'): void {
   const ok =
     s !== null &&
     typeof s === 'object' &&
-    ((s.kind === 'engine' && typeof s.ref === 'string' && s.ref.trim() !== '') ||
+    (((s.kind === 'engine' || s.kind === 'registry') && typeof s.ref === 'string' && s.ref.trim() !== '') ||
       (s.kind === 'archive' && typeof s.path === 'string' && s.path.trim() !== ''))
   if (!ok) {
     throw new LayerscopeError(
       'INVALID_INPUT',
-      `Side ${side} is missing: give an image reference ({ kind: 'engine', ref }) or an archive path ({ kind: 'archive', path }).`,
+      `Side ${side} is missing: give an image reference ({ kind: 'engine', ref }), an archive path ({ kind: 'archive', path }) or a registry reference ({ kind: 'registry', ref }).`,
       { side: side.toLowerCase() }
     )
   }

@@ -5,12 +5,16 @@ import { LayerscopeError } from '../errors'
 import type { exportImage } from '../archive/engine-export'
 import { ArchiveSource } from './archive-source'
 import { EngineSource } from './engine-source'
+import { RegistrySource } from './registry-source'
+import type { RegistryClient } from '../registry'
 import type { LayerSource } from './layer-source'
 
 export interface SourceDeps {
   engine: () => EngineClient
   exportImage?: typeof exportImage
   onExport?: () => void
+  /** The process's registry client (one per backend: keep-alive sockets, tokens in memory). */
+  registry?: () => RegistryClient
 }
 
 /**
@@ -25,6 +29,10 @@ export function makeSource(source: ImageSource, sidePlatform: string | undefined
   }
   if (source?.kind === 'archive' && typeof source.path === 'string' && source.path !== '') {
     return withSourcePlatform(new ArchiveSource(source.path, platform), keep)
+  }
+  if (source?.kind === 'registry' && typeof source.ref === 'string' && source.ref.trim() !== '') {
+    if (!deps.registry) throw new LayerscopeError('INVALID_INPUT', 'This front cannot read registries.')
+    return withSourcePlatform(new RegistrySource(source.ref.trim(), { client: deps.registry(), platform }), keep)
   }
   throw new LayerscopeError('INVALID_INPUT', 'Say which image to open: an engine image name/ID, an archive path or a registry://HOST/REPO[:TAG] reference.')
 }
