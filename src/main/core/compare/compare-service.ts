@@ -196,7 +196,8 @@ export function buildComparison(
       wastedBytes: b.waste.bytes - a.waste.bytes,
       efficiency: b.waste.efficiency - a.waste.efficiency,
       basis,
-      finalBytes: b.final.bytes - a.final.bytes
+      finalBytes: b.final.bytes - a.final.bytes,
+      ...(a.image.downloadSize !== undefined && b.image.downloadSize !== undefined ? { downloadBytes: b.image.downloadSize - a.image.downloadSize } : {})
     },
     files: diff.files,
     contributors,
