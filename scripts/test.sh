@@ -2,7 +2,7 @@
 # THE test command (`npm test`, and what .ci/run calls).
 #
 # On a fresh Debian machine as root it provisions what is missing (docker.io, busybox-static,
-# skopeo, podman, chromium, zstd, curl, openssl; `npm ci` when node_modules is missing) and, when no
+# skopeo, podman, chromium, zstd, curl, openssl, docker-registry, apache2-utils; `npm ci` when node_modules is missing) and, when no
 # engine answers at DOCKER_HOST or the default socket, starts a PRIVATE dockerd under a temp folder (own data-root,
 # exec-root, pidfile and socket; no bridge, no iptables) that it stops again on exit.
 # Then it runs every stage, continuing past failures:
@@ -78,6 +78,9 @@ provision() {
   command -v curl >/dev/null 2>&1 || missing+=(curl)
   command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  # Registry tests (scripts/test-env/registry.ts): Debian's distribution 2.8 and htpasswd for its Basic auth.
+  command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+  command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}" || true; else note "system packages present"; fi
   if [ -z "${CHROMIUM_PATH:-}" ] && command -v chromium >/dev/null 2>&1; then export CHROMIUM_PATH="$(command -v chromium)"; fi
 
