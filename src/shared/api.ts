@@ -99,6 +99,8 @@ export interface Channels {
   'report:save': { req: ReportRequest; res: { path: string | null } }
   /** Desktop app only: renders the report as PNG and puts the picture on the clipboard. */
   'report:copy': { req: ReportRequest; res: { copied: boolean } }
+  /** Tags of a registry repository (`registry://HOST[:PORT]/REPO`), every page, registry order. */
+  'registry:tags': { req: { ref: string }; res: { repository: string; tags: string[] } }
 }
 
 export type Channel = keyof Channels
@@ -128,7 +130,8 @@ export const CHANNELS = [
   'dockerfile:links',
   'report:render',
   'report:save',
-  'report:copy'
+  'report:copy',
+  'registry:tags'
 ] as const satisfies readonly Channel[]
 
 // Compile-time check that CHANNELS lists every channel.

@@ -6,6 +6,7 @@ import { appHandlers } from './handlers/app'
 import { compareHandlers } from './handlers/compare'
 import { dockerfileHandlers } from './handlers/dockerfile'
 import { reportHandlers } from './handlers/report'
+import { registryHandlers } from './handlers/registry'
 import { Services } from './services'
 import type { Handler, Handlers } from './types'
 
@@ -25,7 +26,8 @@ export function createBackend(options: BackendOptions, overrides: HandlerOverrid
     ...analysisHandlers(services),
     ...compareHandlers(services),
     ...dockerfileHandlers(services),
-    ...reportHandlers(services)
+    ...reportHandlers(services),
+    ...registryHandlers(services)
   }
   // job:cancel is answered by the dispatcher itself.
   const all: Handlers = { ...handlers, ...overrides, 'job:cancel': async () => ({ cancelled: false }) }

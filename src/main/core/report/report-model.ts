@@ -36,6 +36,8 @@ export interface ReportImage {
   size: number
   sizeKind: 'engine' | 'content'
   compressedSize?: number
+  /** Download size (layer blobs + config, as registries count it), when the source knows it. */
+  downloadSize?: number
   layerBytes: number
   finalBytes: number
   files: number
@@ -95,6 +97,8 @@ export interface ReportComparison {
   sharedLayers: number
   sharedBytes: number
   files: Comparison['files']
+  /** Download size B - A (layer blobs + config), when both sides know theirs. */
+  downloadDelta?: number
 }
 
 /** Single-image reports without a Dockerfile: the top savings candidates, measured in the image. */
@@ -152,6 +156,7 @@ export function imageName(a: Pick<ImageAnalysis, 'image' | 'source'>): string {
   if (tag) return tag
   if (a.source.kind === 'engine' && !/^sha256:/.test(a.source.ref)) return a.source.ref
   if (a.source.kind === 'archive') return a.source.path.split(/[\\/]/).pop() || a.source.path
+  if (a.source.kind === 'registry') return a.source.ref
   return shortId(a.image.id)
 }
 
@@ -164,6 +169,7 @@ function reportImage(a: ImageAnalysis, label: string): ReportImage {
     size: a.image.size,
     sizeKind: a.image.sizeKind,
     ...(a.image.compressedSize !== undefined ? { compressedSize: a.image.compressedSize } : {}),
+    ...(a.image.downloadSize !== undefined ? { downloadSize: a.image.downloadSize } : {}),
     layerBytes: a.layerBytes,
     finalBytes: a.final.bytes,
     files: a.final.files,
@@ -312,7 +318,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
       sentence: c.sentence,
       sharedLayers: c.sharedLayers.length,
       sharedBytes: c.sharedLayers.reduce((s, l) => s + l.contentBytes, 0),
-      files: c.files
+      files: c.files,
+      ...(c.delta.downloadBytes !== undefined ? { downloadDelta: c.delta.downloadBytes } : {})
     },
     layers: foldRows(compareLayers(c)),
     directories: splitByBytes(c.contributors).withBytes.slice(0, MAX_DIR_ROWS).map((k) => ({
