@@ -58,6 +58,7 @@ export function sourceKey(s: ImageSource | null | undefined): string {
 export function sourceFromKey(k: string): ImageSource | null {
   if (k.startsWith('engine:')) return { kind: 'engine', ref: k.slice(7) }
   if (k.startsWith('archive:')) return { kind: 'archive', path: k.slice(8) }
+  if (k.startsWith('registry:')) return { kind: 'registry', ref: k.slice(9) }
   return null
 }
 
