@@ -118,6 +118,25 @@ export interface SavingsCandidate {
   layers: Array<{ layerIndex: number; bytes: number; files: number }>
 }
 
+/** A slimmer tag of the base's repository, measured from its manifest. */
+export interface BaseSibling {
+  tag: string
+  /** HOST/REPO:TAG */
+  ref: string
+  /** Layer blobs + config, as the registry lists them. */
+  downloadSize: number
+  /** The base's download size minus this one's (negative: the sibling is bigger). */
+  savesBytes: number
+}
+
+/** The base image's download size and its slimmer siblings' (registry bases only). */
+export interface BaseAlternatives {
+  /** HOST/REPO:TAG of the base. */
+  base: string
+  downloadSize: number
+  siblings: BaseSibling[]
+}
+
 export interface SavingsSummary {
   /** Version of the rule set; a cached analysis with another version is recomputed. */
   version: number
@@ -128,6 +147,8 @@ export interface SavingsSummary {
   files: number
   /** Estimate of the image's content bytes after the fixes: layerBytes - bytes. */
   afterBytes: number
+  /** When the base comes from a registry: its slimmer sibling tags' download sizes, measured. */
+  baseAlternatives?: BaseAlternatives
 }
 
 export interface ImageIdentity {

@@ -1,7 +1,7 @@
 // Opens an image from any LayerSource (engine, archive, registry): identity and config
 // first, then only the layers the cache does not know, each through the one layer pipeline;
 // keeps a few analysed images in memory by key.
-import type { AnalyzeOptions, ImageAnalysis, ImageSource, JobProgress } from '../../../shared/models/analysis'
+import type { AnalyzeOptions, BaseAlternatives, ImageAnalysis, ImageSource, JobProgress } from '../../../shared/models/analysis'
 import type { EngineClient } from '../engine/engine-client'
 import { LayerscopeError, throwIfCancelled } from '../errors'
 import type { exportImage } from '../archive/engine-export'
@@ -47,6 +47,7 @@ interface OpenContext {
   described: DescribedImage | null
   historyP?: Promise<EngineHistoryEntry[]>
   baseP?: Promise<BaseResult | undefined>
+  alternativesP?: Promise<BaseAlternatives | null>
 }
 
 export interface AnalysisServiceOptions extends Omit<SourceDeps, 'engine' | 'onExport'> {
@@ -110,6 +111,7 @@ export class AnalysisService {
       const ci = o.noCache ? null : this.cache.loadImage(described.id)
       // Started now so base detection overlaps the summary check and the read.
       ctx.baseP = src.baseImage?.(described, ci?.base)
+      ctx.alternativesP = src.baseAlternatives?.(described, o.signal).catch(() => null)
       const summary = await this.fromCachedSummary(ctx, described, ci)
       if (summary) return summary
       ctx.historyP = src.history?.(described)
@@ -162,6 +164,7 @@ export class AnalysisService {
     }
     delete analysis.base
     if (base?.base) analysis.base = base.base
+    await this.attachAlternatives(ctx, analysis)
     if (base && base.fingerprint !== ci.base?.fingerprint) void this.cache.saveImage({ ...ci, base }).catch(() => undefined)
     const img = new AnalyzedImage(analysis, () => this.loadModel(d.id, diffIds))
     analysis.elapsedMs = Math.round(performance.now() - ctx.started)
@@ -264,6 +267,7 @@ export class AnalysisService {
       configBytes: g.configBytes
     })
     if (g.platforms) img.analysis.image.platforms = g.platforms
+    await this.attachAlternatives(ctx, img.analysis)
     img.analysis.elapsedMs = Math.round(performance.now() - ctx.started)
     // The cache is written after the answer is ready (each file atomically); flush() waits for it.
     throwIfCancelled(o.signal)
@@ -275,6 +279,15 @@ export class AnalysisService {
       this.track(this.store(g.id, g.config, format, g.layers, true))
     }
     return img
+  }
+
+  /** Slimmer siblings of a registry base go with the savings (measured, never guessed). */
+  private async attachAlternatives(ctx: OpenContext, analysis: ImageAnalysis): Promise<void> {
+    const alt = ctx.alternativesP ? await ctx.alternativesP : null
+    if (analysis.savings) {
+      const { baseAlternatives: _old, ...rest } = analysis.savings
+      analysis.savings = alt ? { ...rest, baseAlternatives: alt } : rest
+    }
   }
 
   private loadCached(diffIds: string[], paths: PathTable): ModelLayer[] | null {

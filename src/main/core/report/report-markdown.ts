@@ -135,6 +135,11 @@ export function renderReportMarkdown(m: ReportModel): string {
       const where = `${c.layers.length > 1 ? 'layers' : 'layer'} ${c.layers.join(', ')}`
       out.push(`- **${mdCell(c.title)}** — ${formatBytes(c.bytes)} in ${groupDigits(c.files)} ${c.files === 1 ? 'file' : 'files'} (${where}): ${mdCell(c.fix)}`)
     }
+    const alt = sv.baseAlternatives
+    if (alt && alt.siblings.length > 0) {
+      const list = alt.siblings.map((s) => `${code(s.tag)} ${formatBytes(s.downloadSize)}`).join(', ')
+      out.push(`- **Slimmer base** — ${code(alt.base)} downloads ${formatBytes(alt.downloadSize)}; measured siblings: ${list}`)
+    }
     out.push('')
   }
   for (const n of m.notes) out.push(`> ${mdCell(n)}`, '')

@@ -1,6 +1,6 @@
 // The size report as data: one pure function of the shared models (ImageAnalysis, Comparison,
 // DockerfileAnalysis) so SVG, PNG, Markdown and JSON all show the same numbers.
-import type { ImageAnalysis, WastePath, WasteReason } from '../../../shared/models/analysis'
+import type { BaseAlternatives, ImageAnalysis, WastePath, WasteReason } from '../../../shared/models/analysis'
 import type { Comparison } from '../../../shared/models/compare'
 import type { Advice, DockerfileAnalysis, StageGraph } from '../../../shared/models/dockerfile'
 import { formatRatio, shortId } from '../../../shared/format'
@@ -110,6 +110,8 @@ export interface ReportSavings {
   /** How many candidates there are in all (top shows the largest few). */
   count: number
   top: Array<{ id: string; title: string; fix: string; bytes: number; files: number; layers: number[] }>
+  /** A registry base's slimmer sibling tags, download sizes measured from their manifests. */
+  baseAlternatives?: BaseAlternatives
 }
 
 export interface ReportModel {
@@ -147,7 +149,8 @@ function reportSavings(a: ImageAnalysis): ReportSavings | undefined {
     bytes: s.bytes,
     afterBytes: s.afterBytes,
     count: s.candidates.length,
-    top: s.candidates.slice(0, MAX_SAVINGS_ROWS).map((c) => ({ id: c.id, title: c.title, fix: c.fix, bytes: c.bytes, files: c.files, layers: c.layers.map((l) => l.layerIndex) }))
+    top: s.candidates.slice(0, MAX_SAVINGS_ROWS).map((c) => ({ id: c.id, title: c.title, fix: c.fix, bytes: c.bytes, files: c.files, layers: c.layers.map((l) => l.layerIndex) })),
+    ...(s.baseAlternatives ? { baseAlternatives: s.baseAlternatives } : {})
   }
 }
 

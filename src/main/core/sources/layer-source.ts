@@ -1,7 +1,7 @@
 // Where an image's config and layers come from. Engine, archive and registry each implement
 // LayerSource; AnalysisService only ever talks to this interface, and every layer's bytes go
 // through the one pipeline (layer-pipeline.ts). Adding a source never touches either.
-import type { ImageSource } from '../../../shared/models/analysis'
+import type { BaseAlternatives, ImageSource } from '../../../shared/models/analysis'
 import type { ImageConfig } from '../archive/image-reader'
 import type { BaseResult } from './engine-base'
 import type { EngineHistoryEntry } from '../engine/engine-client'
@@ -89,6 +89,8 @@ export interface LayerSource {
   history?(image: DescribedImage): Promise<EngineHistoryEntry[]>
   /** Base-image detection; started before the read so it overlaps it. */
   baseImage?(image: DescribedImage, prior?: BaseResult): Promise<BaseResult | undefined>
+  /** A registry base's slimmer sibling tags, measured from their manifests; overlaps the read. */
+  baseAlternatives?(image: DescribedImage, signal?: AbortSignal): Promise<BaseAlternatives | null>
   /** Reads every layer `skip` does not rule out, each through the layer pipeline. */
   read(image: DescribedImage | null, opts: ReadLayersOptions): Promise<ReadImageResult>
 }

@@ -158,6 +158,30 @@ describe.skipIf(skip)('registry source (real registry, real engine)', () => {
     expect(mixed.files).toEqual(ce.files)
   })
 
+  it('measures a registry base and its slimmer sibling tags from their manifests', async () => {
+    // The base lives in the registry; the app names it as OCI images do (base.name label).
+    await pushImage(`docker-daemon:${BASE_IMAGE}`, reg.host, 'g2/base:1')
+    buildImage(`${PREFIX}-slim:1`, 'FROM scratch\nCOPY files/blob.bin /blob.bin\n', FILES)
+    await pushImage(`docker-daemon:${PREFIX}-slim:1`, reg.host, 'g2/base:1-slim')
+    await pushImage(`docker-daemon:${IMG1}`, reg.host, 'g2/base:1-bookworm')
+    buildImage(`${PREFIX}:based`, `FROM ${BASE_IMAGE}\nLABEL org.opencontainers.image.base.name=${reg.host}/g2/base:1\nRUN echo hi > /hi\n`)
+    await pushImage(`docker-daemon:${PREFIX}:based`, reg.host, 'g2/based:1')
+    const size = async (t: string): Promise<number> => {
+      const m = (await skopeoRawManifest(reg.host, t)).json as { config: { size: number }; layers: Array<{ size: number }> }
+      return m.layers.reduce((n, l) => n + l.size, 0) + m.config.size
+    }
+    const { svc } = registryService(join(tmp, 'c6'))
+    const a = (await svc.open({ kind: 'registry', ref: `${reg.host}/g2/based:1` })).analysis
+    const baseLayers = ((await skopeoRawManifest(reg.host, 'g2/base:1')).json as { layers: unknown[] }).layers.length
+    expect(a.base).toEqual({ ref: `${reg.host}/g2/base:1`, layers: baseLayers })
+    expect(a.layers.filter((l) => l.isBase).length).toBe(baseLayers)
+    const alt = a.savings!.baseAlternatives!
+    expect(alt.base).toBe(`${reg.host}/g2/base:1`)
+    expect(alt.downloadSize).toBe(await size('g2/base:1'))
+    // -bookworm is not a slimmer variant: only -slim is offered, at its manifest's size.
+    expect(alt.siblings).toEqual([{ tag: '1-slim', ref: `${reg.host}/g2/base:1-slim`, downloadSize: await size('g2/base:1-slim'), savesBytes: alt.downloadSize - (await size('g2/base:1-slim')) }])
+  })
+
   it('refuses a layer whose blob does not match its digest, and caches nothing of it', async () => {
     const dir = join(tmp, 'c5')
     const { svc } = registryService(dir)

@@ -3,16 +3,20 @@
 // then only the layers the cache lacks are fetched, a few at a time, each verified against
 // its blob digest while it streams (the client) and parsed as it arrives (the pipeline).
 // Nothing is written to disk but the verified parse results.
-import type { ImageSource } from '../../../shared/models/analysis'
+import type { BaseAlternatives, ImageSource } from '../../../shared/models/analysis'
 import type { ImageConfig } from '../archive/image-reader'
 import { LayerscopeError } from '../errors'
 import { LayerEntries } from '../model/layer-entries'
 import { familiarReference, formatReference, mapBounded, parseImageReference, type ImageReference, type RegistryClient } from '../registry'
 import { parseLayerBlob } from './layer-pipeline'
+import { measureBaseSiblings } from './base-siblings'
+import type { BaseResult } from './engine-base'
 import type { DescribedImage, LayerSource, ReadImageResult, ReadLayersOptions, SourceLayer } from './layer-source'
 
 /** Layers fetched at once: enough to hide latency and keep 2 cores busy decompressing. */
 export const REGISTRY_LAYER_CONCURRENCY = 3
+/** Where OCI images name their base (image-spec annotations; also set as a label by many builds). */
+const BASE_NAME = 'org.opencontainers.image.base.name'
 
 export interface RegistrySourceOptions {
   client: RegistryClient
@@ -37,6 +41,10 @@ export class RegistrySource implements LayerSource {
     this.label = `registry://${name}`
   }
 
+  /** Base named by the image (OCI label / manifest annotation org.opencontainers.image.base.name). */
+  private baseName?: string
+  private platform?: string
+
   keyOf(id: string): string {
     return `registry:${this.ref.domain}/${this.ref.repository}@${id}`
   }
@@ -51,6 +59,8 @@ export class RegistrySource implements LayerSource {
       )
     }
     const config = r.config.json as ImageConfig
+    this.platform = r.platform
+    this.baseName = r.manifest.annotations?.[BASE_NAME] ?? config.config?.Labels?.[BASE_NAME] ?? undefined
     const d: DescribedImage = {
       id: r.config.digest,
       repoTags: [familiarReference(this.ref)],
@@ -61,6 +71,35 @@ export class RegistrySource implements LayerSource {
     if (config.created) d.created = config.created
     if (r.platforms.length > 1) d.platforms = r.platforms.map((p) => p.platform)
     return d
+  }
+
+  /** The named base, when it is in a registry and its layers are the bottom of this image's. */
+  async baseImage(image: DescribedImage): Promise<BaseResult | undefined> {
+    const base = this.baseRef()
+    if (!base) return undefined
+    try {
+      const r = await this.o.client.resolve(base, { platform: this.platform })
+      const mine = image.layers.map((l) => l.diffId)
+      const prefix = r.diffIds.length < mine.length && r.diffIds.every((d, i) => d === mine[i])
+      return { fingerprint: `registry:${r.manifestDigest}`, base: prefix ? { ref: familiarReference(base), layers: r.diffIds.length } : null }
+    } catch {
+      return undefined
+    }
+  }
+
+  async baseAlternatives(_image: DescribedImage, signal?: AbortSignal): Promise<BaseAlternatives | null> {
+    const base = this.baseRef()
+    if (!base) return null
+    return measureBaseSiblings(this.o.client, base, { platform: this.platform, signal }).catch(() => null)
+  }
+
+  private baseRef(): ImageReference | null {
+    if (!this.baseName) return null
+    try {
+      return parseImageReference(this.baseName)
+    } catch {
+      return null
+    }
   }
 
   async read(image: DescribedImage | null, opts: ReadLayersOptions): Promise<ReadImageResult> {

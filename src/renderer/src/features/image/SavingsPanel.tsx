@@ -7,6 +7,7 @@ import type { ImageAnalysis, SavingsCandidate } from '../../../../shared/models/
 import { EmptyState } from '../../components/States'
 import { displayPath } from '../../lib/paths'
 import { useApp } from '../../stores'
+import { BaseAlternatives } from '../registry/BaseAlternatives'
 
 const GROUP_LABEL: Record<SavingsCandidate['group'], string> = {
   cache: 'cache',
@@ -114,6 +115,7 @@ export function SavingsPanel({ analysis }: { analysis: ImageAnalysis }): React.J
           (an estimate in file content bytes, uncompressed). Measured in this image: check that your app does not need a path before removing it.
         </span>
       </div>
+      {s.baseAlternatives && <BaseAlternatives alt={s.baseAlternatives} />}
       <ul className="sv-list">
         {s.candidates.map((c) => (
           <Candidate key={c.id} c={c} max={max} analysis={analysis} />
