@@ -39,7 +39,22 @@ export const LAYERS = [
   ], [ELECTRON]),
   layer(['src/renderer/**/*.{ts,tsx}'], [
     ['(^|/)(main|preload)(/|$)', 'The renderer talks to the backend only through the contract in src/shared.']
-  ], [ELECTRON])
+  ], [ELECTRON]),
+  // The engine is one client: only core/engine uses dockerode (as EngineClient's transport).
+  // A rule of its own (typescript-eslint's) so it adds to the layers above instead of replacing them.
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: [
+      'src/main/core/engine/**',
+      '**/*.test.ts'
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'dockerode', message: "Only src/main/core/engine talks to dockerode: use EngineClient's verbs." }], patterns: [{ group: ['docker-modem', 'docker-modem/*', 'dockerode/*'], message: "Only src/main/core/engine talks to the engine: use EngineClient's verbs." }] }
+      ]
+    }
+  }
 ]
 
 export default tseslint.config(

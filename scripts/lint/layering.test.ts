@@ -6,7 +6,7 @@ const eslint = new ESLint({ cwd: process.cwd() })
 
 async function restricted(filePath: string, code: string): Promise<string[]> {
   const [r] = await eslint.lintText(code, { filePath })
-  return (r?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message)
+  return (r?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === '@typescript-eslint/no-restricted-imports').map((m) => m.message)
 }
 
 describe('layering lint', () => {
@@ -18,7 +18,10 @@ describe('layering lint', () => {
     ['src/main/core/archive/x.ts', "import { AnalysisService } from '../analysis/analysis-service'\nexport const a = AnalysisService\n"],
     ['src/main/core/model/x.ts', "import { TarReader } from '../archive/tar-reader'\nexport const t = TarReader\n"],
     ['src/main/api/handlers/x.ts', "import { clipboard } from 'electron'\nexport const c = clipboard\n"],
-    ['src/renderer/src/x.ts', "import { Dispatcher } from '../../main/api/dispatch'\nexport const d = Dispatcher\n"]
+    ['src/renderer/src/x.ts', "import { Dispatcher } from '../../main/api/dispatch'\nexport const d = Dispatcher\n"],
+    ['src/main/core/dockerfile/x.ts', "import Docker from 'dockerode'\nexport const d = Docker\n"],
+    ['src/main/api/handlers/x.ts', "import type Docker from 'dockerode'\nexport type D = Docker\n"],
+    ['src/main/core/analysis/x.ts', "import Modem from 'docker-modem'\nexport const m = Modem\n"]
   ])('refuses the forbidden import in %s', async (file, code) => {
     expect(await restricted(file, code)).toHaveLength(1)
   })
@@ -27,7 +30,8 @@ describe('layering lint', () => {
     ['src/main/core/archive/x.ts', "import { PathTable } from '../model/path-table'\nexport const p = PathTable\n"],
     ['src/main/core/model/x.ts', "import { LayerscopeError } from '../errors'\nexport const e = LayerscopeError\n"],
     ['src/main/api/x.ts', "import { AnalysisService } from '../core/analysis/analysis-service'\nexport const a = AnalysisService\n"],
-    ['src/renderer/src/x.ts', "import type { Channel } from '../../shared/api'\nexport type C = Channel\n"]
+    ['src/renderer/src/x.ts', "import type { Channel } from '../../shared/api'\nexport type C = Channel\n"],
+    ['src/main/core/engine/x.ts', "import Docker from 'dockerode'\nexport const d = Docker\n"]
   ])('allows the layered import in %s', async (file, code) => {
     expect(await restricted(file, code)).toEqual([])
   })

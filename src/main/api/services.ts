@@ -1,4 +1,5 @@
 import { AnalysisService } from '../core/analysis/analysis-service'
+import { DockerfileService } from '../core/dockerfile/dockerfile-service'
 import { EngineClient } from '../core/engine/engine-client'
 import { RegistryClient } from '../core/registry'
 import type { BackendOptions } from './backend'
@@ -8,6 +9,7 @@ export class Services {
   private engineClient?: EngineClient
   private analysisService?: AnalysisService
   private registryClient?: RegistryClient
+  private dockerfileService?: DockerfileService
 
   constructor(readonly options: BackendOptions) {}
 
@@ -35,5 +37,22 @@ export class Services {
       cacheDir: this.options.cacheDir
     })
     return this.analysisService
+  }
+
+  /** Dockerfiles: open, stage builds (keeps the last measurements and each engine's builder), links. */
+  dockerfile(): DockerfileService {
+    this.dockerfileService ??= new DockerfileService({
+      engine: () => this.engine(),
+      openHistory: (key) => {
+        try {
+          return this.analysis()
+            .get(key)
+            .analysis.history.map((h) => ({ createdBy: h.createdByRaw, size: h.engineSize ?? 0, emptyLayer: h.emptyLayer, layerIndex: h.layerIndex }))
+        } catch {
+          return undefined // not an open analysis: the service asks the engine
+        }
+      }
+    })
+    return this.dockerfileService
   }
 }

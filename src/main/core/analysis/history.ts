@@ -82,26 +82,126 @@ export function joinHistory(history: RawHistory[], layerCount: number, engineSiz
   return { steps, stepOfLayer }
 }
 
+/** A created_by (legacy builder or BuildKit) as keyword and text, for matching steps to Dockerfile lines. */
+export interface StepText {
+  keyword: string
+  /** Whitespace-collapsed text after the keyword. */
+  body: string
+  /** COPY/ADD destination, when the step says it. */
+  dest?: string
+}
+
+const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim()
+
+/** Steps that only change the config: they never make a layer, in either builder. */
+export const METADATA_KEYWORDS: ReadonlySet<string> = new Set(['ENV', 'CMD', 'LABEL', 'EXPOSE', 'USER', 'ENTRYPOINT', 'ARG', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'VOLUME', 'ONBUILD', 'MAINTAINER'])
+
+/** A history created_by (legacy builder or BuildKit) -> keyword and text. */
+export function parseCreatedBy(createdBy: string): StepText {
+  let s = createdBy.trim().replace(/\s+# buildkit$/, '')
+  if (s === '') return { keyword: '', body: '' }
+  // RUN with build args in scope: "|2 A=1 B=2 /bin/sh -c cmd"
+  s = s.replace(/^\|\d+ (?:\S+=\S* )*/, '')
+  const nop = /^\/bin\/sh -c #\(nop\)\s+(.*)$/s.exec(s)
+  if (nop) s = nop[1]!
+  else if (s.startsWith('/bin/sh -c ')) return { keyword: 'RUN', body: collapse(s.slice('/bin/sh -c '.length)) }
+  const m = /^([A-Z]+)\s*(.*)$/s.exec(s)
+  if (!m) return { keyword: 'RUN', body: collapse(s) }
+  const keyword = m[1]!
+  let body = collapse(m[2]!)
+  if (keyword === 'RUN') {
+    body = body.replace(/^\|\d+ (?:\S+=\S* )*/, '').replace(/^\/bin\/sh -c /, '')
+    return { keyword, body }
+  }
+  if (keyword === 'COPY' || keyword === 'ADD') {
+    const legacy = /^(?:file|dir|multi):[0-9a-f]+ in (.+)$/.exec(body)
+    if (legacy) return { keyword, body, dest: legacy[1]!.trim() }
+    const parts = body.split(' ')
+    return { keyword, body, dest: parts[parts.length - 1] }
+  }
+  return { keyword, body }
+}
+
 /**
- * The engine's /history (newest first) lacks empty_layer; a layer of 0 bytes and an ENV step
- * look alike. Steps with bytes make layers; among the rest, the ones that are not "#(nop)"
- * metadata (or are ADD/COPY) make layers, oldest first, until the count matches.
+ * How likely a step of 0 bytes is to have made a layer (a diff of only folders or empty files
+ * has 0 bytes; builders differ on empty diffs). Measured on Docker 20.10
+ * (core/dockerfile/engine-history.int.test.ts): BuildKit gives every RUN/COPY/ADD a layer,
+ * even one that changes nothing, and a WORKDIR one unless it is `/`; the legacy builder drops
+ * a RUN that changes nothing and gives a WORKDIR that makes its folder a layer.
+ * 0 never (config only) < 1 WORKDIR / < 2 RUN (legacy) < 3 WORKDIR < 4 COPY/ADD (legacy) < 5 BuildKit RUN/COPY/ADD.
  */
-export function historyFromEngine(entries: Array<{ Created?: number; CreatedBy?: string; Comment?: string; Size?: number }>, layerCount: number): RawHistory[] {
-  const oldestFirst = [...entries].reverse()
-  const makes = oldestFirst.map((e) => (e.Size ?? 0) > 0)
-  let n = makes.filter(Boolean).length
-  const looksLikeLayer = (s: string): boolean => {
-    const nop = /#\(nop\)\s*(\S+)/.exec(s)
-    if (nop) return nop[1] === 'ADD' || nop[1] === 'COPY'
-    return !/^(ENV|CMD|ENTRYPOINT|LABEL|EXPOSE|USER|WORKDIR|VOLUME|STOPSIGNAL|HEALTHCHECK|SHELL|ARG|ONBUILD|MAINTAINER)\b/.test(s.trim())
-  }
-  for (let i = 0; i < oldestFirst.length && n < layerCount; i++) {
-    if (!makes[i] && looksLikeLayer(oldestFirst[i]!.CreatedBy ?? '')) {
-      makes[i] = true
-      n++
+export function zeroByteLayerLikelihood(createdBy: string): number {
+  const { keyword: k, body } = parseCreatedBy(createdBy)
+  if (METADATA_KEYWORDS.has(k)) return 0
+  if (k === 'WORKDIR') return body === '/' ? 1 : 3
+  if (/# buildkit\s*$/.test(createdBy) && (k === 'RUN' || k === 'COPY' || k === 'ADD')) return 5
+  if (k === 'COPY' || k === 'ADD') return 4
+  return 2
+}
+
+export interface LayerAssignment {
+  /** Per step, oldest first: whether it made a layer. */
+  makes: boolean[]
+  /** True when the steps account for every layer without a guess. */
+  exact: boolean
+}
+
+/**
+ * Which steps made the image's layers, from what the engine's /history tells (oldest first):
+ * steps with bytes make one; config-only steps never do; of the 0-byte steps, as many as the
+ * layer count still needs, most likely first (then oldest; see zeroByteLayerLikelihood). `layersAfter[i]`, when known (the
+ * layer count of a local step image, legacy builds), pins the count up to step i exactly.
+ */
+export function assignLayers(steps: Array<{ createdBy: string; size: number }>, layerCount: number, layersAfter: Array<number | undefined> = []): LayerAssignment {
+  const makes = steps.map((s) => s.size > 0)
+  let exact = true
+  // Segments end at each pinned step (and at the end with the image's own count).
+  const ends: Array<{ at: number; count: number }> = []
+  layersAfter.forEach((c, i) => {
+    if (c !== undefined && i < steps.length) ends.push({ at: i, count: c })
+  })
+  ends.push({ at: steps.length - 1, count: layerCount })
+  let from = 0
+  let before = 0
+  for (const end of ends) {
+    const idx = Array.from({ length: end.at - from + 1 }, (_, k) => from + k)
+    let need = end.count - before - idx.filter((i) => makes[i]).length
+    const candidates = idx
+      .filter((i) => !makes[i] && zeroByteLayerLikelihood(steps[i]!.createdBy) > 0)
+      .sort((a, b) => zeroByteLayerLikelihood(steps[b]!.createdBy) - zeroByteLayerLikelihood(steps[a]!.createdBy) || a - b)
+    // Exact when no choice is left to chance: none is needed, all are, or the need ends exactly
+    // where one likelihood gives way to a lower one.
+    const cut = need > 0 && need < candidates.length
+    if (need < 0 || need > candidates.length || (cut && zeroByteLayerLikelihood(steps[candidates[need - 1]!]!.createdBy) === zeroByteLayerLikelihood(steps[candidates[need]!]!.createdBy))) {
+      exact = false
     }
+    for (const i of candidates) {
+      if (need <= 0) break
+      makes[i] = true
+      need--
+    }
+    before = end.count
+    from = end.at + 1
   }
+  return { makes, exact }
+}
+
+/**
+ * The engine's /history (newest first) lacks empty_layer: which steps made layers is worked
+ * out by assignLayers (bytes, step kind, the layer count), the one rule analysis and the
+ * Dockerfile links share.
+ */
+export function historyFromEngine(
+  entries: Array<{ Created?: number; CreatedBy?: string; Comment?: string; Size?: number }>,
+  layerCount: number,
+  layersAfter?: Array<number | undefined>
+): RawHistory[] {
+  const oldestFirst = [...entries].reverse()
+  const { makes } = assignLayers(
+    oldestFirst.map((e) => ({ createdBy: e.CreatedBy ?? '', size: e.Size ?? 0 })),
+    layerCount,
+    layersAfter
+  )
   return oldestFirst.map((e, i) => ({
     created: e.Created ? new Date(e.Created * 1000).toISOString() : undefined,
     created_by: e.CreatedBy ?? '',

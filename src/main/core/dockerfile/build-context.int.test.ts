@@ -95,29 +95,20 @@ describe('build context vs the engine', () => {
 
     // The engine receives it: the COPY . layer holds those bytes, and `find` lists those files.
     const engine = EngineClient.fromEnvironment()
-    const stream = await engine.docker.buildImage(contextTar(root, scan.sent), {
+    let out = ''
+    for await (const m of engine.build(contextTar(root, scan.sent), {
       t: `${PREFIX}:api`,
       labels: { [FIXTURE_LABEL]: 'test' },
       networkmode: 'none',
       rm: true,
       forcerm: true
-    })
-    const out = await new Promise<string>((res, rej) => {
-      let s = ''
-      stream.on('data', (d: Buffer) => {
-        for (const line of d.toString().split('\n')) {
-          if (!line.trim()) continue
-          const m = JSON.parse(line) as { stream?: string; error?: string }
-          if (m.error) rej(new Error(m.error))
-          s += m.stream ?? ''
-        }
-      })
-      stream.on('end', () => res(s))
-      stream.on('error', rej)
-    })
+    })) {
+      if (m.error) throw new Error(m.error)
+      out += m.stream ?? ''
+    }
     expect(findOutput(out)).toEqual([...expected].sort())
-    const history = (await engine.docker.getImage(`${PREFIX}:api`).history()) as { CreatedBy: string; Size: number }[]
-    const copy = history.find((h) => h.CreatedBy.includes('COPY dir:'))!
+    const history = await engine.imageHistory(`${PREFIX}:api`)
+    const copy = history.find((h) => h.CreatedBy?.includes('COPY dir:'))!
     expect(copy.Size).toBe(scan.report.sent.bytes)
   })
 

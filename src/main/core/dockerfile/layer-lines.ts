@@ -4,6 +4,7 @@
 // `--label`. We align the two sequences from the end, like a diff, so extra or missing steps
 // on either side cost nothing and each match says how sure it is.
 import type { LayerLineLink } from '../../../shared/models/dockerfile'
+import { assignLayers, METADATA_KEYWORDS, parseCreatedBy, type StepText } from '../analysis/history'
 import { copySourcesAndDest, stageLabel, type ParsedDockerfile, type ParsedInstruction, type ParsedStage } from './parser'
 import { fromChain } from './stage-graph'
 
@@ -15,42 +16,10 @@ export interface HistoryEntry {
   layerIndex?: number
 }
 
-export interface StepText {
-  keyword: string
-  /** Whitespace-collapsed text after the keyword. */
-  body: string
-  /** COPY/ADD destination, when the step says it. */
-  dest?: string
-}
+export type { StepText }
+export { parseCreatedBy }
 
 const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim()
-const METADATA = new Set(['ENV', 'CMD', 'LABEL', 'EXPOSE', 'USER', 'ENTRYPOINT', 'ARG', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'VOLUME', 'ONBUILD', 'MAINTAINER'])
-
-/** A history created_by (legacy builder or BuildKit) -> keyword and text. */
-export function parseCreatedBy(createdBy: string): StepText {
-  let s = createdBy.trim().replace(/\s+# buildkit$/, '')
-  if (s === '') return { keyword: '', body: '' }
-  // RUN with build args in scope: "|2 A=1 B=2 /bin/sh -c cmd"
-  s = s.replace(/^\|\d+ (?:\S+=\S* )*/, '')
-  const nop = /^\/bin\/sh -c #\(nop\)\s+(.*)$/s.exec(s)
-  if (nop) s = nop[1]!
-  else if (s.startsWith('/bin/sh -c ')) return { keyword: 'RUN', body: collapse(s.slice('/bin/sh -c '.length)) }
-  const m = /^([A-Z]+)\s*(.*)$/s.exec(s)
-  if (!m) return { keyword: 'RUN', body: collapse(s) }
-  const keyword = m[1]!
-  let body = collapse(m[2]!)
-  if (keyword === 'RUN') {
-    body = body.replace(/^\|\d+ (?:\S+=\S* )*/, '').replace(/^\/bin\/sh -c /, '')
-    return { keyword, body }
-  }
-  if (keyword === 'COPY' || keyword === 'ADD') {
-    const legacy = /^(?:file|dir|multi):[0-9a-f]+ in (.+)$/.exec(body)
-    if (legacy) return { keyword, body, dest: legacy[1]!.trim() }
-    const parts = body.split(' ')
-    return { keyword, body, dest: parts[parts.length - 1] }
-  }
-  return { keyword, body }
-}
 
 /** What an instruction should look like in history. */
 export function instructionStep(ins: ParsedInstruction): StepText {
@@ -87,9 +56,9 @@ export function matchScore(h: StepText, i: StepText): number {
   return h.body === i.body ? 3 : 1
 }
 
-/** Whether a step makes a layer, when the source does not say (engine history API). */
+/** Whether a step only changes the config (never a layer, in either builder). */
 export function guessEmptyLayer(createdBy: string): boolean {
-  return METADATA.has(parseCreatedBy(createdBy).keyword)
+  return METADATA_KEYWORDS.has(parseCreatedBy(createdBy).keyword)
 }
 
 export function linkLayersToLines(parsed: ParsedDockerfile, stage: ParsedStage, history: HistoryEntry[]): LayerLineLink[] {
@@ -140,12 +109,18 @@ export function linkLayersToLines(parsed: ParsedDockerfile, stage: ParsedStage, 
   })
 }
 
-/** Engine history (newest first, as the API returns it) -> entries oldest first with layer indexes. */
-export function historyFromEngine(apiHistory: { CreatedBy: string; Size: number }[], layerCount: number): HistoryEntry[] {
-  const entries = [...apiHistory].reverse().map((h) => ({ createdBy: h.CreatedBy, size: h.Size, emptyLayer: h.Size === 0 && guessEmptyLayer(h.CreatedBy) }))
-  const layers = entries.filter((e) => !e.emptyLayer).length
-  // Only trust our layer numbering when it accounts for every layer of the image.
-  if (layers !== layerCount) return entries.map((e) => ({ createdBy: e.createdBy, size: e.size }))
+/**
+ * Engine history (newest first, as the API returns it) -> entries oldest first, with layer
+ * indexes only when the one layer rule (analysis/history.ts assignLayers) is exact for them.
+ */
+export function historyFromEngine(apiHistory: { CreatedBy: string; Size: number }[], layerCount: number, layersAfter?: Array<number | undefined>): HistoryEntry[] {
+  const oldestFirst = [...apiHistory].reverse()
+  const { makes, exact } = assignLayers(
+    oldestFirst.map((h) => ({ createdBy: h.CreatedBy, size: h.Size })),
+    layerCount,
+    layersAfter
+  )
+  if (!exact) return oldestFirst.map((h) => ({ createdBy: h.CreatedBy, size: h.Size }))
   let li = 0
-  return entries.map((e) => (e.emptyLayer ? e : { ...e, layerIndex: li++ }))
+  return oldestFirst.map((h, i) => (makes[i] ? { createdBy: h.CreatedBy, size: h.Size, emptyLayer: false, layerIndex: li++ } : { createdBy: h.CreatedBy, size: h.Size, emptyLayer: true }))
 }

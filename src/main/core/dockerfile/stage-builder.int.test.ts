@@ -16,11 +16,10 @@ const CTX = join(__dirname, 'testdata', 'node-like')
 const engine = EngineClient.fromEnvironment()
 const fileBytes = (...rels: string[]): number => rels.reduce((s, r) => s + statSync(join(CTX, r)).size, 0)
 const labelled = async (): Promise<string[]> =>
-  (await engine.docker.listImages({ all: true, filters: { label: [`${STAGE_BUILD_LABEL}=1`] } })).map((i) => i.Id)
+  (await engine.listImageEntries({ all: true, filters: { label: [`${STAGE_BUILD_LABEL}=1`] } })).map((i) => i.Id)
 const exists = (id: string): Promise<boolean> =>
-  engine.docker
-    .getImage(id)
-    .inspect()
+  engine
+    .inspectImage(id)
     .then(
       () => true,
       () => false
@@ -95,10 +94,10 @@ describe.each(['buildkit', 'legacy'] as const)('stage builds on the real engine 
       expect(node('lint').measured).toBeUndefined()
       for (const name of ['deps', 'build', '3']) {
         const m = node(name).measured!
-        const info = await engine.docker.getImage(m.imageId).inspect()
+        const info = await engine.inspectImage(m.imageId)
         expect(m.size).toBe(info.Size)
-        expect(m.layers).toBe(info.RootFS.Layers?.length)
-        expect(info.Config.Labels?.[STAGE_BUILD_LABEL]).toBe('1')
+        expect(m.layers).toBe(info.RootFS?.Layers?.length)
+        expect(info.Config?.Labels?.[STAGE_BUILD_LABEL]).toBe('1')
         expect(info.RepoTags ?? []).toEqual([])
       }
       // Both builders make the same layers here (BuildKit's WORKDIR layer is the legacy
@@ -118,13 +117,13 @@ describe.each(['buildkit', 'legacy'] as const)('stage builds on the real engine 
       expect(node('build').passesBytes).toBe(dist)
       expect(node('3').instructions.find((i) => i.range.startLine === 20)!.measuredBytes).toBe(nodeModules)
       // The final image = base + what the two COPY --from bring (WORKDIR adds an empty layer).
-      const base = await engine.docker.getImage('layerscope-fixture/busybox:1').inspect()
+      const base = await engine.inspectImage('layerscope-fixture/busybox:1')
       expect(node('3').measured!.size).toBe(base.Size + nodeModules + dist)
       // deps = base + the two COPYs + node_modules; build = deps + src + compiler + dist.
       expect(node('deps').measured!.size).toBe(base.Size + fileBytes('tools/npm', 'package.json', 'package-lock.json') + nodeModules)
       expect(node('build').measured!.size).toBe(node('deps').measured!.size + fileBytes('src/index.js') + 1000 * 1024 + dist)
     } finally {
-      for (const img of [...res.images].reverse()) await engine.docker.getImage(img.imageId).remove({ noprune: false }).catch(() => undefined)
+      await engine.removeImages([...res.images].reverse().map((img) => img.imageId), { noprune: false })
     }
   })
 
@@ -182,7 +181,7 @@ describe.each(['buildkit', 'legacy'] as const)('stage builds on the real engine 
       // The legacy builder's step images of the cancelled stage are gone too.
       for (const m of logs.map((l) => /^ ?---> ([0-9a-f]{12,})$/.exec(l)).filter((m) => m !== null)) {
         const id = m[1]!
-        const info = await engine.docker.getImage(id).inspect().catch(() => undefined)
+        const info = await engine.inspectImage(id).catch(() => undefined)
         if (info) expect(info.RepoTags ?? [], `step image ${id} left behind`).not.toEqual([])
       }
       // Had the engine kept running the cancelled step, it would be in the cache by now.

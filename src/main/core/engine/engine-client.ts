@@ -7,9 +7,9 @@
 import Docker from 'dockerode'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { IncomingMessage } from 'node:http'
+import { Agent as HttpAgent, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
-import type { Readable } from 'node:stream'
+import { PassThrough, type Readable } from 'node:stream'
 import type { EngineEndpoint, EngineStatus } from '../../../shared/models/engine'
 import type { ImageSummary } from '../../../shared/models/images'
 import { LayerscopeError } from '../errors'
@@ -194,8 +194,7 @@ export class EngineClient {
     if (refs.length === 0) throw new LayerscopeError('INVALID_INPUT', 'Name at least one image to export.')
     const what = `exporting ${refs.join(', ')}`
     const res = await this.openRaw({ method: 'GET', path: '/images/get', query: { names: refs }, what }, signal, this.limits.streamHeadTimeoutMs, refs.length === 1 ? refs[0] : undefined)
-    this.watchStream(res, what)
-    return res
+    return this.watchStream(res, what)
   }
 
   /**
@@ -244,9 +243,10 @@ export class EngineClient {
     return out
   }
 
-  /** GET /events: the engine's events (filters as `docker events --filter`) until the signal fires. */
-  async *events(filters: Record<string, string[]> = {}, signal?: AbortSignal): AsyncGenerator<EngineEvent> {
-    const query = Object.keys(filters).length > 0 ? { filters: JSON.stringify(filters) } : {}
+  /** GET /events: the engine's events (filters as `docker events --filter`) until the signal fires (or `until`). */
+  async *events(filters: Record<string, string[]> = {}, signal?: AbortSignal, window: { since?: number; until?: number } = {}): AsyncGenerator<EngineEvent> {
+    // since/until (unix seconds): with until the engine sends what happened and ends the stream.
+    const query = { ...(Object.keys(filters).length > 0 ? { filters: JSON.stringify(filters) } : {}), since: window.since, until: window.until }
     const res = await this.openRaw({ method: 'GET', path: '/events', query, what: 'watching events' }, signal, this.limits.streamHeadTimeoutMs)
     try {
       for await (const m of jsonLines<EngineEvent>(res, signal)) yield m
@@ -284,31 +284,41 @@ export class EngineClient {
   }
 
   /**
-   * A stalled export: no new byte from the engine for a whole idle period while nothing waits
-   * in the stream's buffer (a full buffer means the reader is slow, not the engine). Errors
-   * the body ends with (engine killed, connection reset) are explained here too.
+   * The body as a stream whose errors are explained (engine killed, connection reset) and that
+   * ends with ENGINE_UNREACHABLE when the engine sends no byte for a whole idle period while
+   * nothing waits in the buffers (full buffers mean the reader is slow, not the engine).
    */
-  private watchStream(res: IncomingMessage, what: string): void {
+  private watchStream(res: IncomingMessage, what: string): Readable {
+    const out = new PassThrough({ highWaterMark: 1024 * 1024 })
+    const fail = (e: unknown): void => {
+      if (!out.destroyed) out.destroy(this.explain(e))
+      res.destroy()
+    }
+    res.on('error', fail)
+    res.on('aborted', () => fail(Object.assign(new Error('The engine closed the connection mid-export.'), { code: 'ECONNRESET' })))
+    res.on('end', () => {
+      // A body cut short without an error: the modem's parser saw the connection close.
+      if (!res.complete) fail(Object.assign(new Error('The engine closed the connection mid-export.'), { code: 'ECONNRESET' }))
+    })
+    out.on('close', () => res.destroy())
+    res.pipe(out)
     const ms = this.limits.streamIdleTimeoutMs
     const sock = res.socket as { bytesRead?: number } | null
-    res.socket?.once('error', (e: Error) => {
-      if (!res.destroyed) res.destroy(this.explain(e))
-    })
-    res.once('aborted', () => {
-      if (!res.destroyed) res.destroy(this.explain(Object.assign(new Error('The engine closed the connection mid-export.'), { code: 'ECONNRESET' })))
-    })
-    if (ms <= 0 || typeof sock?.bytesRead !== 'number') return
-    let last = sock.bytesRead
-    const timer = setInterval(() => {
-      const now = sock.bytesRead ?? last
-      if (now === last && res.readableLength === 0 && !res.readableEnded) {
-        clearInterval(timer)
-        res.destroy(this.explain(new EngineTimeoutError(`${what}: no data`, ms)))
-      }
-      last = now
-    }, ms)
-    timer.unref?.()
-    res.once('close', () => clearInterval(timer))
+    if (ms > 0 && typeof sock?.bytesRead === 'number') {
+      let last = sock.bytesRead
+      const timer = setInterval(() => {
+        const now = sock.bytesRead ?? last
+        if (now === last && res.readableLength === 0 && out.readableLength === 0 && !res.readableEnded) {
+          clearInterval(timer)
+          fail(new EngineTimeoutError(`${what}: no data`, ms))
+        }
+        last = now
+      }, ms)
+      timer.unref?.()
+      out.once('close', () => clearInterval(timer))
+      res.once('end', () => clearInterval(timer))
+    }
+    return out
   }
 }
 
@@ -329,7 +339,9 @@ function flatQuery(q: BuildQuery): Record<string, string | number | boolean> {
 function makeDocker(c: Connection, endpoint: EngineEndpoint): Docker {
   const base = { host: undefined, port: undefined, socketPath: undefined, ca: undefined, cert: undefined, key: undefined, protocol: undefined }
   try {
-    if (c.kind === 'unix') return new Docker({ ...base, socketPath: c.socketPath })
+    // One connection per call: a kept-alive socket to an engine that restarted fails the next
+    // call with ECONNRESET; a fresh unix or TCP connection costs next to nothing.
+    if (c.kind === 'unix') return new Docker({ ...base, socketPath: c.socketPath, agent: new HttpAgent({ keepAlive: false }) } as Docker.DockerOptions)
     if (c.kind === 'ssh') {
       return new Docker({
         ...base,
@@ -341,7 +353,7 @@ function makeDocker(c: Connection, endpoint: EngineEndpoint): Docker {
       } as Docker.DockerOptions)
     }
     const tls = c.tls
-    if (!tls) return new Docker({ ...base, host: c.host, port: c.port, protocol: 'http' })
+    if (!tls) return new Docker({ ...base, host: c.host, port: c.port, protocol: 'http', agent: new HttpAgent({ keepAlive: false }) } as Docker.DockerOptions)
     return new Docker({
       ...base,
       host: c.host,

@@ -37,8 +37,23 @@ export class EngineHttpError extends Error {
 
 const SOCKET_GONE = new Set(['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'ENOTSOCK'])
 
+/** The explained error keeps the engine's own as its `cause` (status code, engine words) for callers that branch on it. */
 export function explainEngineError(e: unknown, ctx: ExplainContext): LayerscopeError {
   if (e instanceof LayerscopeError) return e
+  const out = explain(e, ctx)
+  Object.defineProperty(out, 'cause', { value: e, enumerable: false, configurable: true, writable: true })
+  return out
+}
+
+/** The engine's HTTP status behind an (explained) error, if it answered. */
+export function engineStatusCode(e: unknown): number | undefined {
+  const direct = (e as { statusCode?: unknown } | null)?.statusCode
+  if (typeof direct === 'number') return direct
+  const cause = (e as { cause?: { statusCode?: unknown } } | null)?.cause?.statusCode
+  return typeof cause === 'number' ? cause : undefined
+}
+
+function explain(e: unknown, ctx: ExplainContext): LayerscopeError {
   const err = e as { code?: string; statusCode?: number; message?: string; json?: { message?: string } }
   const code = err.code
   const where = ctx.endpoint.url

@@ -76,6 +76,10 @@ export interface BuildMessage {
 
 /** One message of GET /events. */
 export interface EngineEvent {
+  /** Old-style fields: the object's id and, for containers, the image it was created from. */
+  id?: string
+  from?: string
+  status?: string
   Type?: string
   Action?: string
   Actor?: { ID?: string; Attributes?: Record<string, string> }
