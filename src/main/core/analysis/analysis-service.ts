@@ -8,7 +8,7 @@ import type { exportImage } from '../archive/engine-export'
 import type { ImageConfig } from '../archive/image-reader'
 import { LayerCache, type CachedImage } from '../cache/layer-cache'
 import { AnalyzedImage, type ImageModel } from './analyzed-image'
-import type { BaseResult } from '../sources/engine-base'
+import { KnownLayers, type BaseResult } from '../sources/engine-base'
 import { historyFromEngine, type RawHistory } from './history'
 import { buildImage, type ModelLayer } from './image-model'
 import { PathTable } from '../model/path-table'
@@ -50,7 +50,7 @@ interface OpenContext {
   alternativesP?: Promise<BaseAlternatives | null>
 }
 
-export interface AnalysisServiceOptions extends Omit<SourceDeps, 'engine' | 'onExport'> {
+export interface AnalysisServiceOptions extends Omit<SourceDeps, 'engine' | 'onExport' | 'knownLayers'> {
   engine: () => EngineClient
   cacheDir: string
   /** Replaceable so tests can watch every export request. */
@@ -62,6 +62,8 @@ export class AnalysisService {
   private open_ = new Map<string, AnalyzedImage>()
   /** Counts engine exports (the `docker save` stream): tests prove cached re-opens skip it. */
   exports = 0
+  /** Other images' layer lists, for base detection across opens. */
+  private readonly knownLayers = new KnownLayers()
 
   constructor(readonly opts: AnalysisServiceOptions) {
     this.cache = new LayerCache(opts.cacheDir)
@@ -76,7 +78,8 @@ export class AnalysisService {
     const src = makeSource(source, sidePlatform, o.platform, {
       ...this.opts,
       engine: this.opts.engine,
-      onExport: () => this.exports++
+      onExport: () => this.exports++,
+      knownLayers: this.knownLayers
     })
     const img = await this.analyse(src, o, started)
     this.remember(img)

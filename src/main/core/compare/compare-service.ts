@@ -175,7 +175,7 @@ export function buildComparison(
   const sizeB = basis === 'engine' ? b.image.size : imgB.analysis.layerBytes
   if (a.image.sizeKind !== b.image.sizeKind) {
     notes.push(
-      `One side is an archive, whose size is the sum of its layers' content bytes; the other's engine size (as docker images shows it) is measured differently, so the delta compares layer content bytes on both sides.`
+      `One side is ${[a, b].some((x) => x.source.kind === 'registry') ? 'a registry image' : 'an archive'}, whose size is the sum of its layers' content bytes; the other's engine size (as docker images shows it) is measured differently, so the delta compares layer content bytes on both sides.`
     )
   }
   const labels = sideLabels(a, b)

@@ -7,7 +7,7 @@ import { LayerscopeError, isCancelled } from '../errors'
 import { exportImage } from '../archive/engine-export'
 import { readImageFeed, type ReadImage } from '../archive/image-reader'
 import { parsePlatform } from '../archive/oci'
-import { detectBase, type BaseResult } from './engine-base'
+import { detectBase, type BaseResult, type KnownLayers } from './engine-base'
 import type { DescribedImage, EngineHistoryEntry, LayerSource, ReadImageResult, ReadLayersOptions } from './layer-source'
 
 export interface EngineSourceOptions {
@@ -17,6 +17,8 @@ export interface EngineSourceOptions {
   exportImage?: typeof exportImage
   /** Called when an export starts (AnalysisService counts them). */
   onExport?: () => void
+  /** Layer lists of other engine images, kept by the service across opens. */
+  knownLayers?: KnownLayers
 }
 
 export class EngineSource implements LayerSource {
@@ -69,7 +71,8 @@ export class EngineSource implements LayerSource {
       this.o.engine,
       image.id,
       image.layers.map((l) => l.diffId),
-      prior
+      prior,
+      this.o.knownLayers
     ).catch(() => undefined)
   }
 

@@ -8,11 +8,13 @@ import { EngineSource } from './engine-source'
 import { RegistrySource } from './registry-source'
 import type { RegistryClient } from '../registry'
 import type { LayerSource } from './layer-source'
+import type { KnownLayers } from './engine-base'
 
 export interface SourceDeps {
   engine: () => EngineClient
   exportImage?: typeof exportImage
   onExport?: () => void
+  knownLayers?: KnownLayers
   /** The process's registry client (one per backend: keep-alive sockets, tokens in memory). */
   registry?: () => RegistryClient
 }
@@ -24,7 +26,7 @@ export interface SourceDeps {
 export function makeSource(source: ImageSource, sidePlatform: string | undefined, platform: string | undefined, deps: SourceDeps): LayerSource {
   const keep = sidePlatform
   if (source?.kind === 'engine' && typeof source.ref === 'string' && source.ref.trim() !== '') {
-    const s = new EngineSource(source.ref.trim(), { engine: deps.engine(), platform, exportImage: deps.exportImage, onExport: deps.onExport })
+    const s = new EngineSource(source.ref.trim(), { engine: deps.engine(), platform, exportImage: deps.exportImage, onExport: deps.onExport, knownLayers: deps.knownLayers })
     return withSourcePlatform(s, keep)
   }
   if (source?.kind === 'archive' && typeof source.path === 'string' && source.path !== '') {

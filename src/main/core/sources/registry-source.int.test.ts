@@ -12,6 +12,9 @@ import { AnalysisService } from '../analysis/analysis-service'
 import { CompareService } from '../compare/compare-service'
 import { EngineClient } from '../engine/engine-client'
 import { RegistryClient, type RequestRecord } from '../registry'
+import { createBackend } from '../../api'
+import { parseSource } from '../../cli/source-arg'
+import { analyzeText } from '../../cli/commands/analyze'
 
 const skip = registrySkipReason()
 const PREFIX = 'layerscope-test/g2-registry'
@@ -180,6 +183,20 @@ describe.skipIf(skip)('registry source (real registry, real engine)', () => {
     expect(alt.downloadSize).toBe(await size('g2/base:1'))
     // -bookworm is not a slimmer variant: only -slim is offered, at its manifest's size.
     expect(alt.siblings).toEqual([{ tag: '1-slim', ref: `${reg.host}/g2/base:1-slim`, downloadSize: await size('g2/base:1-slim'), savesBytes: alt.downloadSize - (await size('g2/base:1-slim')) }])
+  })
+
+  it('goes through the backend as every front does: analysis:open from a registry:// argument, registry:tags', async () => {
+    const backend = createBackend({ cacheDir: join(tmp, 'c7'), resourcesDir: join(tmp, 'none'), front: 'cli', version: 'test' })
+    const ctx = { signal: new AbortController().signal, front: 'cli' as const, emit: () => undefined, jobId: 't' }
+    const a = await backend.dispatcher.invoke('analysis:open', { source: parseSource(`registry://${reg.host}/g2/app:1`) }, ctx)
+    expect(figures(a)).toEqual(figures(engine1))
+    const text = analyzeText(a)
+    expect(text).toContain('Download ')
+    expect(text).toContain('DOWNLOAD')
+    const tags = await backend.dispatcher.invoke('registry:tags', { ref: `${reg.host}/g2/app` }, ctx)
+    expect(tags.repository).toBe(`${reg.host}/g2/app`)
+    expect([...tags.tags].sort()).toEqual(expect.arrayContaining(['1', '2']))
+    await expect(backend.dispatcher.invoke('analysis:open', { source: { kind: 'registry', ref: `${reg.host}/g2/app:nope` } }, ctx)).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND' })
   })
 
   it('refuses a layer whose blob does not match its digest, and caches nothing of it', async () => {
