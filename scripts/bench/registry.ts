@@ -130,7 +130,10 @@ async function main(): Promise<void> {
   try {
     console.log(`pushing to ${reg.host} with skopeo (gzip)…`)
     await pushImage(`docker-daemon:${IMG}`, reg.host, 'bench/app:1')
-    const js = await bundleChild(work)
+    // Beside node_modules, so the bundle's external packages resolve as the app's do.
+    const bundleDir = fileURLToPath(new URL('../../node_modules/.cache/layerscope-bench/', import.meta.url))
+    mkdirSync(bundleDir, { recursive: true })
+    const js = await bundleChild(bundleDir)
     const ref = `${reg.host}/bench/app:1`
     // Interleaved: the machine is shared, so each side runs twice and the better run counts.
     const ours: ChildResult[] = []
