@@ -70,6 +70,14 @@ export function makeTestCa(dir: string): TestCa {
   return { dir, caCert: join(dir, 'ca.crt'), caKey: join(dir, 'ca.key'), serverCert: join(dir, 'server.crt'), serverKey: join(dir, 'server.key') }
 }
 
+/** A client certificate signed by the CA (what certs.d/HOST/client.cert + client.key hold). */
+export function makeClientCert(ca: TestCa, name = 'client'): { cert: string; key: string } {
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`], ca.dir)
+  writeFileSync(join(ca.dir, `${name}.ext`), 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n')
+  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.cert`, '-days', '2', '-extfile', `${name}.ext`], ca.dir)
+  return { cert: join(ca.dir, `${name}.cert`), key: join(ca.dir, `${name}.key`) }
+}
+
 // ---------------------------------------------------------------- token issuer
 
 export interface TokenIssuer {
@@ -81,6 +89,8 @@ export interface TokenIssuer {
   rootCertBundle: string
   /** Every token request: the scope asked for, and whether it carried Basic credentials. */
   requests: Array<{ scope: string | null; service: string | null; user: string | null; authorization: boolean }>
+  /** Repositories a logged-in user is refused (403); may be changed while it runs. */
+  deny: string[]
   stop(): Promise<void>
 }
 
@@ -90,9 +100,15 @@ const b64url = (b: Buffer | string): string => Buffer.from(b).toString('base64ur
  * A token server as distribution's token auth expects (docs/spec/auth/token.md): GET
  * realm?service&scope with optional Basic credentials -> {token, expires_in}; the JWT is RS256
  * with its signing certificate in x5c, trusted by the registry through rootcertbundle.
- * Anonymous users get pull on repositories under `public/`; `users` get pull and push on all.
+ * Anonymous users get pull on repositories under `public/`; `users` get pull and push on all
+ * (except `deny`: 403); POST with a refresh token of `refreshTokens` (user -> token) is the
+ * OAuth2 grant docker uses for identity tokens.
  */
-export async function startTokenIssuer(dir: string, users: Record<string, string>, opts: { deny?: string[] } = {}): Promise<TokenIssuer> {
+export async function startTokenIssuer(
+  dir: string,
+  users: Record<string, string>,
+  opts: { deny?: string[]; refreshTokens?: Record<string, string> } = {}
+): Promise<TokenIssuer> {
   mkdirSync(dir, { recursive: true })
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'token.key', '-out', 'token.crt', '-days', '2', '-subj', '/CN=Layerscope test token issuer'], dir)
   const key = readFileSync(join(dir, 'token.key'), 'utf8')
@@ -101,12 +117,31 @@ export async function startTokenIssuer(dir: string, users: Record<string, string
   const service = 'layerscope-test-registry'
   const issuerName = 'layerscope-test-issuer'
   const requests: TokenIssuer['requests'] = []
+  const deny = [...(opts.deny ?? [])]
   const server = http.createServer((req, res) => {
-    const u = new URL(req.url ?? '/', 'http://x')
+    if (req.method === 'POST') {
+      // OAuth2 refresh-token grant (docker's identitytoken): the form names the token.
+      let body = ''
+      req.on('data', (b: Buffer) => (body += b.toString('utf8')))
+      req.on('end', () => answer(req, res, new URLSearchParams(body)))
+      return
+    }
+    answer(req, res, new URL(req.url ?? '/', 'http://x').searchParams)
+  })
+  const answer = (req: http.IncomingMessage, res: http.ServerResponse, params: URLSearchParams): void => {
+    const u = { searchParams: params }
     const scope = u.searchParams.get('scope')
     let user: string | null = null
     const auth = req.headers.authorization
-    if (auth) {
+    if (req.method === 'POST') {
+      const owner = Object.entries(opts.refreshTokens ?? {}).find(([, t]) => t === params.get('refresh_token'))?.[0]
+      if (params.get('grant_type') !== 'refresh_token' || !owner) {
+        requests.push({ scope, service: params.get('service'), user: null, authorization: false })
+        res.writeHead(401, { 'content-type': 'application/json' }).end('{"details":"bad refresh token"}')
+        return
+      }
+      user = owner
+    } else if (auth) {
       const m = /^Basic (.+)$/.exec(auth)
       const [name, ...rest] = m ? Buffer.from(m[1]!, 'base64').toString('utf8').split(':') : []
       if (!name || users[name] === undefined || users[name] !== rest.join(':')) {
@@ -121,7 +156,7 @@ export async function startTokenIssuer(dir: string, users: Record<string, string
     for (const s of (scope ?? '').split(' ').filter(Boolean)) {
       const [type, name, actions] = s.split(':')
       if (type !== 'repository' || !name || !actions) continue
-      if (opts.deny?.includes(name) && user) {
+      if (deny.includes(name) && user) {
         res.writeHead(403, { 'content-type': 'application/json' }).end('{"details":"access to this repository is forbidden"}')
         return
       }
@@ -135,7 +170,7 @@ export async function startTokenIssuer(dir: string, users: Record<string, string
     const sig = createSign('RSA-SHA256').update(signingInput).sign(key)
     const token = `${signingInput}.${b64url(sig)}`
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }))
-  })
+  }
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
   const port = (server.address() as net.AddressInfo).port
   const url = `http://127.0.0.1:${port}`
@@ -146,6 +181,7 @@ export async function startTokenIssuer(dir: string, users: Record<string, string
     issuer: issuerName,
     rootCertBundle: join(dir, 'token.crt'),
     requests,
+    deny,
     stop: () => new Promise((r) => server.close(() => r()))
   }
 }
@@ -155,6 +191,8 @@ export async function startTokenIssuer(dir: string, users: Record<string, string
 export interface RegistryOptions {
   /** HTTPS with this CA's server certificate. */
   tls?: TestCa
+  /** Require client certificates signed by this CA (http.tls.clientcas). */
+  clientCa?: TestCa
   /** Basic auth (htpasswd, bcrypt) with these users. */
   htpasswd?: Record<string, string>
   /** Token auth against this issuer. */
@@ -194,6 +232,7 @@ function registryConfig(o: RegistryOptions, port: number, storage: string, dir: 
     `  secret: ${randomBytes(16).toString('hex')}`
   ]
   if (o.tls) lines.push('  tls:', `    certificate: ${o.tls.serverCert}`, `    key: ${o.tls.serverKey}`)
+  if (o.tls && o.clientCa) lines.push('    clientcas:', `      - ${o.clientCa.caCert}`)
   if (o.htpasswd) {
     const file = join(dir, 'htpasswd')
     writeFileSync(file, '')
@@ -208,24 +247,23 @@ function registryConfig(o: RegistryOptions, port: number, storage: string, dir: 
   return lines.join('\n') + '\n'
 }
 
-async function waitForRegistry(url: string, child: ChildProcess, tls: TestCa | undefined, timeoutMs = 20_000): Promise<void> {
+/** Up when the port accepts connections (the registry listens once it is ready; TLS may want a client cert). */
+async function waitForRegistry(port: number, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
-  const https = await import('node:https')
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}`)
     const ok = await new Promise<boolean>((res) => {
-      const mod = url.startsWith('https') ? https : http
-      const req = mod.get(`${url}/v2/`, { ...(tls ? { ca: readFileSync(tls.caCert) } : {}), timeout: 1000 }, (r) => {
-        r.resume()
+      const sock = net.connect(port, '127.0.0.1')
+      sock.once('connect', () => {
+        sock.destroy()
         res(true)
       })
-      req.on('error', () => res(false))
-      req.on('timeout', () => req.destroy())
+      sock.once('error', () => res(false))
     })
     if (ok) return
     await new Promise((r) => setTimeout(r, 100))
   }
-  throw new Error(`docker-registry did not answer at ${url} within ${timeoutMs} ms`)
+  throw new Error(`docker-registry did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`)
 }
 
 /** Starts a real docker-registry on a random 127.0.0.1 port with its own storage and config. */
@@ -244,7 +282,7 @@ export async function startRegistry(o: RegistryOptions = {}): Promise<TestRegist
     child.stderr!.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-20_000)))
     const url = `${o.tls ? 'https' : 'http'}://127.0.0.1:${port}`
     try {
-      await waitForRegistry(url, child, o.tls)
+      await waitForRegistry(port, child)
     } catch (e) {
       lastError = new Error(`${(e as Error).message}\n${log}`)
       child.kill('SIGKILL')
@@ -333,4 +371,25 @@ export function dockerConfigWithCa(root: string, host: string, ca: TestCa): { do
   writeFileSync(join(certsDir, 'ca.crt'), readFileSync(ca.caCert))
   if (!existsSync(join(dockerConfig, 'config.json'))) writeFileSync(join(dockerConfig, 'config.json'), '{}')
   return { dockerConfig, certsDir }
+}
+
+// ---------------------------------------------------------------- raw pushes (the registry API itself)
+
+/** Uploads one blob (monolithic: POST then PUT ?digest=) with the registry's own upload API. */
+export async function putBlob(registryUrl: string, repo: string, bytes: Buffer, headers: Record<string, string> = {}): Promise<string> {
+  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+  const start = await fetch(`${registryUrl}/v2/${repo}/blobs/uploads/`, { method: 'POST', headers })
+  if (start.status !== 202) throw new Error(`blob upload start: ${start.status} ${await start.text()}`)
+  const loc = new URL(start.headers.get('location')!, registryUrl)
+  loc.searchParams.set('digest', digest)
+  const put = await fetch(loc, { method: 'PUT', body: bytes, headers: { ...headers, 'content-type': 'application/octet-stream' } })
+  if (put.status !== 201) throw new Error(`blob upload: ${put.status} ${await put.text()}`)
+  return digest
+}
+
+/** PUTs a manifest under a tag; returns its digest. */
+export async function putManifest(registryUrl: string, repo: string, tag: string, mediaType: string, body: Buffer, headers: Record<string, string> = {}): Promise<string> {
+  const r = await fetch(`${registryUrl}/v2/${repo}/manifests/${tag}`, { method: 'PUT', body, headers: { ...headers, 'content-type': mediaType } })
+  if (r.status !== 201) throw new Error(`manifest put: ${r.status} ${await r.text()}`)
+  return `sha256:${createHash('sha256').update(body).digest('hex')}`
 }

@@ -2,7 +2,7 @@
 // Docker's normalisation, plus the source form registry://.
 import { describe, expect, it } from 'vitest'
 import { LayerscopeError } from '../errors'
-import { familiarReference, formatReference, isRegistrySource, manifestReference, parseImageReference, parseRegistrySource, withTag } from './reference'
+import { checkEngineImageArg, familiarReference, formatReference, isRegistrySource, manifestReference, parseImageReference, parseRegistrySource, withTag } from './reference'
 
 const D64 = 'sha256:' + 'f'.repeat(64)
 
@@ -116,5 +116,18 @@ describe('formatting', () => {
     expect(familiarReference(parseImageReference('user/app:1'))).toBe('user/app:1')
     expect(formatReference(withTag(r, '2'))).toBe('127.0.0.1:5000/app:2')
     expect(() => withTag(r, '-bad')).toThrow(LayerscopeError)
+  })
+})
+
+describe('checkEngineImageArg: what may reach the engine', () => {
+  it('IDs and valid references pass as written; a URL or garbage is refused before the engine', () => {
+    expect(checkEngineImageArg(' myapp:1 ')).toBe('myapp:1')
+    expect(checkEngineImageArg('661f50163154')).toBe('661f50163154')
+    expect(checkEngineImageArg(`sha256:${'a'.repeat(64)}`)).toBe(`sha256:${'a'.repeat(64)}`)
+    expect(checkEngineImageArg('a'.repeat(64))).toBe('a'.repeat(64))
+    expect(checkEngineImageArg('localhost:5000/app@' + D64)).toBe('localhost:5000/app@' + D64)
+    expect(() => checkEngineImageArg('http://x/y')).toThrow(/for a registry write registry:\/\/x\/y/)
+    expect(() => checkEngineImageArg('My App')).toThrow(LayerscopeError)
+    expect(() => checkEngineImageArg('app:')).toThrow(/not a valid tag|invalid/)
   })
 })

@@ -180,3 +180,16 @@ export function withTag(ref: ImageReference, tag: string): ImageReference {
   if (!TAG_RE.test(tag)) throw invalid(tag, 'not a valid tag')
   return { domain: ref.domain, apiHost: ref.apiHost, repository: ref.repository, tag }
 }
+
+/**
+ * An engine image argument as `docker image inspect` takes it: an image ID (`sha256:<hex>`,
+ * or a hex prefix of at least 4 digits, as docker's short IDs) or a reference that passes the
+ * grammar. Returns the argument trimmed; anything else is INVALID_INPUT saying why, so it
+ * never reaches the engine (a URL, white space, upper case in a repository).
+ */
+export function checkEngineImageArg(input: string): string {
+  const s = input.trim()
+  if (/^sha256:[a-f0-9]{64}$/.test(s) || /^[a-f0-9]{4,64}$/.test(s)) return s
+  parseImageReference(s)
+  return s
+}

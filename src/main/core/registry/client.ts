@@ -23,6 +23,8 @@ interface Sent {
 }
 
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/
+/** Memory bound on a tags list (Docker Hub's largest repositories have tens of thousands). */
+const MAX_TAGS = 500_000
 
 function cancelled(): LayerscopeError {
   return new LayerscopeError('CANCELLED', 'Cancelled.')
@@ -142,7 +144,7 @@ export class RegistryClient {
   async resolve(refIn: ImageReference | string, o: CallOptions & { platform?: string } = {}): Promise<ResolvedImage> {
     const ref = toRef(refIn)
     const name = formatReference(ref)
-    const top = await this.getManifest(ref, o)
+    const top = await this.getManifest(ref, o).catch((e: unknown) => this.explainUnknown(ref, e, o.signal))
     let m = top
     let platforms: ResolvedImage['platforms'] = []
     for (let depth = 0; m.kind === 'index'; depth++) {
@@ -242,6 +244,25 @@ export class RegistryClient {
     return Buffer.concat(chunks)
   }
 
+  /**
+   * MANIFEST_UNKNOWN for a tag says little (distribution answers it for a missing repository
+   * too): the tags list tells which it is, and what there is instead.
+   */
+  private async explainUnknown(ref: ImageReference, e: unknown, signal?: AbortSignal): Promise<never> {
+    if (!(e instanceof LayerscopeError) || e.code !== 'IMAGE_NOT_FOUND' || ref.digest || !ref.tag) throw e
+    const repo = `${ref.domain}/${ref.repository}`
+    let tags: string[]
+    try {
+      tags = await this.listTags(ref, { signal, maxPages: 5 })
+    } catch (t) {
+      if (t instanceof LayerscopeError && t.code === 'IMAGE_NOT_FOUND') throw t
+      throw e
+    }
+    if (tags.length === 0) throw new LayerscopeError('IMAGE_NOT_FOUND', `Repository ${repo} has no tags (MANIFEST_UNKNOWN for "${ref.tag}").`, e.detail)
+    const shown = [...tags].sort().slice(0, 20).join(', ') + (tags.length > 20 ? `, … (${tags.length} in all: layerscope tags registry://${repo})` : '')
+    throw new LayerscopeError('IMAGE_NOT_FOUND', `${repo} has no tag "${ref.tag}" (MANIFEST_UNKNOWN); its tags: ${shown}.`, e.detail)
+  }
+
   /** A blob's size from a HEAD request (no bytes transferred). */
   async blobSize(refIn: ImageReference | string, digest: string, o: CallOptions = {}): Promise<number> {
     const ref = toRef(refIn)
@@ -288,6 +309,7 @@ export class RegistryClient {
         }
         return { tags, next }
       })
+      if (out.length + tags.length > MAX_TAGS) throw new LayerscopeError('REGISTRY_ERROR', `${what}: more than ${MAX_TAGS} tags; Layerscope stops there.`)
       for (const t of tags) {
         if (seen.has(t)) continue
         seen.add(t)
@@ -480,6 +502,11 @@ export class RegistryClient {
       }
       const status = sent.res.statusCode ?? 0
       this.record(c?.identityToken ? 'POST' : 'GET', sent.url, status, 'token')
+      if (status === 401 || status === 403) this.forgetAuth(ref)
+      if (status === 403 && c) {
+        drain(sent.res)
+        throw new LayerscopeError('REGISTRY_DENIED', `${host} denies the saved login (${c.source}) access to ${ref.repository} (403): ask for pull rights, or log in as a user who has them (\`docker login ${host}\`).`, { host })
+      }
       if (status === 401 || status === 403) {
         drain(sent.res)
         throw c
@@ -511,9 +538,16 @@ export class RegistryClient {
     return token.header
   }
 
+  /** After a refused login: read the saved logins again next time (the message says to log in). */
+  private forgetAuth(ref: ImageReference): void {
+    this.creds.delete(`${ref.apiHost}|${ref.repository}`)
+    for (const k of this.tokens.keys()) if (k.startsWith(`${ref.apiHost}|`)) this.tokens.delete(k)
+  }
+
   private async unauthorized(ref: ImageReference, what: string, _signal?: AbortSignal): Promise<LayerscopeError> {
     const host = ref.apiHost
     const c = await this.credentials(ref).catch(() => undefined)
+    this.forgetAuth(ref)
     return c
       ? new LayerscopeError('REGISTRY_AUTH', `${what}: ${host} refused the saved login (${c.source}) (401): check it with \`docker login ${host}\`.`, { host })
       : new LayerscopeError('REGISTRY_AUTH', `${what}: ${host} needs a login (401): run \`docker login ${host}\`, then try again.`, { host })

@@ -56,6 +56,14 @@ export class Agents {
     return entry
   }
 
+  /** Drops a host's agents, so its certs.d files are read again (after the user fixed them). */
+  forget(hostPort: string): void {
+    for (const key of [`${hostPort}|insecure`, `${hostPort}|verify`]) {
+      this.httpsAgents.get(key)?.agent.destroy()
+      this.httpsAgents.delete(key)
+    }
+  }
+
   http(): http.Agent {
     return this.httpAgent
   }
@@ -91,6 +99,10 @@ export function networkError(e: unknown, url: URL, looked: readonly string[]): E
     return new LayerscopeError('REGISTRY_UNREACHABLE', `${host} cannot be reached (${code}): check the network.`, { host })
   }
   if (url.protocol === 'https:' && isNotTlsError(e)) return new NotTlsError(err.message)
+  if (url.protocol === 'https:' && /CERTIFICATE_REQUIRED|BAD_CERTIFICATE|alert handshake failure/i.test(`${code} ${err.message ?? ''}`)) {
+    const where = looked[0] ? `put client.cert and client.key (docker's names) in ${looked[0]}/` : 'add a client certificate to certs.d'
+    return new LayerscopeError('REGISTRY_TLS', `${host} asks for a client certificate (${code || err.message}): ${where}.`, { host, ...(looked[0] ? { certsDir: looked[0] } : {}) })
+  }
   if (url.protocol === 'https:' && (isCertificateError(e) || isTlsError(e))) {
     const where = looked.length ? ` To trust a private CA, put its certificate in ${looked[0]}/ca.crt (docker's certs.d).` : ''
     return new LayerscopeError('REGISTRY_TLS', `TLS with ${host} failed: ${err.message} (${code || 'TLS error'}).${where}`, { host, ...(looked[0] ? { certsDir: looked[0] } : {}) })
@@ -137,7 +149,12 @@ export function exchange(agents: Agents, r: ExchangeRequest): Promise<IncomingMe
       if (settled) return res.destroy()
       done(null, res)
     })
-    req.on('error', (e) => done(networkError(e, r.url, tls?.looked ?? [])))
+    req.on('error', (e) => {
+      const err = networkError(e, r.url, tls?.looked ?? [])
+      // The message says to add a CA or client certificate: read certs.d again next time.
+      if (err instanceof LayerscopeError && err.code === 'REGISTRY_TLS') agents.forget(hp)
+      done(err)
+    })
     req.end(r.body)
   })
 }

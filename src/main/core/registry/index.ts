@@ -9,6 +9,7 @@
  *                                           repository: 'library/nginx', tag: '1.27' }
  *   isRegistrySource(s), formatReference(ref), familiarReference(ref), withTag(ref, tag),
  *   manifestReference(ref) (the digest when pinned, else the tag)
+ *   checkEngineImageArg(s): an engine argument (ID or reference) checked before it reaches the engine
  *   A bad reference throws LayerscopeError INVALID_INPUT saying why.
  *
  * const client = new RegistryClient({ insecureRegistries: ['myhost:5000'] })   // one per backend
@@ -52,6 +53,7 @@ export { isLoopback } from './tls'
 export type { CallOptions, Descriptor, FetchedManifest, ImageManifest, Platform, PlatformEntry, RegistryClientOptions, RequestRecord, ResolvedImage } from './types'
 export {
   REGISTRY_SCHEME,
+  checkEngineImageArg,
   familiarReference,
   formatReference,
   isRegistrySource,
