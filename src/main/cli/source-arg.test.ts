@@ -16,6 +16,10 @@ describe('parseSource: the one image-argument parser', () => {
   it('refuses a bad registry reference before any work, saying why', () => {
     expect(() => parseSource('registry://127.0.0.1:5000/App:1')).toThrow(/not an image reference/)
   })
+  it('refuses a URL or a bad name for the engine, pointing at registry://', () => {
+    expect(() => parseSource('http://127.0.0.1:5000/app:1')).toThrow(/registry:\/\/127\.0\.0\.1:5000\/app:1/)
+    expect(parseSource('sha256:' + 'a'.repeat(64))).toEqual({ kind: 'engine', ref: 'sha256:' + 'a'.repeat(64) })
+  })
   it('keeps archives and engine references as they were', () => {
     const f = join(dir, 'x.tar')
     writeFileSync(f, '')

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ImageSource } from '../../shared/models/analysis'
-import { formatReference, isRegistrySource, parseRegistrySource } from '../core/model/reference'
+import { checkEngineImageArg, formatReference, isRegistrySource, parseRegistrySource } from '../core/model/reference'
 
 /**
  * An image argument, the one parser every command uses: `registry://HOST[:PORT]/REPO[:TAG|@DIGEST]`
@@ -12,7 +12,8 @@ import { formatReference, isRegistrySource, parseRegistrySource } from '../core/
 export function parseSource(arg: string): ImageSource {
   if (isRegistrySource(arg)) return { kind: 'registry', ref: formatReference(parseRegistrySource(arg)) }
   if (arg.startsWith('archive:')) return { kind: 'archive', path: resolve(arg.slice('archive:'.length)) }
-  if (arg.startsWith('docker:')) return { kind: 'engine', ref: arg.slice('docker:'.length) }
+  if (arg.startsWith('docker:')) return { kind: 'engine', ref: checkEngineImageArg(arg.slice('docker:'.length)) }
   if (existsSync(arg)) return { kind: 'archive', path: resolve(arg) }
-  return { kind: 'engine', ref: arg }
+  // Not a file: an engine reference, checked against the grammar ("http://x/y" says to write registry://x/y).
+  return { kind: 'engine', ref: checkEngineImageArg(arg) }
 }
