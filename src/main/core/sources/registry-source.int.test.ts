@@ -199,6 +199,15 @@ describe.skipIf(skip)('registry source (real registry, real engine)', () => {
     await expect(backend.dispatcher.invoke('analysis:open', { source: { kind: 'registry', ref: `${reg.host}/g2/app:nope` } }, ctx)).rejects.toMatchObject({ code: 'IMAGE_NOT_FOUND' })
   })
 
+  it('cancels mid-download with nothing cached', async () => {
+    const { svc } = registryService(join(tmp, 'c8'))
+    const ac = new AbortController()
+    const p = svc.open(reg2(), { signal: ac.signal, onProgress: (e) => e.phase === 'download' && e.bytesDone > 0 && ac.abort() })
+    await expect(p).rejects.toMatchObject({ code: 'CANCELLED' })
+    await svc.flush()
+    expect(engine2.layers.filter((l) => svc.cache.hasLayer(l.diffId))).toEqual([])
+  })
+
   it('refuses a layer whose blob does not match its digest, and caches nothing of it', async () => {
     const dir = join(tmp, 'c5')
     const { svc } = registryService(dir)
