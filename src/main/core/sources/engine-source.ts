@@ -34,8 +34,8 @@ export class EngineSource implements LayerSource {
     this.label = ref
   }
 
-  async describe(): Promise<DescribedImage> {
-    const inspect = await this.o.engine.inspectImage(this.ref)
+  async describe(signal?: AbortSignal): Promise<DescribedImage> {
+    const inspect = await this.o.engine.inspectImage(this.ref, signal)
     if (this.o.platform) {
       const want = parsePlatform(this.o.platform)
       if (inspect.Os !== want.os || inspect.Architecture !== want.architecture || (want.variant && inspect.Variant && inspect.Variant !== want.variant)) {
