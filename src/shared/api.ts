@@ -52,6 +52,8 @@ export interface Channels {
   'report:save': { req: RequestIn<'report:save'>; res: ResponseOf<'report:save'> }
   /** Desktop app only: renders the report as PNG and puts the picture on the clipboard. */
   'report:copy': { req: RequestIn<'report:copy'>; res: ResponseOf<'report:copy'> }
+  /** Tags of a registry repository (`registry://HOST[:PORT]/REPO`), every page, registry order. */
+  'registry:tags': { req: RequestIn<'registry:tags'>; res: { repository: string; tags: string[] } }
 }
 
 export type Channel = keyof Channels
@@ -83,7 +85,8 @@ export const CHANNELS = [
   'dockerfile:links',
   'report:render',
   'report:save',
-  'report:copy'
+  'report:copy',
+  'registry:tags'
 ] as const satisfies readonly Channel[]
 
 // Compile-time checks: CHANNELS lists every channel, every channel has a schema and no schema

@@ -4,6 +4,7 @@ import { analysisHandlers } from './handlers/analysis'
 import { appHandlers } from './handlers/app'
 import { compareHandlers } from './handlers/compare'
 import { dockerfileHandlers } from './handlers/dockerfile'
+import { registryHandlers } from './handlers/registry'
 import { reportHandlers } from './handlers/report'
 import { Services, type ServiceDeps } from './services'
 
@@ -24,7 +25,8 @@ export function createBackend(options: BackendOptions, deps: ServiceDeps = {}): 
     ...analysisHandlers(services),
     ...compareHandlers(services),
     ...dockerfileHandlers(services),
-    ...reportHandlers(services)
+    ...reportHandlers(services),
+    ...registryHandlers(services)
   })
   return { services, dispatcher }
 }

@@ -3,6 +3,7 @@ import { AnalysisService } from '../core/analysis/analysis-service'
 import { CompareService } from '../core/compare/compare-service'
 import { DockerfileService } from '../core/dockerfile/dockerfile-service'
 import { EngineClient } from '../core/engine/engine-client'
+import { RegistryClient } from '../core/registry'
 import { ReportService } from '../core/report/report-service'
 import type { BackendOptions } from './backend'
 import { noDesktop, type Desktop } from './desktop-port'
@@ -20,6 +21,7 @@ export class Services {
   readonly desktop: Desktop
   private engineClient?: EngineClient
   private analysisService?: AnalysisService
+  private registryClient?: RegistryClient
   private dockerfileService?: DockerfileService
   private compareService?: CompareService
   private reportService?: ReportService
@@ -42,9 +44,16 @@ export class Services {
     this.engineClient = undefined
   }
 
+  /** One registry client per process: kept-alive connections and tokens (in memory only). */
+  registry(): RegistryClient {
+    this.registryClient ??= new RegistryClient({ insecureRegistries: this.options.insecureRegistries ?? [] })
+    return this.registryClient
+  }
+
   analysis(): AnalysisService {
     this.analysisService ??= new AnalysisService({
       engine: () => this.engine(),
+      registry: () => this.registry(),
       cacheDir: this.options.cacheDir
     })
     return this.analysisService

@@ -16,6 +16,7 @@ program
   .description("See where a container image's bytes go.")
   .version(VERSION)
   .option('--cache-dir <dir>', 'layer cache folder (default: $XDG_CACHE_HOME/layerscope)')
+  .option('--insecure-registry <host>', 'allow plain HTTP / unverified TLS for this registry host[:port] (repeatable; loopback needs none)', (v: string, acc: string[]) => [...acc, v], [] as string[])
   .showHelpAfterError()
 
 registerImages(program)

@@ -73,6 +73,8 @@ export interface Comparison {
     basis?: 'engine' | 'content'
     /** Final filesystem bytes B - A. */
     finalBytes?: number
+    /** Download size B - A (layer blobs + config, as registries count it), when both sides know theirs. */
+    downloadBytes?: number
   }
   /** Final filesystems diffed: in B but not A, in A but not B, in both but different. */
   files: { added: FileDeltaCount; removed: FileDeltaCount; changed: FileDeltaCount }

@@ -11,7 +11,9 @@ import { Refs, stackLayers } from './stack'
 export interface ModelLayer {
   diffId: string
   entries: LayerEntries
+  /** Download bytes of the layer blob, when the source knows them. */
   compressedBytes?: number
+  blobDigest?: string
 }
 
 export interface ModelInput {
@@ -32,6 +34,8 @@ export interface ModelInput {
   cachedLayers: number
   elapsedMs: number
   base?: { ref: string; layers: number }
+  /** Config blob bytes: with every layer's blob bytes known, the image's download size. */
+  configBytes?: number
 }
 
 export function buildImage(input: ModelInput): AnalyzedImage {
@@ -69,6 +73,7 @@ export function buildImage(input: ModelInput): AnalyzedImage {
       isBase: input.base !== undefined && i < input.base.layers
     }
     if (l.compressedBytes !== undefined) s.compressedBytes = l.compressedBytes
+    if (l.blobDigest) s.blobDigest = l.blobDigest
     if (step?.created) s.created = step.created
     return s
   })
@@ -121,7 +126,11 @@ export function buildImage(input: ModelInput): AnalyzedImage {
     cachedLayers: input.cachedLayers,
     elapsedMs: input.elapsedMs
   }
-  if (allCompressed) analysis.image.compressedSize = compressed
+  if (allCompressed) {
+    analysis.image.compressedSize = compressed
+    // As registries count it: layer blobs + the config blob.
+    if (input.configBytes !== undefined) analysis.image.downloadSize = compressed + input.configBytes
+  }
   const created = input.created ?? input.config.created
   if (created) analysis.image.created = created
   if (input.config.os) analysis.image.os = input.config.os

@@ -2,6 +2,7 @@
 import type { Comparison, ComparedSide, LayerRef } from '../../../shared/models/compare'
 import { formatBytes, formatDelta, formatDockerSize, formatPercent, formatRatio, groupDigits, shortId } from '../../../shared/format'
 import { splitByBytes } from './contributors'
+import { sourceName } from '../../../shared/image-source'
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length)
@@ -14,7 +15,7 @@ function clip(s: string, n: number): string {
 }
 
 function sideLine(letter: string, label: string, s: ComparedSide): string {
-  const name = s.source.kind === 'engine' ? s.source.ref : s.source.path
+  const name = sourceName(s.source)
   const size = s.image.sizeKind === 'engine' ? `${formatDockerSize(s.image.size)} (docker images)` : `${formatBytes(s.image.size)} (layer content)`
   return `${letter}  ${label === name ? name : `${label} = ${name}`}  ${shortId(s.image.id)}  ${size}, ${groupDigits(s.image.size)} bytes, ${s.layers.length} layers`
 }

@@ -37,7 +37,7 @@ export function sideLabels(
   }
   const [ra, ta] = splitRef(na)
   const [rb, tb] = splitRef(nb)
-  if (a.source.kind === 'engine' && b.source.kind === 'engine' && ra === rb && ta && tb) return { a: ta, b: tb }
+  if (a.source.kind === b.source.kind && a.source.kind !== 'archive' && ra === rb && ta && tb) return { a: ta, b: tb }
   return { a: na, b: nb }
 }
 
