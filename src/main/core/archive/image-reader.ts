@@ -111,7 +111,12 @@ export async function readImageFeed(feed: (tar: TarReader) => Promise<void>, opt
     },
     { label: opts.label }
   )
-  await feed(tar)
+  try {
+    await feed(tar)
+  } catch (e) {
+    tar.abort()
+    throw e
+  }
   throwIfCancelled(opts.signal)
   await tar.end()
   return join_(c, opts)
@@ -141,6 +146,7 @@ async function pump(stream: Readable, tar: TarReader, opts: ReadOptions): Promis
     }
   } catch (e) {
     stream.destroy()
+    tar.abort()
     throwIfCancelled(opts.signal)
     throw e
   } finally {
@@ -255,7 +261,8 @@ function sinkAsTar(sink: BlobSink): TarReader {
     write: async (chunk: Buffer) => {
       const r = sink.write(chunk)
       if (r) await r
-    }
+    },
+    abort: () => sink.abort()
   } as unknown as TarReader
 }
 

@@ -103,6 +103,12 @@ export class TarReader {
     }
   }
 
+  /** The input failed or was cancelled: let the open entry's sink free what it holds. */
+  abort(): void {
+    this.sink?.abort?.()
+    this.sink = null
+  }
+
   /** Call when the input ends: an archive cut short is an error, not a shorter listing. */
   async end(): Promise<void> {
     if (this.done) return
