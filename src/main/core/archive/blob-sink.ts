@@ -4,13 +4,14 @@
 import { createGunzip } from 'node:zlib'
 import { LayerscopeError } from '../errors'
 import { TarReader, type EntrySink, type TarHeader } from './tar-reader'
+import { limitError, MAX_JSON_BYTES } from './limits'
 import { StreamDecodeSink, ZstdSink, type AbortableSink } from './zstd'
 
 export type BlobKind = 'gzip' | 'zstd' | 'tar' | 'json' | 'unknown'
 
 const SNIFF = 512
 /** Configs, manifests and indexes are small; a bigger "JSON" blob is not one of them. */
-export const MAX_JSON = 16 * 1024 * 1024
+export const MAX_JSON = MAX_JSON_BYTES
 
 export function sniff(head: Buffer): BlobKind {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip'
@@ -91,8 +92,9 @@ export class BlobSink implements EntrySink {
       }
     } else if (this.jsonParts) {
       if (this.bytes > MAX_JSON) {
+        // Named only if someone reads it as JSON (an archive may carry other big files).
         this.jsonParts = null
-        this.kind = 'unknown'
+        this.failed = limitError('jsonBytes', MAX_JSON, `${this.opts.label} is more than ${MAX_JSON} bytes, too big for a manifest, index or config`)
       } else this.jsonParts.push(Buffer.from(chunk))
     }
   }

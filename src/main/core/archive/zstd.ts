@@ -18,6 +18,8 @@ import { ZSTD_MAX_WINDOW_LOG } from './limits'
 export type ZstdBackend = 'zlib' | 'cli' | 'js'
 
 const MAX_WINDOW = 2 ** ZSTD_MAX_WINDOW_LOG
+/** fzstd allocates the whole window up front, in the JS heap: it gets `zstd -d`'s default. */
+const JS_MAX_WINDOW = 2 ** 27
 const FRAME_MAGIC = 0xfd2fb528
 
 type ZlibWithZstd = typeof zlib & {
@@ -89,11 +91,13 @@ export function zstdFrameWindow(b: Uint8Array): FrameHeader | null {
   return { windowSize: fcs, headerBytes: need }
 }
 
-function windowError(label: string, windowSize: number): LayerscopeError {
+function windowError(label: string, windowSize: number, max = MAX_WINDOW): LayerscopeError {
+  const log = Math.log2(max)
+  const js = max < MAX_WINDOW ? ` (the built-in decoder's limit; install zstd, e.g. \`apt-get install zstd\`, or use Node >= 22.15 for ${fmtWindow(MAX_WINDOW)})` : ''
   return new LayerscopeError(
     'ARCHIVE_INVALID',
-    `${label}: its zstd frame needs a ${fmtWindow(windowSize)} window, above Layerscope's limit of ${fmtWindow(MAX_WINDOW)} (zstd --long=${ZSTD_MAX_WINDOW_LOG}); recompress it with a smaller window (zstd --long=${ZSTD_MAX_WINDOW_LOG} or less).`,
-    { limit: 'zstdWindow', max: MAX_WINDOW, value: windowSize }
+    `${label}: its zstd frame needs a ${fmtWindow(windowSize)} window, above Layerscope's limit of ${fmtWindow(max)} (zstd --long=${log})${js}; recompress it with a smaller window (zstd --long=${log} or less).`,
+    { limit: 'zstdWindow', max, value: windowSize }
   )
 }
 
@@ -239,7 +243,8 @@ export class ZstdSink implements AbortableSink {
 
   private start(head: Buffer, fh: FrameHeader | null): void | Promise<void> {
     this.head = []
-    if (fh && fh.windowSize > MAX_WINDOW) throw windowError(this.label, fh.windowSize)
+    const max = this.backend === 'js' ? JS_MAX_WINDOW : MAX_WINDOW
+    if (fh && fh.windowSize > max) throw windowError(this.label, fh.windowSize, max)
     this.inner = this.open()
     return this.inner.write(head)
   }
