@@ -7,7 +7,7 @@ import type { AnalyzeOptions, ImageAnalysis, ImageSource, JobProgress } from '..
 import type { EngineClient } from '../engine/engine-client'
 import { LayerscopeError, isCancelled, throwIfCancelled } from '../errors'
 import { exportImage } from '../archive/engine-export'
-import { readImageFeed, readImageFile, readOciDir, type ImageConfig, type ReadImage } from '../archive/image-reader'
+import { readImageFeed, readImageFile, readOciDir, splitImageSelector, type ImageConfig, type ReadImage } from '../archive/image-reader'
 import { parsePlatform } from '../archive/oci'
 import { LayerCache } from '../cache/layer-cache'
 import { AnalyzedImage, type ImageModel } from './analyzed-image'
@@ -344,7 +344,8 @@ export class AnalysisService {
   // ---- archives -----------------------------------------------------------------------
 
   private async openArchive(source: { kind: 'archive'; path: string; platform?: string }, o: OpenOptions, started: number): Promise<AnalyzedImage> {
-    const path = source.path
+    // "save.tar#repo:tag" picks one image of a multi-image archive.
+    const { path, image } = splitImageSelector(source.path, existsSync)
     const st = await stat(path).catch(() => null)
     if (!st) throw new LayerscopeError('NOT_FOUND', `${path} does not exist.`)
     let read: ReadImage
@@ -386,6 +387,7 @@ export class AnalysisService {
         label: path,
         signal: o.signal,
         platform: o.platform,
+        image,
         onBytes: (n) => o.onProgress?.({ phase: 'read', bytesDone: n, bytesTotal: st.size })
       })
     } else {
@@ -394,7 +396,7 @@ export class AnalysisService {
     // Also for folders: a single-image index without platform fields picks its one image,
     // and only the config says which platform that is.
     if (o.platform) checkPlatform(read.config, o.platform, path)
-    const key = `archive:${read.id}:${path}`
+    const key = `archive:${read.id}:${source.path}`
     const layers: ModelLayer[] = read.layers.map((l) => ({ diffId: l.diffId, entries: l.entries as LayerEntries, compressedBytes: l.compressedBytes }))
     const img = await this.finish({
       key,
