@@ -362,6 +362,7 @@ export class AnalysisService {
         label: path,
         signal: o.signal,
         platform: o.platform,
+        image,
         skipLayer: (d) => {
           if (o.noCache || !this.cache.hasLayer(d)) return false
           skip.add(d)

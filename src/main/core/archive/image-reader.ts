@@ -238,7 +238,7 @@ export async function readOciDir(dir: string, opts: ReadOptions & { skipLayer?: 
   const budget = new EntryBudget(dir)
   await files.open(join(dir, 'oci-layout'), 'oci-layout file').then(({ fh }) => fh.close())
   const index = await files.readJson(join(dir, 'index.json'), 'index.json')
-  const chosen = await selectOciImage(index, opts.platform, async (d) => files.readJson(files.blobPath(d), `blob ${d.digest}`, d), dir)
+  const chosen = await selectOciImage(index, opts.platform, async (d) => files.readJson(files.blobPath(d), `blob ${d.digest}`, d), dir, opts.image)
   const configDesc = chosen.manifest.config
   const config = parseConfig(await files.readJson(files.blobPath(configDesc), `config ${configDesc.digest}`, configDesc), dir, configDesc.digest)
   const diffIds = config.rootfs?.diff_ids ?? []
@@ -345,7 +345,7 @@ async function join_(c: Collector, opts: ReadOptions): Promise<ReadImage> {
       return b.json
     }
     if (indexBlob.error) throw indexBlob.error
-    const chosen = await selectOciImage(indexBlob.json, opts.platform, jsonOf, where)
+    const chosen = await selectOciImage(indexBlob.json, opts.platform, jsonOf, where, opts.image)
     const config = parseConfig(await jsonOf(chosen.manifest.config), where, chosen.manifest.config.digest)
     const diffIds = config.rootfs?.diff_ids ?? []
     checkLayerCount(chosen.manifest, diffIds, where)
