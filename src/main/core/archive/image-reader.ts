@@ -151,12 +151,13 @@ export async function readImageFeed(feed: (tar: TarReader) => Promise<void>, opt
   )
   try {
     await feed(tar)
+    throwIfCancelled(opts.signal)
+    await tar.end()
   } catch (e) {
+    // A layer cut short leaves its decoder open: stop it.
     tar.abort()
     throw e
   }
-  throwIfCancelled(opts.signal)
-  await tar.end()
   return join_(c, opts)
 }
 
