@@ -43,7 +43,7 @@ export interface FuzzReport {
 
 /** Failure outcomes: anything that is not "read" or a named error code other than INTERNAL. */
 export function isFailure(outcome: string): boolean {
-  return outcome === 'INTERNAL' || outcome.startsWith('crash') || outcome === 'hang' || outcome === 'rss' || outcome === 'leak' || outcome === 'untyped'
+  return outcome === 'INTERNAL' || outcome.startsWith('crash') || outcome === 'hang' || outcome === 'rss' || outcome === 'leak' || outcome === 'untyped' || outcome === 'harness'
 }
 
 function rssOf(pid: number): number {
@@ -88,8 +88,16 @@ export async function runFuzz(o: FuzzOptions = {}): Promise<FuzzReport> {
   let worker: ChildProcess | null = null
   const self = fileURLToPath(import.meta.url)
 
-  const spawnWorker = (): ChildProcess =>
-    fork(self, ['--worker', work, ...seeds], { execArgv: ['--import', 'tsx', '--max-old-space-size=512'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+  // The worker's last stderr lines explain a crash.
+  let stderrTail = ''
+  const spawnWorker = (): ChildProcess => {
+    const w = fork(self, ['--worker', work, ...seeds], { execArgv: ['--import', 'tsx', '--max-old-space-size=512'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+    stderrTail = ''
+    w.stderr!.on('data', (d: Buffer) => {
+      stderrTail = (stderrTail + d.toString('utf8')).slice(-2000)
+    })
+    return w
+  }
 
   const runCase = (id: number): Promise<CaseResult> =>
     new Promise((resolve) => {
@@ -114,7 +122,8 @@ export async function runFuzz(o: FuzzOptions = {}): Promise<FuzzReport> {
       const onMsg = (m: CaseResult): void => finish({ ...m, ms: Date.now() - t0 }, false)
       const onExit = (code: number | null, sig: string | null): void => {
         worker = null
-        finish({ ...base, outcome: `crash(${code ?? sig})`, ms: Date.now() - t0 }, false)
+        // Let the last stderr bytes arrive before reporting.
+        setTimeout(() => finish({ ...base, outcome: `crash(${code ?? sig})`, message: stderrTail, ms: Date.now() - t0 }, false), 50)
       }
       const timer = setTimeout(() => finish({ ...base, outcome: 'hang', message: `no answer in ${timeoutMs} ms`, ms: Date.now() - t0 }, true), timeoutMs)
       const poll = setInterval(() => {
@@ -184,7 +193,13 @@ async function worker(work: string, seedPaths: string[]): Promise<void> {
       const id = m.id
       const seedIdx = id % seeds.length
       const applied: string[] = []
-      const input = mutate(seeds[seedIdx]!, rng(id * 2654435761 + 1), { bigWindowZstd, depth: 0 }, applied)
+      let input: Buffer
+      try {
+        input = mutate(seeds[seedIdx]!, rng(id * 2654435761 + 1), { bigWindowZstd, depth: 0 }, applied)
+      } catch (e) {
+        process.send!({ id, seed: seedPaths[seedIdx]!.split('/').pop(), mutations: applied, outcome: 'harness', message: String(e), ms: 0 })
+        return
+      }
       const file = join(work, `case-${id}.tar`)
       writeFileSync(file, input)
       let outcome = 'read'

@@ -186,3 +186,22 @@ describe('docker-archive with several images', () => {
     await expect(readTar(huge)).rejects.toMatchObject({ code: 'ARCHIVE_INVALID', detail: { limit: 'jsonBytes' } })
   })
 })
+
+describe('kept blobs', () => {
+  it('refuses an archive with more files than the blob limit, without building it in memory', async () => {
+    const { MAX_BLOBS } = await import('./limits')
+    const { rawHeader } = await import('./testdata/raw-tar')
+    async function* files(): AsyncGenerator<Buffer> {
+      const batch: Buffer[] = []
+      for (let i = 0; i <= MAX_BLOBS; i++) {
+        batch.push(rawHeader({ name: `f${i}` }))
+        if (batch.length === 1000) yield Buffer.concat(batch.splice(0))
+      }
+      yield Buffer.concat([...batch, Buffer.alloc(1024)])
+    }
+    await expect(readImageStream(Readable.from(files()), { paths: new PathTable(), label: 'many.tar' })).rejects.toMatchObject({
+      code: 'ARCHIVE_INVALID',
+      detail: { limit: 'blobs', max: MAX_BLOBS }
+    })
+  }, 60_000)
+})
