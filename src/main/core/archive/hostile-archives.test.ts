@@ -90,6 +90,15 @@ describe('OCI layout folders', () => {
     }
   }, 10_000)
 
+  it.runIf(process.getuid?.() === 0)('refuses a device node inside the layout before opening it', async () => {
+    const l = layout()
+    const blob = join(l.dir, 'blobs', 'sha256', l.layerHex)
+    unlinkSync(blob)
+    // The numbers of /dev/null: harmless to open, but never a blob.
+    execFileSync('mknod', [blob, 'c', '1', '3'])
+    await expect(read(l.dir)).rejects.toMatchObject({ code: 'ARCHIVE_INVALID', message: expect.stringContaining('is a device, not a regular file') })
+  })
+
   it('follows a symlink that stays inside the layout', async () => {
     const l = layout()
     const blob = join(l.dir, 'blobs', 'sha256', l.layerHex)

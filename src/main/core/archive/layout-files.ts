@@ -2,8 +2,8 @@
 // would block forever, /dev/zero would stream forever), no symlink that leaves the layout,
 // and every blob exactly the size and digest its descriptor names.
 import { createHash, type Hash } from 'node:crypto'
-import { constants } from 'node:fs'
-import { lstat, open, realpath, type FileHandle } from 'node:fs/promises'
+import { constants, type Stats } from 'node:fs'
+import { lstat, open, realpath, stat, type FileHandle } from 'node:fs/promises'
 import { join, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import { LayerscopeError } from '../errors'
@@ -40,17 +40,24 @@ export class LayoutFiles {
         throw new LayerscopeError('ARCHIVE_INVALID', `${this.dir}: ${what} ${path} is a symlink that leads outside the layout; Layerscope reads only files inside it.`)
       }
     }
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat below refuses it.
+    // Judged before opening: opening some devices has effects of its own.
+    const before = await stat(path).catch(() => null)
+    if (before && !before.isFile()) throw this.notFile(path, what, before)
+    // O_NONBLOCK: a FIFO swapped in after the check must not block the open; fstat refuses it.
     const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch((e: NodeJS.ErrnoException) => {
       throw new LayerscopeError('ARCHIVE_INVALID', `${this.dir}: ${what} ${path} cannot be opened (${e.code ?? e.message}).`)
     })
     const st = await fh.stat()
     if (!st.isFile()) {
       await fh.close()
-      const kind = st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : 'not a file'
-      throw new LayerscopeError('ARCHIVE_INVALID', `${this.dir}: ${what} ${path} is ${kind}, not a regular file.`)
+      throw this.notFile(path, what, st)
     }
     return { fh, size: st.size }
+  }
+
+  private notFile(path: string, what: string, st: Stats): LayerscopeError {
+    const kind = st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isDirectory() ? 'a folder' : st.isSocket() ? 'a socket' : 'not a file'
+    return new LayerscopeError('ARCHIVE_INVALID', `${this.dir}: ${what} ${path} is ${kind}, not a regular file.`)
   }
 
   /** Opens a blob, checking its size against the descriptor. */
