@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -95,5 +95,27 @@ describe.each(backends)('ZstdSink (%s)', (backend) => {
     const bad = Buffer.from(z)
     for (let i = 40; i < 80; i++) bad[i] = 0xff
     await expect(decode(bad, backend)).rejects.toMatchObject({ code: 'ARCHIVE_INVALID' })
+  })
+})
+
+describe('ZstdSink (cli) abort', () => {
+  it('stops the decoder process when the input stops early', async () => {
+    const zstdChildren = (): number =>
+      readdirSync('/proc').filter((d) => {
+        if (!/^\d+$/.test(d)) return false
+        try {
+          const st = readFileSync(`/proc/${d}/stat`, 'utf8')
+          return st.includes('(zstd)') && Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === process.pid
+        } catch {
+          return false
+        }
+      }).length
+    const z = zstd(content, [])
+    const sink = new ZstdSink(collect(), 'layer x', 'cli')
+    await sink.write(z.subarray(0, z.length >> 1))
+    expect(zstdChildren()).toBe(1)
+    sink.abort()
+    for (let i = 0; i < 40 && zstdChildren() > 0; i++) await new Promise((r) => setTimeout(r, 25))
+    expect(zstdChildren()).toBe(0)
   })
 })
