@@ -1,10 +1,10 @@
 // Multi-image archives made by the real tools: `docker save a b` (docker-archive with two
 // manifest.json items) and skopeo writing two refs into one OCI layout. Every image is
 // offered; a selector picks one; its diff IDs match what the engine says.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BASE_IMAGE, buildImage, docker, ensureBaseImage, removeTestImages } from '../../../../scripts/fixtures/base-image'
 import { PathTable } from '../model/path-table'
@@ -50,6 +50,26 @@ describe('docker save of two images', () => {
     }
     const byId = await readImageFile(join(tmp, 'two.tar'), { paths: new PathTable(), label: 'two.tar', image: idOf(B).slice(7, 19) })
     expect(byId.repoTags).toEqual([B])
+  })
+})
+
+describe('the CLI on a multi-image archive', () => {
+  const CLI = resolve(__dirname, '../../cli/index.ts')
+  const cli = (args: string[]): { code: number | null; out: string; err: string } => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, '--cache-dir', join(tmp, 'cache'), ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    return { code: r.status, out: r.stdout, err: r.stderr }
+  }
+
+  it('lists the images, then analyses the one picked with file#tag', () => {
+    const all = cli(['analyze', join(tmp, 'two.tar')])
+    expect(all.code).not.toBe(0)
+    expect(all.err).toContain('holds 2 images')
+    expect(all.err).toContain(`${join(tmp, 'two.tar')}#`)
+    const one = cli(['analyze', `${join(tmp, 'two.tar')}#${B}`, '--json'])
+    expect(one.err).toBe('')
+    const j = JSON.parse(one.out) as { image: { id: string }; layers: Array<{ diffId: string }> }
+    expect(j.image.id).toBe(idOf(B))
+    expect(j.layers.map((l) => l.diffId)).toEqual(diffIds(B))
   })
 })
 
