@@ -164,7 +164,7 @@ const mutators: Record<string, Mutator> = {
   zeroBlock(buf, r) {
     const out = Buffer.from(buf)
     const b = int(r, Math.max(1, Math.floor(buf.length / 512))) * 512
-    out.fill(0, b, b + 512)
+    out.fill(0, Math.min(b, out.length), Math.min(b + 512, out.length))
     return out
   },
   dropBlock(buf, r) {

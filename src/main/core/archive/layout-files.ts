@@ -30,9 +30,16 @@ export class LayoutFiles {
   }
 
   /** Opens a file of the layout; it must be a regular file inside the layout (after symlinks). */
-  async open(path: string, what: string): Promise<{ fh: FileHandle; size: number }> {
+  async open(path: string, what: string, blob?: OciDescriptor): Promise<{ fh: FileHandle; size: number }> {
     const l = await lstat(path).catch(() => null)
-    if (!l) throw new LayerscopeError('ARCHIVE_INVALID', `${this.dir} is an OCI layout with a missing ${what}: ${path} does not exist.`)
+    if (!l) {
+      throw new LayerscopeError(
+        'ARCHIVE_INVALID',
+        blob
+          ? `${this.dir} is missing the blob of ${what} (${blob.digest}): ${path} does not exist; the layout is incomplete.`
+          : `${this.dir} is an OCI layout without ${what}: ${path} does not exist.`
+      )
+    }
     if (l.isSymbolicLink()) {
       const target = await realpath(path).catch(() => null)
       const root = await this.realRoot()
@@ -62,7 +69,7 @@ export class LayoutFiles {
 
   /** Opens a blob, checking its size against the descriptor. */
   async openBlob(d: OciDescriptor, what: string): Promise<{ fh: FileHandle; size: number }> {
-    const r = await this.open(this.blobPath(d), what)
+    const r = await this.open(this.blobPath(d), what, d)
     if (d.size !== undefined && r.size !== d.size) {
       await r.fh.close()
       throw new LayerscopeError('ARCHIVE_INVALID', `${this.dir}: ${what} (${d.digest}) is ${r.size} bytes but its descriptor says ${d.size}: the blob is truncated or replaced.`)
