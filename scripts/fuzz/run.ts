@@ -214,7 +214,8 @@ async function worker(work: string, seedPaths: string[]): Promise<void> {
         message = e instanceof Error ? `${e.message}${e instanceof LayerscopeError ? '' : `\n${e.stack ?? ''}`}`.slice(0, 2000) : String(e)
       }
       // No decoder process may outlive its case.
-      for (let i = 0; i < 20 && childCount() > 0; i++) await new Promise((res) => setTimeout(res, 25))
+      // A killed decoder is reaped asynchronously; on a loaded machine that can take a moment.
+      for (let i = 0; i < 80 && childCount() > 0; i++) await new Promise((res) => setTimeout(res, 25))
       if (childCount() > 0) {
         outcome = 'leak'
         message = 'a child process outlived the case'
