@@ -214,3 +214,25 @@ describe('kept blobs', () => {
     })
   }, 60_000)
 })
+
+describe('entries per image', () => {
+  it('counts entries over all the layers of an image', async () => {
+    const tar = legacyMulti([{ tags: ['a:1'], file: 'f' }])
+    const ok = await readImageStream(Readable.from([tar]), { paths: new PathTable(), label: 'one.tar', maxEntriesPerImage: 1 })
+    expect(ok.layers[0]!.entries.files).toBe(1)
+    const l1 = makeTar([{ path: 'a' }, { path: 'b' }])
+    const l2 = makeTar([{ path: 'c' }])
+    const cfg = JSON.stringify({ rootfs: { type: 'layers', diff_ids: [`sha256:${sha(l1)}`, `sha256:${sha(l2)}`] } })
+    const two = makeTar([
+      { path: 'l1/layer.tar', content: l1 },
+      { path: 'l2/layer.tar', content: l2 },
+      { path: `${sha(cfg)}.json`, content: cfg },
+      { path: 'manifest.json', content: JSON.stringify([{ Config: `${sha(cfg)}.json`, RepoTags: ['t:1'], Layers: ['l1/layer.tar', 'l2/layer.tar'] }]) }
+    ])
+    expect((await readImageStream(Readable.from([two]), { paths: new PathTable(), label: 'two.tar', maxEntriesPerImage: 3 })).layers.length).toBe(2)
+    await expect(readImageStream(Readable.from([two]), { paths: new PathTable(), label: 'two.tar', maxEntriesPerImage: 2 })).rejects.toMatchObject({
+      code: 'ARCHIVE_INVALID',
+      detail: { limit: 'entriesPerImage', max: 2 }
+    })
+  })
+})

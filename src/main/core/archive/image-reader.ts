@@ -61,6 +61,8 @@ export interface ReadOptions {
    * (or a prefix of its hex), or a 1-based position ("2"). Also written "archive.tar#repo:tag".
    */
   image?: string
+  /** Entries over all layers (default MAX_ENTRIES_PER_IMAGE; lower for tests or small hosts). */
+  maxEntriesPerImage?: number
 }
 
 /** "dir/x.tar#repo:tag" -> path and image selector, when the whole string is not itself a file. */
@@ -73,10 +75,13 @@ export function splitImageSelector(arg: string, exists: (p: string) => boolean):
 /** Entries counted over every layer of one image (a hostile archive may have many layers). */
 class EntryBudget {
   entries = 0
-  constructor(private readonly where: string) {}
+  constructor(
+    private readonly where: string,
+    private readonly max = MAX_ENTRIES_PER_IMAGE
+  ) {}
   add(): void {
-    if (++this.entries > MAX_ENTRIES_PER_IMAGE) {
-      throw limitError('entriesPerImage', MAX_ENTRIES_PER_IMAGE, `${this.where} has more entries over all its layers than Layerscope reads in one image`)
+    if (++this.entries > this.max) {
+      throw limitError('entriesPerImage', this.max, `${this.where} has more entries over all its layers than Layerscope reads in one image`)
     }
   }
 }
@@ -134,7 +139,7 @@ export async function readImageStream(stream: Readable, opts: ReadOptions): Prom
  * returns when the input has ended). Each chunk is consumed before write's promise settles.
  */
 export async function readImageFeed(feed: (tar: TarReader) => Promise<void>, opts: ReadOptions): Promise<ReadImage> {
-  const c = new Collector(opts, new EntryBudget(opts.label))
+  const c = new Collector(opts, new EntryBudget(opts.label, opts.maxEntriesPerImage))
   const tar = new TarReader(
     (h) => {
       if (h.type === 'symlink' || h.type === 'hardlink') {
@@ -236,7 +241,7 @@ export async function readImageFile(path: string, opts: ReadOptions): Promise<Re
 /** An OCI image layout directory: only the chosen image's blobs are read, each checked. */
 export async function readOciDir(dir: string, opts: ReadOptions & { skipLayer?: (diffId: string) => boolean }): Promise<ReadImage & { bytesTotal: number }> {
   const files = new LayoutFiles(dir)
-  const budget = new EntryBudget(dir)
+  const budget = new EntryBudget(dir, opts.maxEntriesPerImage)
   await files.open(join(dir, 'oci-layout'), 'oci-layout file').then(({ fh }) => fh.close())
   const index = await files.readJson(join(dir, 'index.json'), 'index.json')
   const chosen = await selectOciImage(index, opts.platform, async (d) => files.readJson(files.blobPath(d), `blob ${d.digest}`, d), dir, opts.image)
