@@ -85,6 +85,11 @@ describe.each(backends)('ZstdSink (%s)', (backend) => {
     const ok = execFileSync('sh', ['-c', 'head -c 4096 /dev/zero | zstd -q -c --long=30'])
     if (backend === 'js') await expect(decode(ok, backend)).rejects.toMatchObject({ detail: { limit: 'zstdWindow', max: 2 ** 27 }, message: expect.stringContaining('install zstd') })
     else expect((await decode(ok, backend)).length).toBe(4096)
+    // A second frame with a huge window: only the decoder sees it, and it is still named.
+    if (backend !== 'js') {
+      const second = Buffer.concat([ok, huge])
+      await expect(decode(second, backend)).rejects.toMatchObject({ code: 'ARCHIVE_INVALID', detail: { limit: 'zstdWindow' } })
+    }
     const ok27 = execFileSync('sh', ['-c', 'head -c 4096 /dev/zero | zstd -q -c --long=27'])
     expect((await decode(ok27, backend)).length).toBe(4096)
   })

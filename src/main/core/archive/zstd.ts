@@ -91,13 +91,14 @@ export function zstdFrameWindow(b: Uint8Array): FrameHeader | null {
   return { windowSize: fcs, headerBytes: need }
 }
 
-function windowError(label: string, windowSize: number, max = MAX_WINDOW): LayerscopeError {
+/** windowSize undefined: a later frame, refused by the decoder itself (it does not say how big). */
+function windowError(label: string, windowSize: number | undefined, max = MAX_WINDOW): LayerscopeError {
   const log = Math.log2(max)
   const js = max < MAX_WINDOW ? ` (the built-in decoder's limit; install zstd, e.g. \`apt-get install zstd\`, or use Node >= 22.15 for ${fmtWindow(MAX_WINDOW)})` : ''
   return new LayerscopeError(
     'ARCHIVE_INVALID',
-    `${label}: its zstd frame needs a ${fmtWindow(windowSize)} window, above Layerscope's limit of ${fmtWindow(max)} (zstd --long=${log})${js}; recompress it with a smaller window (zstd --long=${log} or less).`,
-    { limit: 'zstdWindow', max, value: windowSize }
+    `${label}: its zstd frame needs a ${windowSize === undefined ? 'larger' : fmtWindow(windowSize)} window, above Layerscope's limit of ${fmtWindow(max)} (zstd --long=${log})${js}; recompress it with a smaller window (zstd --long=${log} or less).`,
+    windowSize === undefined ? { limit: 'zstdWindow', max } : { limit: 'zstdWindow', max, value: windowSize }
   )
 }
 
@@ -254,7 +255,7 @@ export class ZstdSink implements AbortableSink {
     const describe = (e: unknown): LayerscopeError => {
       if (e instanceof LayerscopeError) return e
       const msg = e instanceof Error ? e.message : String(e)
-      if (/window|too much memory/i.test(msg)) return windowError(label, MAX_WINDOW * 2)
+      if (/window|too much memory/i.test(msg)) return windowError(label, undefined)
       return corrupt(label, msg.trim() || 'the decoder failed')
     }
     if (this.backend === 'zlib') {
