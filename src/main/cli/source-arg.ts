@@ -14,6 +14,9 @@ export function parseSource(arg: string): ImageSource {
   if (arg.startsWith('archive:')) return { kind: 'archive', path: resolve(arg.slice('archive:'.length)) }
   if (arg.startsWith('docker:')) return { kind: 'engine', ref: checkEngineImageArg(arg.slice('docker:'.length)) }
   if (existsSync(arg)) return { kind: 'archive', path: resolve(arg) }
+  // "save.tar#repo:tag": one image of a multi-image archive.
+  const hash = arg.lastIndexOf('#')
+  if (hash > 0 && existsSync(arg.slice(0, hash))) return { kind: 'archive', path: resolve(arg.slice(0, hash)) + arg.slice(hash) }
   // Not a file: an engine reference, checked against the grammar ("http://x/y" says to write registry://x/y).
   return { kind: 'engine', ref: checkEngineImageArg(arg) }
 }

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { ImageSource } from '../../../shared/models/analysis'
 import { LayerscopeError } from '../errors'
-import { readImageFile, readOciDir, type ImageConfig, type ReadImage } from '../archive/image-reader'
+import { readImageFile, readOciDir, splitImageSelector, type ImageConfig, type ReadImage } from '../archive/image-reader'
 import { parsePlatform } from '../archive/oci'
 import type { LayerSource, ReadImageResult, ReadLayersOptions } from './layer-source'
 
@@ -14,15 +14,19 @@ export class ArchiveSource implements LayerSource {
   readonly source: ImageSource
   readonly label: string
   readonly path: string
+  /** "save.tar#repo:tag" picks one image of a multi-image archive (repo:tag, ID prefix or number). */
+  readonly image?: string
   readonly readPhase = 'read' as const
 
   constructor(
-    path: string,
+    arg: string,
     private readonly platform?: string
   ) {
+    const { path, image } = splitImageSelector(arg, existsSync)
     this.path = resolve(path)
-    this.source = { kind: 'archive', path: this.path, ...(platform ? { platform } : {}) }
-    this.label = this.path
+    this.image = image
+    this.source = { kind: 'archive', path: image ? `${this.path}#${image}` : this.path, ...(platform ? { platform } : {}) }
+    this.label = this.source.path
   }
 
   /** A tar is only known once read (manifest.json comes last in a streamed save). */
@@ -46,6 +50,7 @@ export class ArchiveSource implements LayerSource {
         label: path,
         signal: opts.signal,
         platform: this.platform,
+        image: this.image,
         skipLayer: (d) => {
           if (!opts.skip(d)) return false
           skipped.add(d)
@@ -60,6 +65,7 @@ export class ArchiveSource implements LayerSource {
         label: path,
         signal: opts.signal,
         platform: this.platform,
+        image: this.image,
         onBytes: (n) => opts.onBytes?.(n, st.size)
       })
     } else {
