@@ -361,6 +361,7 @@ export class AnalysisService {
         label: path,
         signal: o.signal,
         platform: o.platform,
+        verifyDiffIds: true,
         skipLayer: (d) => {
           if (o.noCache || !this.cache.hasLayer(d)) return false
           skip.add(d)
@@ -386,6 +387,7 @@ export class AnalysisService {
         label: path,
         signal: o.signal,
         platform: o.platform,
+        verifyDiffIds: true,
         onBytes: (n) => o.onProgress?.({ phase: 'read', bytesDone: n, bytesTotal: st.size })
       })
     } else {

@@ -5,6 +5,7 @@ import { createGunzip, type Gunzip } from 'node:zlib'
 import { Decompress } from 'fzstd'
 import { LayerscopeError } from '../errors'
 import { TarReader, type EntrySink, type TarHeader } from './tar-reader'
+import { DiffIdHasher, type LayerStream } from '../content/layer-hasher'
 
 export type BlobKind = 'gzip' | 'zstd' | 'tar' | 'json' | 'unknown'
 
@@ -43,14 +44,16 @@ export interface BlobResult {
   json?: unknown
   /** First bytes in hex, for "unknown format" messages. */
   head?: string
+  /** Layers: "sha256:<hex>" of the uncompressed tar, what the config's diff ID must be. */
+  diffId?: string
   /** Set when the blob looked like a layer but could not be read. */
   error?: LayerscopeError
 }
 
 export interface BlobSinkOptions {
   label: string
-  /** Called for each entry header of a layer tar. */
-  onLayerEntry: (h: TarHeader) => void
+  /** Called for each entry header of a layer tar; may return a sink for the entry's content. */
+  onLayerEntry: (h: TarHeader) => EntrySink | null | void
   /** Called once, when the blob turns out to be a layer, before any entry. */
   onLayerStart?: () => void
   done: (r: BlobResult) => void
@@ -66,6 +69,7 @@ export class BlobSink implements EntrySink {
   private bytes = 0
   private failed: LayerscopeError | undefined
   private headHex = ''
+  private digester: DiffIdHasher | null = null
 
   constructor(private readonly opts: BlobSinkOptions) {}
 
@@ -111,13 +115,11 @@ export class BlobSink implements EntrySink {
     if (this.kind === 'gzip' || this.kind === 'zstd' || this.kind === 'tar') {
       this.opts.onLayerStart?.()
       const tar = new TarReader(
-        (h) => {
-          this.opts.onLayerEntry(h)
-          return null
-        },
+        (h) => this.opts.onLayerEntry(h) ?? null,
         { label: this.opts.label }
       )
-      this.inner = this.kind === 'gzip' ? new GunzipSink(tar, this.opts.label) : this.kind === 'zstd' ? new ZstdSink(tar, this.opts.label) : tar
+      const layer = (this.digester = new DiffIdHasher(tar))
+      this.inner = this.kind === 'gzip' ? new GunzipSink(layer, this.opts.label) : this.kind === 'zstd' ? new ZstdSink(layer, this.opts.label) : layer
     } else if (this.kind === 'json') {
       this.jsonParts = []
     }
@@ -147,6 +149,7 @@ export class BlobSink implements EntrySink {
     }
     if (r.kind === 'unknown') r.head = this.headHex
     if (error) r.error = error
+    else if (this.digester?.diffId) r.diffId = this.digester.diffId
     this.opts.done(r)
   }
 }
@@ -181,7 +184,7 @@ class GunzipSink implements EntrySink {
   private ended: Promise<void>
 
   constructor(
-    private readonly tar: TarReader,
+    private readonly tar: LayerStream,
     private readonly label: string
   ) {
     this.gz = createGunzip({ chunkSize: 64 * 1024 })
@@ -240,7 +243,7 @@ class ZstdSink implements EntrySink {
   private serial = new Serial()
 
   constructor(
-    private readonly tar: TarReader,
+    private readonly tar: LayerStream,
     private readonly label: string
   ) {
     this.dec = new Decompress((data) => {
