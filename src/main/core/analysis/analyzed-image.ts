@@ -16,6 +16,10 @@ export interface FinalEntry {
   /** Layer that last wrote the path. */
   layer: number
   linkTarget?: string
+  uid?: number
+  gid?: number
+  /** sha256 (hex) of a regular file's (or hard link's) content, when the layer was hashed. */
+  digest?: string
 }
 
 /** A tree to query: one layer's own entries, or the stack of layers 0..layer. */
@@ -97,9 +101,11 @@ export class AnalyzedImage {
       const L = this.refs.layerOf(r)
       const l = this.layers[L]!
       const i = r - this.refs.offsets[L]!
-      const e: FinalEntry = { path: this.paths.path(id), kind: KIND_NAMES[l.kind[i]!]!, size: l.size[i]!, mode: l.mode[i]!, layer: L }
+      const e: FinalEntry = { path: this.paths.path(id), kind: KIND_NAMES[l.kind[i]!]!, size: l.size[i]!, mode: l.mode[i]!, layer: L, uid: l.uid[i]!, gid: l.gid[i]! }
       const link = l.links.get(i)
       if (link !== undefined) e.linkTarget = link
+      const digest = l.digestHex(i)
+      if (digest !== undefined) e.digest = digest
       yield e
     }
   }
