@@ -8,6 +8,7 @@ import { registerAnalyze } from './commands/analyze'
 import { registerCompare } from './commands/compare'
 import { registerDockerfile } from './commands/dockerfile'
 import { registerReport } from './commands/report'
+import { registerFiles } from './commands/files'
 
 const program = new Command()
 program
@@ -23,6 +24,7 @@ registerAnalyze(program)
 registerCompare(program)
 registerDockerfile(program)
 registerReport(program)
+registerFiles(program)
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : String(e))
