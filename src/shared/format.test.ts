@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatDelta, formatDockerSize, formatPercent, groupDigits, shortId } from './format'
+import { formatBytes, formatDelta, formatDockerSize, formatPercent, groupDigits, modeString, shortId } from './format'
 
 describe('formatDockerSize (docker images rounding)', () => {
   it.each([
@@ -40,5 +40,16 @@ describe('formatPercent', () => {
     expect(formatPercent(1 - 207 / 7_621_314)).toBe('>99.9%')
     expect(formatPercent(0.00001)).toBe('<0.1%')
     expect(formatPercent(0.99999, 2)).toBe('>99.99%')
+  })
+})
+
+describe('modeString', () => {
+  it('reads like ls -l, special bits included', () => {
+    expect(modeString('file', 0o644)).toBe('-rw-r--r--')
+    expect(modeString('dir', 0o755)).toBe('drwxr-xr-x')
+    expect(modeString('file', 0o4755)).toBe('-rwsr-xr-x')
+    expect(modeString('file', 0o2644)).toBe('-rw-r-Sr--')
+    expect(modeString('dir', 0o1777)).toBe('drwxrwxrwt')
+    expect(modeString('symlink', 0o777)).toBe('lrwxrwxrwx')
   })
 })

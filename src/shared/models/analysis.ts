@@ -209,6 +209,10 @@ export interface FileNode {
   opaque?: boolean
   linkTarget?: string
   mode?: number
+  uid?: number
+  gid?: number
+  /** "sha256:<hex>" of a regular file's (or hard link's) content. */
+  sha256?: string
   /** Layer that last wrote this path (stacked view). */
   layerIndex?: number
   waste?: { reason: WasteReason; bytes: number; byLayerIndex: number }

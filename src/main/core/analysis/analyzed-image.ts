@@ -197,6 +197,10 @@ export class AnalyzedImage {
       const f = l.flags[i]!
       n.kind = KIND_NAMES[l.kind[i]!]!
       n.mode = l.mode[i]!
+      n.uid = l.uid[i]!
+      n.gid = l.gid[i]!
+      const digest = l.digestHex(i)
+      if (digest !== undefined && !(f & F_WHITEOUT)) n.sha256 = `sha256:${digest}`
       n.layerIndex = L
       const c = CHANGE_NAMES[this.stack.change?.[L]?.[i] ?? 0]
       if (c) n.change = c
@@ -205,6 +209,8 @@ export class AnalyzedImage {
         n.change = 'deleted'
         n.kind = this.paths.children(id) ? 'dir' : 'file'
         delete n.mode
+        delete n.uid
+        delete n.gid
       }
       const link = l.links.get(i)
       if (link !== undefined) n.linkTarget = link
@@ -254,7 +260,11 @@ export class AnalyzedImage {
     return { node: this.node(s, id), children, total: kids.length }
   }
 
-  /** Paths whose name (or, when the query has a "/", whole path) contains the query, case-insensitive. */
+  /**
+   * Paths whose name (or, when the query has a "/", whole path) contains the query,
+   * case-insensitive; a hex query of 6+ digits ("sha256:" optional) also finds files whose
+   * content digest starts with it.
+   */
   search(layer: number | null, mode: 'layer' | 'stacked', query: string, limit = 200): { matches: FileNode[]; total: number } {
     const s = this.scope(layer, mode)
     const q = query.toLowerCase()
@@ -264,10 +274,17 @@ export class AnalyzedImage {
     const found: number[] = []
     let total = 0
     const P = this.paths.size
+    const hex = /^(sha256:)?([0-9a-f]{6,64})$/.exec(q)?.[2]
+    const digestStarts = (id: number): boolean => {
+      const r = s.vis[id]!
+      if (r < 0) return false
+      const L = this.refs.layerOf(r)
+      return this.layers[L]!.digestHex(r - this.refs.offsets[L]!)?.startsWith(hex!) ?? false
+    }
     for (let id = 1; id < P; id++) {
       if (!s.present[id]) continue
       const hay = whole ? `/${this.paths.path(id)}` : this.paths.name(id)
-      if (!hay.toLowerCase().includes(q)) continue
+      if (!hay.toLowerCase().includes(q) && !(hex !== undefined && digestStarts(id))) continue
       total++
       if (found.length < n * 4) found.push(id)
     }

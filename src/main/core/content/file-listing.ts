@@ -7,6 +7,7 @@ import { F_OPAQUE, F_WHITEOUT, KIND_NAMES, type LayerEntries } from '../model/la
 import { ROOT, type PathTable } from '../model/path-table'
 import { normalizePath } from '../model/paths'
 import { LayerscopeError } from '../errors'
+import { modeString } from '../../../shared/format'
 
 export interface FileRow {
   /** "/usr/bin/env". */
@@ -129,20 +130,6 @@ function hasAny(paths: PathTable, id: number, at: (id: number) => number): boole
     if (kids) for (const k of kids.values()) stack.push(k)
   }
   return false
-}
-
-const TYPE_CHAR: Record<FileRow['type'], string> = { file: '-', dir: 'd', symlink: 'l', hardlink: 'h', other: '?', whiteout: 'w', opaque: 'o' }
-
-/** "drwxr-xr-x", with s/S and t/T like ls and tar. */
-export function modeString(type: FileRow['type'], mode: number): string {
-  const bit = (m: number, c: string): string => (mode & m ? c : '-')
-  const x = (m: number, special: number, on: string, off: string): string => (mode & special ? (mode & m ? on : off) : bit(m, 'x'))
-  return (
-    TYPE_CHAR[type] +
-    bit(0o400, 'r') + bit(0o200, 'w') + x(0o100, 0o4000, 's', 'S') +
-    bit(0o040, 'r') + bit(0o020, 'w') + x(0o010, 0o2000, 's', 'S') +
-    bit(0o004, 'r') + bit(0o002, 'w') + x(0o001, 0o1000, 't', 'T')
-  )
 }
 
 /** One `tar -tv`-like line: mode, uid/gid, size, layer, sha256 (or "-"), path and link. */
