@@ -126,7 +126,7 @@ export function CompareSummary({ c }: { c: Comparison }): React.JSX.Element {
             <span className="cmp-changed">~{groupDigits(c.files.changed.count)}</span> <span className="muted">({formatDelta(c.files.changed.bytes)})</span>
           </div>
           {/* Content digests: what sizes cannot show. */}
-          {(c.files.changed.sameSize || c.files.moved?.count || c.files.metadata?.count) && (
+          {(c.files.changed.sameSize ?? 0) + (c.files.moved?.count ?? 0) + (c.files.metadata?.count ?? 0) > 0 && (
             <div className="muted small" data-testid="content-changes">
               {[
                 c.files.changed.sameSize ? `${groupDigits(c.files.changed.sameSize)} changed at the same size` : '',
