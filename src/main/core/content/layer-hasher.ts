@@ -5,6 +5,7 @@
 import { createHash, type Hash } from 'node:crypto'
 import type { EntrySink, TarHeader } from '../model/tar-entry'
 import { K_FILE, type LayerEntries } from '../model/layer-entries'
+import { WorkerHash } from './hash-worker'
 
 /** What a decompressor feeds: the uncompressed layer tar, chunk by chunk. */
 export interface LayerStream {
@@ -14,20 +15,31 @@ export interface LayerStream {
 
 /** Hashes the uncompressed layer bytes on their way to the tar reader. */
 export class DiffIdHasher implements LayerStream {
-  private hash: Hash = createHash('sha256')
+  private hash: Hash | null = null
+  private off: WorkerHash | null = null
   private result: string | undefined
 
-  constructor(private readonly next: LayerStream) {}
+  constructor(private readonly next: LayerStream) {
+    if (process.env.LAYERSCOPE_HASH_OFFTHREAD === '1') this.off = new WorkerHash()
+    else this.hash = createHash('sha256')
+  }
 
-  write(chunk: Buffer): Promise<void> {
+  async write(chunk: Buffer): Promise<void> {
     // update() copies nothing and finishes before the caller may reuse the buffer.
-    this.hash.update(chunk)
-    return this.next.write(chunk)
+    if (this.hash) this.hash.update(chunk)
+    const w = this.off?.update(chunk)
+    await this.next.write(chunk)
+    if (w) await w
   }
 
   async end(): Promise<void> {
-    await this.next.end()
-    this.result = `sha256:${this.hash.digest('hex')}`
+    try {
+      await this.next.end()
+    } catch (e) {
+      this.off?.destroy()
+      throw e
+    }
+    this.result = this.off ? await this.off.digest() : `sha256:${this.hash!.digest('hex')}`
   }
 
   /** "sha256:<hex>" once end() has completed, else undefined. */
