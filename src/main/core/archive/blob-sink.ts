@@ -54,6 +54,8 @@ export interface BlobSinkOptions {
   label: string
   /** Called for each entry header of a layer tar; may return a sink for the entry's content. */
   onLayerEntry: (h: TarHeader) => EntrySink | null | void
+  /** Hash the uncompressed layer (its diff ID) to verify it; off for the engine's own export, which is trusted. */
+  diffId?: boolean
   /** Called once, when the blob turns out to be a layer, before any entry. */
   onLayerStart?: () => void
   done: (r: BlobResult) => void
@@ -118,7 +120,7 @@ export class BlobSink implements EntrySink {
         (h) => this.opts.onLayerEntry(h) ?? null,
         { label: this.opts.label }
       )
-      const layer = (this.digester = new DiffIdHasher(tar))
+      const layer = this.opts.diffId ? (this.digester = new DiffIdHasher(tar)) : tar
       this.inner = this.kind === 'gzip' ? new GunzipSink(layer, this.opts.label) : this.kind === 'zstd' ? new ZstdSink(layer, this.opts.label) : layer
     } else if (this.kind === 'json') {
       this.jsonParts = []

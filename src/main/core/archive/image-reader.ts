@@ -78,6 +78,7 @@ class Collector {
     let record: ReturnType<typeof recordEntries> | undefined
     return new BlobSink({
       label,
+      diffId: this.opts.verifyDiffIds,
       onLayerStart: () => {
         entries = new LayerEntries(this.opts.paths)
         record = recordEntries(entries)

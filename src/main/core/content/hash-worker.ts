@@ -47,8 +47,6 @@ export class WorkerHash {
       for (const w of this.waiters.splice(0)) w()
       this.resolveHex('')
     })
-    // Never keeps the process alive on its own.
-    this.worker.unref()
   }
 
   /** Copies `chunk`; resolves at once unless too much is waiting to be hashed. */

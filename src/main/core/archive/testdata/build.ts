@@ -13,6 +13,7 @@ export async function parseBlob(paths: PathTable, blob: Buffer, chunk = 700): Pr
   let result: BlobResult | undefined
   const sink = new BlobSink({
     label: 'test layer',
+    diffId: true,
     onLayerEntry: recordEntries(entries),
     done: (r) => {
       entries.linkDigests()
