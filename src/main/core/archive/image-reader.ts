@@ -14,7 +14,7 @@ import { BlobSink, MAX_JSON, type BlobResult } from './blob-sink'
 import { normalizePath } from '../model/paths'
 import { TarReader } from './tar-reader'
 import { selectOciImage, type OciDescriptor, type OciManifest } from './oci'
-import { recordEntries } from '../content/layer-hasher'
+import { fileHasherFor, recordEntries } from '../content/layer-hasher'
 
 export interface ImageConfig {
   architecture?: string
@@ -70,8 +70,14 @@ interface Blob extends BlobResult {
 class Collector {
   readonly blobs = new Map<string, Blob>()
   readonly links = new Map<string, string>()
+  /** Hashes file contents off the main thread, when set; flushed before the layers are used. */
+  readonly hasher = fileHasherFor()
 
   constructor(private readonly opts: ReadOptions) {}
+
+  async flush(): Promise<void> {
+    await this.hasher?.flush()
+  }
 
   sink(path: string, label: string): BlobSink {
     let entries: LayerEntries | undefined
@@ -81,7 +87,7 @@ class Collector {
       diffId: this.opts.verifyDiffIds,
       onLayerStart: () => {
         entries = new LayerEntries(this.opts.paths)
-        record = recordEntries(entries)
+        record = recordEntries(entries, this.hasher)
       },
       onLayerEntry: (h) => record!(h),
       done: (r) => {
@@ -125,9 +131,14 @@ export async function readImageFeed(feed: (tar: TarReader) => Promise<void>, opt
     },
     { label: opts.label }
   )
-  await feed(tar)
-  throwIfCancelled(opts.signal)
-  await tar.end()
+  try {
+    await feed(tar)
+    throwIfCancelled(opts.signal)
+    await tar.end()
+    await c.flush()
+  } finally {
+    c.hasher?.close()
+  }
   return join_(c, opts)
 }
 
@@ -251,11 +262,16 @@ export async function readOciDir(dir: string, opts: ReadOptions & { skipLayer?: 
     const c = new Collector(opts)
     const sink = c.sink('blob', `${dir}: layer ${i + 1} (${d.digest})`)
     const base = done
-    await pump(createReadStream(p, { highWaterMark: 256 * 1024 }), sinkAsTar(sink), {
-      ...opts,
-      onBytes: (n) => opts.onBytes?.(base + n)
-    })
-    await sink.end()
+    try {
+      await pump(createReadStream(p, { highWaterMark: 256 * 1024 }), sinkAsTar(sink), {
+        ...opts,
+        onBytes: (n) => opts.onBytes?.(base + n)
+      })
+      await sink.end()
+      await c.flush()
+    } finally {
+      c.hasher?.close()
+    }
     done += st.size
     const blob = c.blobs.get('blob')!
     layers.push(layerFromBlob(blob, diffId, i, d.digest, dir, opts.verifyDiffIds))
