@@ -14,7 +14,7 @@ import { BlobSink, MAX_JSON, type BlobResult } from './blob-sink'
 import { normalizePath } from '../model/paths'
 import { TarReader } from './tar-reader'
 import { selectOciImage, type OciDescriptor, type OciManifest } from './oci'
-import { fileHasherFor, recordEntries } from '../content/layer-hasher'
+import { recordEntries } from '../content/layer-hasher'
 
 export interface ImageConfig {
   architecture?: string
@@ -70,14 +70,8 @@ interface Blob extends BlobResult {
 class Collector {
   readonly blobs = new Map<string, Blob>()
   readonly links = new Map<string, string>()
-  /** Hashes file contents off the main thread, when set; flushed before the layers are used. */
-  readonly hasher = fileHasherFor()
 
   constructor(private readonly opts: ReadOptions) {}
-
-  async flush(): Promise<void> {
-    await this.hasher?.flush()
-  }
 
   sink(path: string, label: string): BlobSink {
     let entries: LayerEntries | undefined
@@ -87,7 +81,7 @@ class Collector {
       diffId: this.opts.verifyDiffIds,
       onLayerStart: () => {
         entries = new LayerEntries(this.opts.paths)
-        record = recordEntries(entries, this.hasher)
+        record = recordEntries(entries)
       },
       onLayerEntry: (h) => record!(h),
       done: (r) => {
@@ -131,14 +125,9 @@ export async function readImageFeed(feed: (tar: TarReader) => Promise<void>, opt
     },
     { label: opts.label }
   )
-  try {
-    await feed(tar)
-    throwIfCancelled(opts.signal)
-    await tar.end()
-    await c.flush()
-  } finally {
-    c.hasher?.close()
-  }
+  await feed(tar)
+  throwIfCancelled(opts.signal)
+  await tar.end()
   return join_(c, opts)
 }
 
@@ -262,16 +251,11 @@ export async function readOciDir(dir: string, opts: ReadOptions & { skipLayer?: 
     const c = new Collector(opts)
     const sink = c.sink('blob', `${dir}: layer ${i + 1} (${d.digest})`)
     const base = done
-    try {
-      await pump(createReadStream(p, { highWaterMark: 256 * 1024 }), sinkAsTar(sink), {
-        ...opts,
-        onBytes: (n) => opts.onBytes?.(base + n)
-      })
-      await sink.end()
-      await c.flush()
-    } finally {
-      c.hasher?.close()
-    }
+    await pump(createReadStream(p, { highWaterMark: 256 * 1024 }), sinkAsTar(sink), {
+      ...opts,
+      onBytes: (n) => opts.onBytes?.(base + n)
+    })
+    await sink.end()
     done += st.size
     const blob = c.blobs.get('blob')!
     layers.push(layerFromBlob(blob, diffId, i, d.digest, dir, opts.verifyDiffIds))
