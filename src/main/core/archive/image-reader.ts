@@ -32,7 +32,7 @@ export interface ReadLayer {
   /** Blob bytes when the layer was stored compressed (what a pull downloads). */
   compressedBytes?: number
   compression: 'gzip' | 'zstd' | 'none'
-  /** sha256 of the uncompressed bytes read (undefined for a layer taken from the cache). */
+  /** sha256 of the uncompressed bytes read, when they were verified (not for the engine export or a cached layer). */
   uncompressedDigest?: string
 }
 
