@@ -153,7 +153,7 @@ export interface DuplicateGroup {
   bytes: number
   /** How many paths hold it. */
   copies: number
-  /** "/usr/lib/x.so", sorted; at most `maxPaths` of them. */
+  /** "/usr/lib/x.so", sorted; at most 50 of them (then the first met in the image). */
   paths: string[]
 }
 

@@ -77,13 +77,15 @@ export function findDuplicates(paths: PathTable, layers: LayerEntries[], refs: R
   }
   groups.sort((x, y) => y.size * (y.members.length - 1) - x.size * (x.members.length - 1) || y.members.length - x.members.length || x.size - y.size)
   const listed: DuplicateGroup[] = groups.slice(0, maxGroups).map((g) => {
-    const all = g.members.map((k) => `/${paths.path(ids[k]!)}`).sort()
+    // Strings only for the paths listed: a group can hold a million copies.
+    const some = g.members.length > maxPaths ? g.members.slice().sort((x, y) => ids[x]! - ids[y]!).slice(0, maxPaths) : g.members
+    const shown = some.map((k) => `/${paths.path(ids[k]!)}`).sort()
     return {
       digest: `sha256:${Buffer.from(digestOf(g.members[0]!)).toString('hex')}`,
       size: g.size,
       bytes: g.size * (g.members.length - 1),
       copies: g.members.length,
-      paths: all.slice(0, maxPaths)
+      paths: shown
     }
   })
   const truncated = groups.length > maxGroups || groups.slice(0, maxGroups).some((g) => g.members.length > maxPaths)
