@@ -9,6 +9,7 @@ import { registerCompare } from './commands/compare'
 import { registerDockerfile } from './commands/dockerfile'
 import { registerReport } from './commands/report'
 import { registerTags } from './commands/tags'
+import { registerFiles } from './commands/files'
 
 const program = new Command()
 program
@@ -26,6 +27,7 @@ registerCompare(program)
 registerDockerfile(program)
 registerReport(program)
 registerTags(program)
+registerFiles(program)
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : String(e))

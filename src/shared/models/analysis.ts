@@ -176,6 +176,31 @@ export interface ImageIdentity {
   platforms?: string[]
 }
 
+/** Copies of one content in the final filesystem. */
+export interface DuplicateGroup {
+  /** "sha256:<hex>" of the content. */
+  digest: string
+  /** Bytes of one copy. */
+  size: number
+  /** What keeping one copy would save: size x (copies - 1). */
+  bytes: number
+  /** How many paths hold it. */
+  copies: number
+  /** "/usr/lib/x.so", sorted; at most 50 of them (then the first met in the image). */
+  paths: string[]
+}
+
+export interface DuplicatesSummary {
+  /** What a dedup would save over every group. */
+  bytes: number
+  /** Groups in all, and the regular files they hold. */
+  groupCount: number
+  files: number
+  /** Largest saving first; at most 200 groups of at most 50 paths (see `truncated`). */
+  groups: DuplicateGroup[]
+  truncated: boolean
+}
+
 export interface ImageAnalysis {
   /** Stable key for follow-up queries (tree, treemap, compare, report). */
   key: string
@@ -191,6 +216,8 @@ export interface ImageAnalysis {
   waste: WasteSummary
   /** What would make the image smaller, measured from the image alone. */
   savings?: SavingsSummary
+  /** Regular files with the same content (sha256) at several paths of the final filesystem. Apart from waste. */
+  duplicates?: DuplicatesSummary
   /** A local image whose layers are a prefix of this image's, if one was found. */
   base?: { ref: string; layers: number }
   /** How many layers came from the cache. */
@@ -215,6 +242,10 @@ export interface FileNode {
   opaque?: boolean
   linkTarget?: string
   mode?: number
+  uid?: number
+  gid?: number
+  /** "sha256:<hex>" of a regular file's (or hard link's) content. */
+  sha256?: string
   /** Layer that last wrote this path (stacked view). */
   layerIndex?: number
   waste?: { reason: WasteReason; bytes: number; byLayerIndex: number }

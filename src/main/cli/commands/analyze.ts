@@ -57,6 +57,12 @@ export function analyzeText(a: ImageAnalysis, top = 10): string {
       out.push(`  ${pad(formatBytes(p.bytes), 9, true)}  ${p.path}  — ${why}; shipped by layer ${p.layerIndex}`)
     }
   }
+  const dup = a.duplicates
+  if (dup && dup.groupCount > 0) {
+    out.push('')
+    out.push(`Duplicates ${formatBytes(dup.bytes)} a dedup would save: ${groupDigits(dup.files)} files hold ${groupDigits(dup.groupCount)} contents more than once (same sha256; apart from waste)`)
+    for (const g of dup.groups.slice(0, top)) out.push(`  ${pad(formatBytes(g.bytes), 9, true)}  ${g.copies} x ${formatBytes(g.size)}  ${g.paths.slice(0, 3).join(', ')}${g.copies > 3 ? ', ...' : ''}`)
+  }
   const sv = a.savings
   if (sv && sv.candidates.length > 0) {
     out.push('')

@@ -6,6 +6,7 @@ import { joinHistory, type RawHistory } from './history'
 import type { LayerEntries } from '../model/layer-entries'
 import type { PathTable } from '../model/path-table'
 import { SavingsCollector } from './savings'
+import { findDuplicates } from '../content/duplicates'
 import { Refs, stackLayers } from './stack'
 
 export interface ModelLayer {
@@ -137,6 +138,7 @@ export function buildImage(input: ModelInput): AnalyzedImage {
   if (input.config.architecture) analysis.image.arch = input.config.architecture
   if (input.config.variant) analysis.image.variant = input.config.variant
   if (input.base) analysis.base = input.base
+  analysis.duplicates = findDuplicates(input.paths, entries, refs, vis)
   const img = new AnalyzedImage(analysis, { paths: input.paths, layers: entries, stack })
   analysis.waste.paths = img.wastePaths(0, 1000).paths
   const hiddenLayers = new Map<number, { layerIndex: number; bytes: number; files: number }>()

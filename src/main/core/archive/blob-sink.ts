@@ -6,6 +6,7 @@ import { LayerscopeError } from '../errors'
 import { TarReader, type EntrySink, type TarHeader } from './tar-reader'
 import { limitError, MAX_JSON_BYTES } from './limits'
 import { StreamDecodeSink, ZstdSink, type AbortableSink } from './zstd'
+import { DiffIdHasher } from '../content/layer-hasher'
 
 export type BlobKind = 'gzip' | 'zstd' | 'tar' | 'json' | 'unknown'
 
@@ -44,14 +45,18 @@ export interface BlobResult {
   json?: unknown
   /** First bytes in hex, for "unknown format" messages. */
   head?: string
+  /** Layers: "sha256:<hex>" of the uncompressed tar, what the config's diff ID must be. */
+  diffId?: string
   /** Set when the blob looked like a layer but could not be read. */
   error?: LayerscopeError
 }
 
 export interface BlobSinkOptions {
   label: string
-  /** Called for each entry header of a layer tar. */
-  onLayerEntry: (h: TarHeader) => void
+  /** Called for each entry header of a layer tar; may return a sink for the entry's content. */
+  onLayerEntry: (h: TarHeader) => EntrySink | null | void
+  /** Hash the uncompressed layer (its diff ID) to verify it; off for the engine's own export, which is trusted. */
+  diffId?: boolean
   /** Called once, when the blob turns out to be a layer, before any entry. */
   onLayerStart?: () => void
   done: (r: BlobResult) => void
@@ -67,6 +72,7 @@ export class BlobSink implements EntrySink {
   private bytes = 0
   private failed: LayerscopeError | undefined
   private headHex = ''
+  private digester: DiffIdHasher | null = null
 
   constructor(private readonly opts: BlobSinkOptions) {}
 
@@ -114,13 +120,11 @@ export class BlobSink implements EntrySink {
     if (this.kind === 'gzip' || this.kind === 'zstd' || this.kind === 'tar') {
       this.opts.onLayerStart?.()
       const tar = new TarReader(
-        (h) => {
-          this.opts.onLayerEntry(h)
-          return null
-        },
+        (h) => this.opts.onLayerEntry(h) ?? null,
         { label: this.opts.label }
       )
-      this.inner = this.kind === 'gzip' ? gunzipSink(tar, this.opts.label) : this.kind === 'zstd' ? new ZstdSink(tar, this.opts.label) : tar
+      const layer = this.opts.diffId ? (this.digester = new DiffIdHasher(tar)) : tar
+      this.inner = this.kind === 'gzip' ? gunzipSink(layer, this.opts.label) : this.kind === 'zstd' ? new ZstdSink(layer, this.opts.label) : layer
     } else if (this.kind === 'json') {
       this.jsonParts = []
     }
@@ -155,11 +159,12 @@ export class BlobSink implements EntrySink {
     }
     if (r.kind === 'unknown') r.head = this.headHex
     if (error) r.error = error
+    else if (this.digester?.diffId) r.diffId = this.digester.diffId
     this.opts.done(r)
   }
 }
 
-function gunzipSink(tar: TarReader, label: string): AbortableSink {
+function gunzipSink(tar: EntrySink, label: string): AbortableSink {
   const gz = createGunzip({ chunkSize: 64 * 1024 })
   const describe = (e: unknown): LayerscopeError =>
     e instanceof LayerscopeError ? e : new LayerscopeError('ARCHIVE_INVALID', `${label}: its gzip data is corrupt or truncated (${e instanceof Error ? e.message : String(e)}).`)

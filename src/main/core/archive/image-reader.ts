@@ -18,6 +18,7 @@ import { selectOciImage, type OciDescriptor, type OciManifest } from './oci'
 import { LayoutFiles } from './layout-files'
 import { limitError, MAX_BLOBS, MAX_ENTRIES_PER_IMAGE } from './limits'
 import { ImageConfigSchema, LegacyManifest, parseDoc, type LegacyManifestItem } from './schemas'
+import { recordEntries } from '../content/layer-hasher'
 
 export interface ImageConfig {
   architecture?: string
@@ -35,6 +36,8 @@ export interface ReadLayer {
   /** Blob bytes when the layer was stored compressed (what a pull downloads). */
   compressedBytes?: number
   compression: 'gzip' | 'zstd' | 'none'
+  /** sha256 of the uncompressed bytes read, when they were verified (not for the engine export or a cached layer). */
+  uncompressedDigest?: string
 }
 
 export interface ReadImage {
@@ -54,6 +57,11 @@ export interface ReadOptions {
   signal?: AbortSignal
   platform?: string
   onBytes?: (bytesDone: number) => void
+  /**
+   * Refuse (ARCHIVE_INVALID) any layer whose uncompressed bytes do not hash to the diff ID the
+   * config claims. Archives and registries are checked; the engine's own export is trusted.
+   */
+  verifyDiffIds?: boolean
   /** OCI folders: called once the chosen image's blob bytes are known. */
   onTotal?: (bytesTotal: number) => void
   /**
@@ -106,16 +114,22 @@ class Collector {
       throw limitError('blobs', MAX_BLOBS, `${this.opts.label} holds more files than any image archive`)
     }
     let entries: LayerEntries | undefined
+    let record: ReturnType<typeof recordEntries> | undefined
     return new BlobSink({
       label,
+      diffId: this.opts.verifyDiffIds,
       onLayerStart: () => {
         entries = new LayerEntries(this.opts.paths)
+        record = recordEntries(entries)
       },
       onLayerEntry: (h) => {
         this.budget.add()
-        entries!.addHeader(h)
+        return record!(h)
       },
-      done: (r) => this.blobs.set(path, { ...r, entries })
+      done: (r) => {
+        entries?.linkDigests()
+        this.blobs.set(path, { ...r, entries })
+      }
     })
   }
 
@@ -282,7 +296,7 @@ export async function readOciDir(dir: string, opts: ReadOptions & { skipLayer?: 
     files.checkDigest(d, hash, `${what} (${d.digest})`)
     done += size
     const blob = c.blobs.get('blob')!
-    layers.push(layerFromBlob(blob, diffId, i, d.digest, dir))
+    layers.push(layerFromBlob(blob, diffId, i, d.digest, dir, opts.verifyDiffIds))
   }
   return { format: 'oci', id: configDesc.digest, config, repoTags: chosen.tags, layers, bytesTotal, ...(chosen.platforms ? { platforms: chosen.platforms } : {}) }
 }
@@ -312,7 +326,7 @@ function checkLayerCount(m: OciManifest, diffIds: string[], where: string): void
   }
 }
 
-function layerFromBlob(blob: Blob, diffId: string, i: number, name: string, where: string): ReadLayer {
+function layerFromBlob(blob: Blob, diffId: string, i: number, name: string, where: string, verify = false): ReadLayer {
   if (blob.error) throw blob.error
   if (blob.kind === 'unknown' || blob.kind === 'json' || !blob.entries) {
     throw new LayerscopeError(
@@ -320,12 +334,20 @@ function layerFromBlob(blob: Blob, diffId: string, i: number, name: string, wher
       `${where}: layer ${i + 1} (${name}) is neither a tar nor gzip/zstd-compressed tar (it starts with bytes ${blob.head ?? '?'}); unknown compression.`
     )
   }
+  if (verify && blob.diffId !== diffId) {
+    // Believing it would let a crafted archive claim a popular base layer and poison the cache.
+    throw new LayerscopeError(
+      'ARCHIVE_INVALID',
+      `${where}: layer ${i + 1} (${name}) is not the layer its config claims: its uncompressed bytes hash to ${blob.diffId ?? 'nothing'}, the config says ${diffId}. The archive was altered or built wrongly; nothing of it was cached.`
+    )
+  }
   const compression = blob.compression ?? 'none'
   return {
     diffId,
     entries: blob.entries,
     compression,
-    compressedBytes: compression === 'none' ? undefined : blob.blobBytes
+    compressedBytes: compression === 'none' ? undefined : blob.blobBytes,
+    uncompressedDigest: blob.diffId
   }
 }
 
@@ -355,7 +377,7 @@ async function join_(c: Collector, opts: ReadOptions): Promise<ReadImage> {
     const config = parseConfig(await jsonOf(chosen.manifest.config), where, chosen.manifest.config.digest)
     const diffIds = config.rootfs?.diff_ids ?? []
     checkLayerCount(chosen.manifest, diffIds, where)
-    const layers = chosen.manifest.layers.map((d, i) => layerFromBlob(blobOf(d), diffIds[i]!, i, d.digest, where))
+    const layers = chosen.manifest.layers.map((d, i) => layerFromBlob(blobOf(d), diffIds[i]!, i, d.digest, where, opts.verifyDiffIds))
     return { format: 'oci', id: chosen.manifest.config.digest, config, repoTags: chosen.tags, layers, ...(chosen.platforms ? { platforms: chosen.platforms } : {}) }
   }
   const manifestBlob = c.get('manifest.json')
@@ -382,7 +404,7 @@ async function join_(c: Collector, opts: ReadOptions): Promise<ReadImage> {
   const layers = item.Layers.map((p, i) => {
     const b = c.get(p)
     if (!b) throw new LayerscopeError('ARCHIVE_INVALID', `${where} is missing layer ${i + 1} (${p}): the archive is incomplete.`)
-    return layerFromBlob(b, diffIds[i]!, i, p, where)
+    return layerFromBlob(b, diffIds[i]!, i, p, where, opts.verifyDiffIds)
   })
   return { format: 'docker-archive', id: `sha256:${legacyId(item)}`, config, repoTags: item.RepoTags ?? [], layers }
 }

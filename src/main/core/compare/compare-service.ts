@@ -8,6 +8,7 @@ import { LayerscopeError, isCancelled, throwIfCancelled } from '../errors'
 import { Lru } from '../model/lru'
 import { alignLayers } from './layer-alignment'
 import { diffFilesystems, type FsDiff } from './fs-diff'
+import { contentFacts } from './content-facts'
 import { contributorsAt } from './contributors'
 import { diffTreemap } from './diff-treemap'
 import { compareSentence, sideLabels } from './sentence'
@@ -182,7 +183,8 @@ export function buildComparison(
   }
   const labels = sideLabels(a, b)
   const contributors = contributorsAt(diff.root, '/', { limit: SUMMARY_CONTRIBUTORS })
-  const differing = diff.files.added.count + diff.files.removed.count + diff.files.changed.count
+  const differing = diff.files.added.count + diff.files.removed.count + diff.files.changed.count + diff.files.metadata.count + diff.files.moved.count
+  const content = contentFacts(diff)
   const delta = sizeB - sizeA
   return {
     a,
@@ -203,7 +205,7 @@ export function buildComparison(
     },
     files: diff.files,
     contributors,
-    sentence: compareSentence({ labels, sizeA, sizeB, sameImage, imageId: a.image.id, contributors, differingEntries: differing, churn: diff.root.churn }),
+    sentence: compareSentence({ labels, sizeA, sizeB, sameImage, imageId: a.image.id, contributors, differingEntries: differing, churn: diff.root.churn, ...content }),
     notes,
     labels
   }

@@ -51,6 +51,7 @@ export class ArchiveSource implements LayerSource {
         signal: opts.signal,
         platform: this.platform,
         image: this.image,
+        verifyDiffIds: true,
         skipLayer: (d) => {
           if (!opts.skip(d)) return false
           skipped.add(d)
@@ -66,6 +67,7 @@ export class ArchiveSource implements LayerSource {
         signal: opts.signal,
         platform: this.platform,
         image: this.image,
+        verifyDiffIds: true,
         onBytes: (n) => opts.onBytes?.(n, st.size)
       })
     } else {

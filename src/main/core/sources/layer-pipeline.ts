@@ -5,6 +5,7 @@
 // BlobSink through core/archive's image reader. Only headers are kept, never file contents.
 import { BlobSink, type BlobResult } from '../archive/blob-sink'
 import { LayerscopeError, throwIfCancelled } from '../errors'
+import { recordEntries } from '../content/layer-hasher'
 import { LayerEntries } from '../model/layer-entries'
 import type { PathTable } from '../model/path-table'
 import type { SourceLayer } from './layer-source'
@@ -27,13 +28,21 @@ export interface PipelineOptions {
 export async function parseLayerBlob(chunks: AsyncIterable<Buffer | Uint8Array>, o: PipelineOptions): Promise<SourceLayer> {
   let entries: LayerEntries | undefined
   let result: BlobResult | undefined
+  let record: ReturnType<typeof recordEntries> | undefined
   const sink = new BlobSink({
     label: o.label,
+    // The uncompressed bytes are hashed on their way through: a layer is believed (and cached)
+    // only when they hash to the diff ID the config claims.
+    diffId: true,
     onLayerStart: () => {
       entries = new LayerEntries(o.paths)
+      record = recordEntries(entries)
     },
-    onLayerEntry: (h) => entries!.addHeader(h),
-    done: (r) => (result = r)
+    onLayerEntry: (h) => record!(h),
+    done: (r) => {
+      entries?.linkDigests()
+      result = r
+    }
   })
   let n = 0
   for await (const c of chunks) {
@@ -52,6 +61,12 @@ export async function parseLayerBlob(chunks: AsyncIterable<Buffer | Uint8Array>,
     throw new LayerscopeError(
       'ARCHIVE_INVALID',
       `${o.label} is neither a tar nor a gzip/zstd-compressed tar (it starts with bytes ${r.head ?? '?'}); unknown compression.`
+    )
+  }
+  if (r.diffId !== o.diffId) {
+    throw new LayerscopeError(
+      'ARCHIVE_INVALID',
+      `${o.label} is not the layer its config claims: its uncompressed bytes hash to ${r.diffId ?? 'nothing'}, the config says ${o.diffId}. Nothing of it was cached.`
     )
   }
   const compression = r.compression ?? 'none'

@@ -131,8 +131,30 @@ export function CompareSummary({ c }: { c: Comparison }): React.JSX.Element {
             {' · '}
             <span className="cmp-changed">~{groupDigits(c.files.changed.count)}</span> <span className="muted">({formatDelta(c.files.changed.bytes)})</span>
           </div>
+          {/* Content digests: what sizes cannot show. */}
+          {(c.files.changed.sameSize ?? 0) + (c.files.moved?.count ?? 0) + (c.files.metadata?.count ?? 0) > 0 && (
+            <div className="muted small" data-testid="content-changes">
+              {[
+                c.files.changed.sameSize ? `${groupDigits(c.files.changed.sameSize)} changed at the same size` : '',
+                c.files.moved?.count ? `${groupDigits(c.files.moved.count)} moved` : '',
+                c.files.metadata?.count ? `${groupDigits(c.files.metadata.count)} mode/owner only` : ''
+              ]
+                .filter(Boolean)
+                .join(' · ')}
+            </div>
+          )}
         </div>
       </div>
+      {c.files.moved && c.files.moved.paths.length > 0 && (
+        <ul className="cmp-notes mono small" data-testid="moved">
+          {c.files.moved.paths.slice(0, 20).map((m) => (
+            <li key={m.to} title={`${m.digest}, ${formatExactBytes(m.bytes)}`}>
+              {m.from} -&gt; {m.to} <span className="muted">({formatBytes(m.bytes)})</span>
+            </li>
+          ))}
+          {c.files.moved.count > 20 && <li className="muted">{groupDigits(c.files.moved.count - 20)} more moved (compare --json lists them)</li>}
+        </ul>
+      )}
       {c.notes.length > 0 && (
         <ul className="cmp-notes" data-testid="notes">
           {c.notes.map((n) => (
