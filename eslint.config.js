@@ -46,11 +46,7 @@ export const LAYERS = [
     files: ['src/**/*.{ts,tsx}'],
     ignores: [
       'src/main/core/engine/**',
-      '**/*.test.ts',
-      // until the LayerSource refactor lands
-      'src/main/core/analysis/analysis-service.ts',
-      'src/main/core/analysis/base-image.ts',
-      'src/main/core/archive/engine-export.ts'
+      '**/*.test.ts'
     ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

@@ -53,6 +53,8 @@ export interface Channels {
   'report:save': { req: RequestIn<'report:save'>; res: ResponseOf<'report:save'> }
   /** Desktop app only: renders the report as PNG and puts the picture on the clipboard. */
   'report:copy': { req: RequestIn<'report:copy'>; res: ResponseOf<'report:copy'> }
+  /** Tags of a registry repository (`registry://HOST[:PORT]/REPO`), every page, registry order. */
+  'registry:tags': { req: RequestIn<'registry:tags'>; res: { repository: string; tags: string[] } }
 
   /** A repository's tags as one series, from manifests + configs (registry) or inspect (engine): no layer read. */
   'history:series': { req: RequestIn<'history:series'>; res: TagSeries }
@@ -90,6 +92,7 @@ export const CHANNELS = [
   'report:render',
   'report:save',
   'report:copy',
+  'registry:tags',
   'history:series',
   'history:jumps'
 ] as const satisfies readonly Channel[]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatCount, formatDelta, formatDockerSize, formatPercent, groupDigits, shortId } from './format'
+import { formatBytes, formatCount, formatDelta, formatDockerSize, formatPercent, groupDigits, modeString, shortId } from './format'
 
 describe('formatDockerSize (docker images rounding)', () => {
   it.each([
@@ -49,5 +49,16 @@ describe('formatCount', () => {
     expect(formatCount(0, 'file')).toBe('0 files')
     expect(formatCount(12_034, 'file')).toBe('12,034 files')
     expect(formatCount(2, 'copy', 'copies')).toBe('2 copies')
+  })
+})
+
+describe('modeString', () => {
+  it('reads like ls -l, special bits included', () => {
+    expect(modeString('file', 0o644)).toBe('-rw-r--r--')
+    expect(modeString('dir', 0o755)).toBe('drwxr-xr-x')
+    expect(modeString('file', 0o4755)).toBe('-rwsr-xr-x')
+    expect(modeString('file', 0o2644)).toBe('-rw-r-Sr--')
+    expect(modeString('dir', 0o1777)).toBe('drwxrwxrwt')
+    expect(modeString('symlink', 0o777)).toBe('lrwxrwxrwx')
   })
 })

@@ -85,3 +85,17 @@ export function shortId(id: string): string {
 export function formatCount(n: number, noun: string, plural = `${noun}s`): string {
   return `${groupDigits(n)} ${n === 1 ? noun : plural}`
 }
+
+const TYPE_CHAR: Record<string, string> = { file: '-', dir: 'd', symlink: 'l', hardlink: 'h', other: '?', whiteout: 'w', opaque: 'o' }
+
+/** `ls -l` / `tar -tv` permissions: "drwxr-xr-x", with s/S and t/T for setuid, setgid, sticky. */
+export function modeString(type: string, mode: number): string {
+  const bit = (m: number, c: string): string => (mode & m ? c : '-')
+  const x = (m: number, special: number, on: string, off: string): string => (mode & special ? (mode & m ? on : off) : bit(m, 'x'))
+  return (
+    (TYPE_CHAR[type] ?? '?') +
+    bit(0o400, 'r') + bit(0o200, 'w') + x(0o100, 0o4000, 's', 'S') +
+    bit(0o040, 'r') + bit(0o020, 'w') + x(0o010, 0o2000, 's', 'S') +
+    bit(0o004, 'r') + bit(0o002, 'w') + x(0o001, 0o1000, 't', 'T')
+  )
+}

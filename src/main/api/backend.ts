@@ -11,6 +11,8 @@ export interface BackendOptions {
   resourcesDir: string
   front: 'electron' | 'browser' | 'cli'
   version: string
+  /** Registries (host[:port]) allowed over plain HTTP or unverified TLS (`--insecure-registry`). */
+  insecureRegistries?: string[]
 }
 
 export function defaultCacheDir(): string {

@@ -68,8 +68,8 @@ describe('Dispatcher: validation', () => {
     expect((await df.call('dockerfile:open', { path: '' }, context())).error?.message).toBe('path must be the path of a Dockerfile or of the folder holding it.')
     expect((await df.call('dockerfile:build', { path: 'x', buildArgs: { A: 1 } }, context())).error?.message).toBe('buildArgs must map names to string values.')
     expect((await df.call('dockerfile:links', { path: 'x' }, context())).error?.message).toBe('imageKey must be the image to link: an analysis key or an image reference.')
-    expect((await df.call('analysis:open', { source: { kind: 'registry', ref: 'x' } }, context())).error?.message).toBe(
-      'source must be { kind: "engine", ref } or { kind: "archive", path }.'
+    expect((await df.call('analysis:open', { source: { kind: 'ftp', ref: 'x' } }, context())).error?.message).toBe(
+      'source must be { kind: "engine", ref }, { kind: "archive", path } or { kind: "registry", ref }.'
     )
     expect((await df.call('analysis:open', { source: { kind: 'engine', ref: ' ' } }, context())).error?.message).toBe(
       'source.ref must be an image reference such as "myapp:1.0" or an image id.'

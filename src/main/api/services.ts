@@ -4,6 +4,7 @@ import { CompareService } from '../core/compare/compare-service'
 import { DockerfileService } from '../core/dockerfile/dockerfile-service'
 import { EngineClient } from '../core/engine/engine-client'
 import { HistoryService } from '../core/history/history-service'
+import { RegistryClient } from '../core/registry'
 import { ReportService } from '../core/report/report-service'
 import type { BackendOptions } from './backend'
 import { noDesktop, type Desktop } from './desktop-port'
@@ -21,6 +22,7 @@ export class Services {
   readonly desktop: Desktop
   private engineClient?: EngineClient
   private analysisService?: AnalysisService
+  private registryClient?: RegistryClient
   private dockerfileService?: DockerfileService
   private compareService?: CompareService
   private reportService?: ReportService
@@ -44,9 +46,16 @@ export class Services {
     this.engineClient = undefined
   }
 
+  /** One registry client per process: kept-alive connections and tokens (in memory only). */
+  registry(): RegistryClient {
+    this.registryClient ??= new RegistryClient({ insecureRegistries: this.options.insecureRegistries ?? [] })
+    return this.registryClient
+  }
+
   analysis(): AnalysisService {
     this.analysisService ??= new AnalysisService({
       engine: () => this.engine(),
+      registry: () => this.registry(),
       cacheDir: this.options.cacheDir
     })
     return this.analysisService
@@ -89,7 +98,8 @@ export class Services {
 
   /** Size over time: series from manifests/configs or inspect; jumps through the compare service (shared layer cache). */
   history(): HistoryService {
-    this.historyService ??= new HistoryService({ engine: () => this.engine(), compare: () => this.compare() })
+    // Its own client (same options as registry()) so a series can count the requests it made.
+    this.historyService ??= new HistoryService({ engine: () => this.engine(), compare: () => this.compare(), registry: { insecureRegistries: this.options.insecureRegistries ?? [] } })
     return this.historyService
   }
 }

@@ -40,6 +40,8 @@ export function builtRendererDir(): string | null {
 
 export interface CliGlobals {
   cacheDir?: string
+  /** `--insecure-registry HOST` (repeatable). */
+  insecureRegistry?: string[]
 }
 
 export function cliBackend(globals: CliGlobals = {}, front: 'cli' | 'browser' = 'cli'): Backend {
@@ -47,7 +49,8 @@ export function cliBackend(globals: CliGlobals = {}, front: 'cli' | 'browser' = 
     cacheDir: globals.cacheDir ?? process.env.LAYERSCOPE_CACHE_DIR ?? defaultCacheDir(),
     resourcesDir: join(appRoot(), 'resources'),
     front,
-    version: VERSION
+    version: VERSION,
+    insecureRegistries: globals.insecureRegistry ?? []
   })
 }
 

@@ -9,6 +9,7 @@ import { registerCompare } from './commands/compare'
 import { registerDockerfile } from './commands/dockerfile'
 import { registerReport } from './commands/report'
 import { registerTags } from './commands/tags'
+import { registerFiles } from './commands/files'
 import { registerHistory } from './commands/history'
 
 const program = new Command()
@@ -17,6 +18,7 @@ program
   .description("See where a container image's bytes go.")
   .version(VERSION)
   .option('--cache-dir <dir>', 'layer cache folder (default: $XDG_CACHE_HOME/layerscope)')
+  .option('--insecure-registry <host>', 'allow plain HTTP / unverified TLS for this registry host[:port] (repeatable; loopback needs none)', (v: string, acc: string[]) => [...acc, v], [] as string[])
   .showHelpAfterError()
 
 registerImages(program)
@@ -26,6 +28,7 @@ registerCompare(program)
 registerDockerfile(program)
 registerReport(program)
 registerTags(program)
+registerFiles(program)
 registerHistory(program)
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -2,6 +2,8 @@
 export type ImageSource =
   | { kind: 'engine'; ref: string; platform?: string }
   | { kind: 'archive'; path: string; platform?: string }
+  /** `ref` is HOST[:PORT]/REPO[:TAG|@DIGEST] (what follows `registry://`). */
+  | { kind: 'registry'; ref: string; platform?: string }
 // `platform` on a source: which image of a multi-platform archive this side means (compare
 // one archive's linux/amd64 against its linux/arm64); it overrides AnalyzeOptions.platform.
 
@@ -23,8 +25,13 @@ export interface LayerSummary {
   diffId: string
   /** Sum of regular-file sizes in the layer tar (uncompressed content bytes). */
   contentBytes: number
-  /** Size of the layer blob as stored in the source when compressed (OCI manifest), else absent. */
+  /**
+   * Download bytes: size of the layer blob as stored in the source when compressed (OCI
+   * manifest, registry), else absent. Shown next to contentBytes.
+   */
   compressedBytes?: number
+  /** Blob digest ("sha256:..." of the stored, compressed bytes) where the source names it. */
+  blobDigest?: string
   /** Regular files in the layer tar (hard links and symlinks not included). */
   files: number
   /** All tar entries except whiteout markers. */
@@ -111,6 +118,25 @@ export interface SavingsCandidate {
   layers: Array<{ layerIndex: number; bytes: number; files: number }>
 }
 
+/** A slimmer tag of the base's repository, measured from its manifest. */
+export interface BaseSibling {
+  tag: string
+  /** HOST/REPO:TAG */
+  ref: string
+  /** Layer blobs + config, as the registry lists them. */
+  downloadSize: number
+  /** The base's download size minus this one's (negative: the sibling is bigger). */
+  savesBytes: number
+}
+
+/** The base image's download size and its slimmer siblings' (registry bases only). */
+export interface BaseAlternatives {
+  /** HOST/REPO:TAG of the base. */
+  base: string
+  downloadSize: number
+  siblings: BaseSibling[]
+}
+
 export interface SavingsSummary {
   /** Version of the rule set; a cached analysis with another version is recomputed. */
   version: number
@@ -121,6 +147,8 @@ export interface SavingsSummary {
   files: number
   /** Estimate of the image's content bytes after the fixes: layerBytes - bytes. */
   afterBytes: number
+  /** When the base comes from a registry: its slimmer sibling tags' download sizes, measured. */
+  baseAlternatives?: BaseAlternatives
 }
 
 export interface ImageIdentity {
@@ -135,6 +163,11 @@ export interface ImageIdentity {
   sizeKind: 'engine' | 'content'
   /** Sum of compressed layer blob sizes, where the source knows it. */
   compressedSize?: number
+  /**
+   * Download size as registries count it: every layer blob + the config blob (bytes as the
+   * manifest lists them). Registry and OCI sources; absent when a source does not know it.
+   */
+  downloadSize?: number
   created?: string
   os?: string
   arch?: string
@@ -143,11 +176,36 @@ export interface ImageIdentity {
   platforms?: string[]
 }
 
+/** Copies of one content in the final filesystem. */
+export interface DuplicateGroup {
+  /** "sha256:<hex>" of the content. */
+  digest: string
+  /** Bytes of one copy. */
+  size: number
+  /** What keeping one copy would save: size x (copies - 1). */
+  bytes: number
+  /** How many paths hold it. */
+  copies: number
+  /** "/usr/lib/x.so", sorted; at most 50 of them (then the first met in the image). */
+  paths: string[]
+}
+
+export interface DuplicatesSummary {
+  /** What a dedup would save over every group. */
+  bytes: number
+  /** Groups in all, and the regular files they hold. */
+  groupCount: number
+  files: number
+  /** Largest saving first; at most 200 groups of at most 50 paths (see `truncated`). */
+  groups: DuplicateGroup[]
+  truncated: boolean
+}
+
 export interface ImageAnalysis {
   /** Stable key for follow-up queries (tree, treemap, compare, report). */
   key: string
   source: ImageSource
-  format: 'docker-archive' | 'oci' | 'cache'
+  format: 'docker-archive' | 'oci' | 'registry' | 'cache'
   image: ImageIdentity
   layers: LayerSummary[]
   history: HistoryStep[]
@@ -158,6 +216,8 @@ export interface ImageAnalysis {
   waste: WasteSummary
   /** What would make the image smaller, measured from the image alone. */
   savings?: SavingsSummary
+  /** Regular files with the same content (sha256) at several paths of the final filesystem. Apart from waste. */
+  duplicates?: DuplicatesSummary
   /** A local image whose layers are a prefix of this image's, if one was found. */
   base?: { ref: string; layers: number }
   /** How many layers came from the cache. */
@@ -182,6 +242,10 @@ export interface FileNode {
   opaque?: boolean
   linkTarget?: string
   mode?: number
+  uid?: number
+  gid?: number
+  /** "sha256:<hex>" of a regular file's (or hard link's) content. */
+  sha256?: string
   /** Layer that last wrote this path (stacked view). */
   layerIndex?: number
   waste?: { reason: WasteReason; bytes: number; byLayerIndex: number }
@@ -212,6 +276,7 @@ export type JobPhase =
   | 'preparing' // the engine prepares the export (docker save has sent no byte yet)
   | 'export' // reading the engine's save stream: bytes of it
   | 'read' // reading an archive file or OCI layout: bytes of it
+  | 'download' // fetching layer blobs from a registry: bytes of them
   | 'cache' // loading cached layers
   | 'analyse' // stacking layers, waste and the summary
   | 'waiting' // compare: side B waits for A (shared layers are analysed once)
@@ -219,7 +284,7 @@ export type JobPhase =
   | 'build' // Dockerfile stage builds: stage i of n
   | 'report' // rendering a report
 
-export const JOB_PHASES = ['preparing', 'export', 'read', 'cache', 'analyse', 'waiting', 'diff', 'build', 'report'] as const satisfies readonly JobPhase[]
+export const JOB_PHASES = ['preparing', 'export', 'read', 'download', 'cache', 'analyse', 'waiting', 'diff', 'build', 'report'] as const satisfies readonly JobPhase[]
 
 /**
  * Progress of a long job (export, analysis, build, report), sent as an event. Every number a

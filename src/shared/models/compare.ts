@@ -29,6 +29,18 @@ export interface FileDeltaCount {
   /** Regular-file bytes of these entries in A and in B. */
   bytesA?: number
   bytesB?: number
+  /** changed only: regular files whose content (digest) changed while their size did not. */
+  sameSize?: number
+}
+
+/** Regular files removed at one path and added at another with the same content (sha256). */
+export interface MovedFiles {
+  count: number
+  /** Their regular-file bytes (the same on both sides). */
+  bytes: number
+  /** Largest first; at most 10,000 (then `truncated`). */
+  paths: Array<{ from: string; to: string; bytes: number; digest: string }>
+  truncated?: boolean
 }
 
 export interface Contributor {
@@ -45,8 +57,14 @@ export interface Contributor {
   kind?: 'file' | 'dir' | 'symlink' | 'hardlink' | 'other'
   /** Sum of |size B - size A| over the differing entries below: what ranks the rows. */
   churn?: number
-  /** Differing non-directory entries below (added + removed + changed). */
+  /** Differing non-directory entries below (added + removed + changed + metadata + moved). */
   differing?: number
+  /** A moved file's row: the path it moved to (status onlyA) or came from (onlyB). */
+  moved?: string
+  /** Files below whose content changed at the same size, metadata-only changes, moves. */
+  sameSize?: number
+  metadata?: number
+  movedFiles?: number
 }
 
 export interface Comparison {
@@ -73,9 +91,15 @@ export interface Comparison {
     basis?: 'engine' | 'content'
     /** Final filesystem bytes B - A. */
     finalBytes?: number
+    /** Download size B - A (layer blobs + config, as registries count it), when both sides know theirs. */
+    downloadBytes?: number
   }
-  /** Final filesystems diffed: in B but not A, in A but not B, in both but different. */
-  files: { added: FileDeltaCount; removed: FileDeltaCount; changed: FileDeltaCount }
+  /**
+   * Final filesystems diffed: in B but not A, in A but not B, in both with other content
+   * (digest), kind or link target; metadata = same content, other mode/uid/gid; moved = the
+   * same content at another path (not counted as added or removed).
+   */
+  files: { added: FileDeltaCount; removed: FileDeltaCount; changed: FileDeltaCount; metadata?: FileDeltaCount; moved?: MovedFiles }
   /** Biggest directories making up the difference, rolled up, largest |delta| first. */
   contributors: Contributor[]
   /** Plain sentence: "multi is 4.9x smaller: -852 MB; the biggest parts: /usr/lib -400 MB, ...". */
@@ -97,5 +121,7 @@ export interface DiffTreemapNode {
   bytesB: number
   status: 'onlyA' | 'onlyB' | 'changed' | 'aggregate'
   count?: number
+  /** A moved file: the path it moved to (onlyA) or came from (onlyB). */
+  moved?: string
   children?: DiffTreemapNode[]
 }

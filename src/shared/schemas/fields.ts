@@ -33,7 +33,8 @@ export function imageSource(name: string, missing: string) {
     'kind',
     [
       z.object({ kind: z.literal('engine'), ref: text(`${name}.ref`, 'an image reference such as "myapp:1.0" or an image id'), platform: platform.optional() }),
-      z.object({ kind: z.literal('archive'), path: text(`${name}.path`, 'the path of an image archive (.tar, .tar.gz) or an OCI layout folder'), platform: platform.optional() })
+      z.object({ kind: z.literal('archive'), path: text(`${name}.path`, 'the path of an image archive (.tar, .tar.gz) or an OCI layout folder'), platform: platform.optional() }),
+      z.object({ kind: z.literal('registry'), ref: text(`${name}.ref`, 'a registry reference HOST[:PORT]/REPO[:TAG|@DIGEST]'), platform: platform.optional() })
     ],
     { error: missing }
   )

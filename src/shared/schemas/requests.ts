@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { analyzeOptions, buildArgs, fsPath, imageSource, jobId, noRequest, text, treeScope, wholeNumber } from './fields'
 import { HISTORY_REQUESTS } from './history'
 
-const sourceMessage = 'source must be { kind: "engine", ref } or { kind: "archive", path }.'
+const sourceMessage = 'source must be { kind: "engine", ref }, { kind: "archive", path } or { kind: "registry", ref }.'
 const sideMessage = (side: 'A' | 'B'): string =>
   `Side ${side} is missing: give an image reference ({ kind: 'engine', ref }) or an archive path ({ kind: 'archive', path }).`
 const analysisKey = (name: string): z.ZodString => text(name, 'the key of an open analysis (analysis:open returned it)')
@@ -111,6 +111,8 @@ export const REQUESTS = {
   'report:save': reportRequest,
   /** Desktop app only: renders the report as PNG and puts the picture on the clipboard. */
   'report:copy': reportRequest,
+
+  'registry:tags': z.object({ ref: text('ref', 'a registry repository, registry://HOST[:PORT]/REPO') }),
 
   ...HISTORY_REQUESTS
 } as const

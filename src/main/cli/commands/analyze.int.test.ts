@@ -34,7 +34,7 @@ describe('layerscope analyze', () => {
     const a = JSON.parse(r.out) as ImageAnalysis
     expect(a.image.size).toBe(Number(docker(['image', 'inspect', '--format', '{{.Size}}', IMG]).trim()))
     expect(a.image.repoTags).toEqual([IMG])
-    expect(a.layers.map((l) => l.createdBy)).toEqual(['Imported from -', 'RUN dd if=/dev/zero of=/junk bs=1k count=64 && echo keep > /keep', 'RUN rm /junk'])
+    expect(a.layers.map((l) => l.createdBy)).toEqual(['Imported from a tar stream (docker import)', 'RUN dd if=/dev/zero of=/junk bs=1k count=64 && echo keep > /keep', 'RUN rm /junk'])
     expect(a.waste).toMatchObject({ bytes: 65536, pathCount: 1 })
     expect(a.waste.paths[0]).toEqual({ path: '/junk', bytes: 65536, reason: 'deleted', layerIndex: 1, byLayerIndex: 2 })
     expect(a.final.bytes).toBe(a.layerBytes - 65536)

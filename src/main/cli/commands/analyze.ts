@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import type { ImageAnalysis } from '../../../shared/models/analysis'
+import { sourceName } from '../../../shared/image-source'
 import { formatBytes, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../shared/format'
 import { cliBackend, cliContext, runCli, type CliGlobals } from '../context'
 import { terminalProgress } from '../progress'
@@ -12,7 +13,7 @@ function pad(s: string, n: number, right = false): string {
 /** The readable summary: layers, totals, efficiency, the biggest wasted paths with reasons. */
 export function analyzeText(a: ImageAnalysis, top = 10): string {
   const out: string[] = []
-  const name = a.image.repoTags[0] ?? (a.source.kind === 'archive' ? a.source.path : a.source.ref)
+  const name = a.image.repoTags[0] ?? sourceName(a.source)
   out.push(`Image     ${name}  (${shortId(a.image.id)})`)
   if (a.image.repoTags.length > 1) out.push(`Tags      ${a.image.repoTags.join(', ')}`)
   const sizeWhat = a.image.sizeKind === 'engine' ? 'as `docker images` shows it' : 'uncompressed layer content'
@@ -21,17 +22,22 @@ export function analyzeText(a: ImageAnalysis, top = 10): string {
     out.push(`Platform  ${platform} (the archive holds ${a.image.platforms.join(', ')}; pick another with --platform)`)
   } else if (platform) out.push(`Platform  ${platform}`)
   out.push(`Size      ${formatBytes(a.image.size)} (${formatExactBytes(a.image.size)}, ${sizeWhat})`)
-  if (a.image.compressedSize !== undefined) out.push(`Download  ${formatBytes(a.image.compressedSize)} compressed`)
+  if (a.image.downloadSize !== undefined) {
+    out.push(`Download  ${formatBytes(a.image.downloadSize)} (${formatExactBytes(a.image.downloadSize)}: layer blobs + config, what a pull transfers)`)
+  } else if (a.image.compressedSize !== undefined) out.push(`Download  ${formatBytes(a.image.compressedSize)} compressed`)
   const basePart = a.base ? `; ${a.base.layers} from base ${a.base.ref}` : ''
   const cachePart = a.cachedLayers > 0 ? `; ${a.cachedLayers} from cache` : ''
   out.push(`Layers    ${a.layers.length}${basePart}${cachePart}`)
   out.push('')
   const width = Math.max(40, (process.stdout.columns ?? 120) - 52)
-  out.push(`  ${pad('#', 3, true)}  ${pad('CONTENT', 9, true)}  ${pad('FILES', 7, true)}  ${pad('+ADD', 6, true)} ${pad('~CHG', 6, true)} ${pad('-DEL', 6, true)}  INSTRUCTION`)
+  // Download bytes beside content bytes when the source knows them (registry, OCI archives).
+  const dl = a.layers.some((l) => l.compressedBytes !== undefined)
+  const dlCell = (l?: { compressedBytes?: number }): string => (dl ? `${pad(l ? (l.compressedBytes !== undefined ? formatBytes(l.compressedBytes) : '–') : 'DOWNLOAD', 9, true)}  ` : '')
+  out.push(`  ${pad('#', 3, true)}  ${dlCell()}${pad('CONTENT', 9, true)}  ${pad('FILES', 7, true)}  ${pad('+ADD', 6, true)} ${pad('~CHG', 6, true)} ${pad('-DEL', 6, true)}  INSTRUCTION`)
   for (const l of a.layers) {
     const ins = (l.isBase ? '[base] ' : '') + l.createdBy.replace(/\s+/g, ' ')
     out.push(
-      `  ${pad(String(l.index), 3, true)}  ${pad(formatBytes(l.contentBytes), 9, true)}  ${pad(groupDigits(l.files), 7, true)}  ${pad(String(l.added), 6, true)} ${pad(String(l.changed), 6, true)} ${pad(String(l.deleted), 6, true)}  ${ins.length > width ? `${ins.slice(0, width - 1)}…` : ins}`
+      `  ${pad(String(l.index), 3, true)}  ${dlCell(l)}${pad(formatBytes(l.contentBytes), 9, true)}  ${pad(groupDigits(l.files), 7, true)}  ${pad(String(l.added), 6, true)} ${pad(String(l.changed), 6, true)} ${pad(String(l.deleted), 6, true)}  ${ins.length > width ? `${ins.slice(0, width - 1)}…` : ins}`
     )
   }
   const empty = a.history.filter((h) => h.emptyLayer).length
@@ -50,6 +56,12 @@ export function analyzeText(a: ImageAnalysis, top = 10): string {
       const why = p.reason === 'deleted' ? `deleted in layer ${p.byLayerIndex}` : p.reason === 'overwritten' ? `overwritten in layer ${p.byLayerIndex}` : `copied again in layer ${p.byLayerIndex} for a metadata-only change (chmod/chown)`
       out.push(`  ${pad(formatBytes(p.bytes), 9, true)}  ${p.path}  — ${why}; shipped by layer ${p.layerIndex}`)
     }
+  }
+  const dup = a.duplicates
+  if (dup && dup.groupCount > 0) {
+    out.push('')
+    out.push(`Duplicates ${formatBytes(dup.bytes)} a dedup would save: ${groupDigits(dup.files)} files hold ${groupDigits(dup.groupCount)} contents more than once (same sha256; apart from waste)`)
+    for (const g of dup.groups.slice(0, top)) out.push(`  ${pad(formatBytes(g.bytes), 9, true)}  ${g.copies} x ${formatBytes(g.size)}  ${g.paths.slice(0, 3).join(', ')}${g.copies > 3 ? ', ...' : ''}`)
   }
   const sv = a.savings
   if (sv && sv.candidates.length > 0) {
@@ -71,7 +83,7 @@ export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
     .description('Analyse an image (engine reference or archive path): layers, sizes, waste, efficiency.')
-    .argument('<image>', 'engine reference (repo:tag, ID) or archive path (docker save tar or .tar.gz, OCI layout tar or folder)')
+    .argument('<image>', 'engine reference (repo:tag, ID), archive path (docker save tar or .tar.gz, OCI layout tar or folder) or registry://HOST[:PORT]/REPO[:TAG|@DIGEST]')
     .option('--json', 'print JSON (fields in docs/analyze-json.md)')
     .option('--no-cache', 'do not use or write the layer cache')
     .option('--platform <os/arch>', 'pick one image from a multi-platform archive, e.g. linux/arm64')

@@ -14,7 +14,7 @@ export function registerCompare(program: Command): void {
   program
     .command('compare')
     .description('Compare two images (engine references or archive paths): shared layers, the size delta and where it comes from.')
-    .argument('<a>', 'image A: engine reference (repo:tag, ID) or archive path (docker save tar, OCI layout)')
+    .argument('<a>', 'image A: engine reference (repo:tag, ID), archive path (docker save tar, OCI layout) or registry://HOST[:PORT]/REPO[:TAG]')
     .argument('<b>', 'image B: the same kinds')
     .option('--json', 'print JSON (see docs/compare-json.md)')
     .option('--no-cache', 'do not use or write the layer cache')

@@ -185,7 +185,7 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('Write a size report of an image, or of a comparison A -> B, as PNG, SVG, JSON or Markdown.')
-    .argument('<a>', 'image reference (engine) or archive path (docker save / OCI layout)')
+    .argument('<a>', 'image reference (engine), archive path (docker save / OCI layout) or registry://HOST/REPO[:TAG]')
     .argument('[b]', 'second image: the report compares A -> B')
     .requiredOption('-o, --output <file>', 'where to write: report.png, report.svg, report.json or report.md')
     .option('--format <format>', 'png, svg, json or md (default: from the output file extension)')
@@ -205,7 +205,7 @@ export function registerReport(program: Command): void {
   program
     .command('ci')
     .description("Gate a build on image size and waste rules (also reads dive's .dive-ci). Exit 0 pass, 1 fail, 2 error.")
-    .argument('<image>', 'image reference (engine) or archive path')
+    .argument('<image>', 'image reference (engine), archive path or registry://HOST/REPO[:TAG]')
     .option('--baseline <image>', 'image to measure growth against (maxGrowth rules)')
     .option('--rules <file>', `rules file (default: ${DEFAULT_RULE_FILES.join(', ')} in the working directory)`)
     .option('--max-size <size>', 'shortcut rule: maximum size, e.g. 200MB')

@@ -15,6 +15,7 @@ import { createBackend } from '../../api'
 import { EngineClient } from '../engine/engine-client'
 import { exportImage } from '../archive/engine-export'
 import { AnalysisService } from './analysis-service'
+import { CACHE_FORMAT } from '../cache/layer-cache'
 
 const IMG = 'layerscope-test/analysis-waste:1'
 const DOCKERFILE = `FROM ${BASE_IMAGE}
@@ -155,7 +156,7 @@ describe('engine image', () => {
     expect([...img.finalEntries()].length).toBe(first.final.entries)
     // Without the image summary, the cached layers alone still avoid the export.
     await again.flush()
-    rmSync(join(cacheDir, 'v1', 'images'), { recursive: true })
+    rmSync(join(cacheDir, `v${CACHE_FORMAT}`, 'images'), { recursive: true })
     const third = new AnalysisService({ engine: () => engine, cacheDir, exportImage: countingExport })
     const b = (await third.open({ kind: 'engine', ref: IMG })).analysis
     expect(gets).toBe(1)
@@ -169,7 +170,7 @@ describe('engine image', () => {
   })
 
   it('rebuilds a damaged cache entry', async () => {
-    const dir = join(cacheDir, 'v1', 'layers')
+    const dir = join(cacheDir, `v${CACHE_FORMAT}`, 'layers')
     const f = readdirSync(dir).find((n) => n.endsWith('.lsl'))!
     const buf = readFileSync(join(dir, f))
     buf[buf.length - 3] = buf[buf.length - 3]! ^ 0xff

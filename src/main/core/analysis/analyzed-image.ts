@@ -17,6 +17,10 @@ export interface FinalEntry {
   /** Layer that last wrote the path. */
   layer: number
   linkTarget?: string
+  uid?: number
+  gid?: number
+  /** sha256 (hex) of a regular file's (or hard link's) content, when the layer was hashed. */
+  digest?: string
 }
 
 /** A tree to query: one layer's own entries, or the stack of layers 0..layer. */
@@ -98,9 +102,11 @@ export class AnalyzedImage {
       const L = this.refs.layerOf(r)
       const l = this.layers[L]!
       const i = r - this.refs.offsets[L]!
-      const e: FinalEntry = { path: this.paths.path(id), kind: KIND_NAMES[l.kind[i]!]!, size: l.size[i]!, mode: l.mode[i]!, layer: L }
+      const e: FinalEntry = { path: this.paths.path(id), kind: KIND_NAMES[l.kind[i]!]!, size: l.size[i]!, mode: l.mode[i]!, layer: L, uid: l.uid[i]!, gid: l.gid[i]! }
       const link = l.links.get(i)
       if (link !== undefined) e.linkTarget = link
+      const digest = l.digestHex(i)
+      if (digest !== undefined) e.digest = digest
       yield e
     }
   }
@@ -187,6 +193,10 @@ export class AnalyzedImage {
       const f = l.flags[i]!
       n.kind = KIND_NAMES[l.kind[i]!]!
       n.mode = l.mode[i]!
+      n.uid = l.uid[i]!
+      n.gid = l.gid[i]!
+      const digest = l.digestHex(i)
+      if (digest !== undefined && !(f & F_WHITEOUT)) n.sha256 = `sha256:${digest}`
       n.layerIndex = L
       const c = CHANGE_NAMES[this.stack.change?.[L]?.[i] ?? 0]
       if (c) n.change = c
@@ -195,6 +205,8 @@ export class AnalyzedImage {
         n.change = 'deleted'
         n.kind = this.paths.children(id) ? 'dir' : 'file'
         delete n.mode
+        delete n.uid
+        delete n.gid
       }
       const link = l.links.get(i)
       if (link !== undefined) n.linkTarget = link
@@ -243,7 +255,11 @@ export class AnalyzedImage {
     return { node: this.node(s, id), children, total: kids.length }
   }
 
-  /** Paths whose name (or, when the query has a "/", whole path) contains the query, case-insensitive. */
+  /**
+   * Paths whose name (or, when the query has a "/", whole path) contains the query,
+   * case-insensitive; a hex query of 6+ digits ("sha256:" optional) also finds files whose
+   * content digest starts with it.
+   */
   search(layer: number | null, mode: 'layer' | 'stacked', query: string, limit = 200): { matches: FileNode[]; total: number } {
     const s = this.scope(layer, mode)
     const q = query.toLowerCase()
@@ -253,10 +269,17 @@ export class AnalyzedImage {
     const found: number[] = []
     let total = 0
     const P = this.paths.size
+    const hex = /^(sha256:)?([0-9a-f]{6,64})$/.exec(q)?.[2]
+    const digestStarts = (id: number): boolean => {
+      const r = s.vis[id]!
+      if (r < 0) return false
+      const L = this.refs.layerOf(r)
+      return this.layers[L]!.digestHex(r - this.refs.offsets[L]!)?.startsWith(hex!) ?? false
+    }
     for (let id = 1; id < P; id++) {
       if (!s.present[id]) continue
       const hay = whole ? `/${this.paths.path(id)}` : this.paths.name(id)
-      if (!hay.toLowerCase().includes(q)) continue
+      if (!hay.toLowerCase().includes(q) && !(hex !== undefined && digestStarts(id))) continue
       total++
       if (found.length < n * 4) found.push(id)
     }

@@ -2,7 +2,7 @@
 // parsers disagreed (WORKDIR, 0-byte RUN and COPY steps). What the real engine records is
 // checked in core/dockerfile/engine-history.int.test.ts.
 import { describe, expect, it } from 'vitest'
-import { assignLayers, historyFromEngine, zeroByteLayerLikelihood } from './history'
+import { assignLayers, historyFromEngine, importWords, zeroByteLayerLikelihood } from './history'
 
 const step = (createdBy: string, size = 0) => ({ createdBy, size })
 
@@ -78,5 +78,14 @@ describe('historyFromEngine (analysis)', () => {
       ['/bin/sh -c #(nop) WORKDIR /app', false],
       ['/bin/sh -c #(nop)  CMD ["x"]', true]
     ])
+  })
+})
+
+describe('importWords', () => {
+  it("says what docker import's comment means", () => {
+    expect(importWords('Imported from -')).toBe('Imported from a tar stream (docker import)')
+    expect(importWords('Imported from https://example.com/rootfs.tar')).toBe('Imported from https://example.com/rootfs.tar (docker import)')
+    expect(importWords('made by hand')).toBe('made by hand')
+    expect(importWords(undefined)).toBeUndefined()
   })
 })

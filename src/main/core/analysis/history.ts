@@ -60,7 +60,7 @@ export function joinHistory(history: RawHistory[], layerCount: number, engineSiz
     const step: HistoryStep = {
       index: i,
       // `docker import` leaves created_by empty and says what happened in the comment.
-      createdBy: cleanCreatedBy(raw) || h.comment || '',
+      createdBy: cleanCreatedBy(raw) || importWords(h.comment) || '',
       createdByRaw: raw,
       emptyLayer: empty
     }
@@ -208,4 +208,12 @@ export function historyFromEngine(
     comment: e.Comment || undefined,
     empty_layer: !makes[i]
   }))
+}
+
+/** `docker import`'s comment in words: "Imported from -" means it read a tar from standard input. */
+export function importWords(comment: string | undefined): string | undefined {
+  if (!comment) return comment
+  const m = /^Imported from (.+)$/.exec(comment.trim())
+  if (!m) return comment
+  return m[1] === '-' ? 'Imported from a tar stream (docker import)' : `Imported from ${m[1]} (docker import)`
 }

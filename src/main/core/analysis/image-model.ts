@@ -6,12 +6,15 @@ import { joinHistory, type RawHistory } from './history'
 import type { LayerEntries } from '../model/layer-entries'
 import type { PathTable } from '../model/path-table'
 import { SavingsCollector } from './savings'
+import { findDuplicates } from '../content/duplicates'
 import { Refs, stackLayers } from './stack'
 
 export interface ModelLayer {
   diffId: string
   entries: LayerEntries
+  /** Download bytes of the layer blob, when the source knows them. */
   compressedBytes?: number
+  blobDigest?: string
 }
 
 export interface ModelInput {
@@ -32,6 +35,8 @@ export interface ModelInput {
   cachedLayers: number
   elapsedMs: number
   base?: { ref: string; layers: number }
+  /** Config blob bytes: with every layer's blob bytes known, the image's download size. */
+  configBytes?: number
 }
 
 export function buildImage(input: ModelInput): AnalyzedImage {
@@ -69,6 +74,7 @@ export function buildImage(input: ModelInput): AnalyzedImage {
       isBase: input.base !== undefined && i < input.base.layers
     }
     if (l.compressedBytes !== undefined) s.compressedBytes = l.compressedBytes
+    if (l.blobDigest) s.blobDigest = l.blobDigest
     if (step?.created) s.created = step.created
     return s
   })
@@ -121,13 +127,18 @@ export function buildImage(input: ModelInput): AnalyzedImage {
     cachedLayers: input.cachedLayers,
     elapsedMs: input.elapsedMs
   }
-  if (allCompressed) analysis.image.compressedSize = compressed
+  if (allCompressed) {
+    analysis.image.compressedSize = compressed
+    // As registries count it: layer blobs + the config blob.
+    if (input.configBytes !== undefined) analysis.image.downloadSize = compressed + input.configBytes
+  }
   const created = input.created ?? input.config.created
   if (created) analysis.image.created = created
   if (input.config.os) analysis.image.os = input.config.os
   if (input.config.architecture) analysis.image.arch = input.config.architecture
   if (input.config.variant) analysis.image.variant = input.config.variant
   if (input.base) analysis.base = input.base
+  analysis.duplicates = findDuplicates(input.paths, entries, refs, vis)
   const img = new AnalyzedImage(analysis, { paths: input.paths, layers: entries, stack })
   analysis.waste.paths = img.wastePaths(0, 1000).paths
   const hiddenLayers = new Map<number, { layerIndex: number; bytes: number; files: number }>()

@@ -1,16 +1,18 @@
 // Decides what one blob is from its first bytes (never its name): gzip, zstd, plain tar,
 // JSON, or unknown; then parses tar headers as the bytes pass (decompressing on the way) or
 // buffers small JSON. Contents of files inside layers are never kept.
-import { createGunzip, type Gunzip } from 'node:zlib'
-import { Decompress } from 'fzstd'
+import { createGunzip } from 'node:zlib'
 import { LayerscopeError } from '../errors'
 import { TarReader, type EntrySink, type TarHeader } from './tar-reader'
+import { limitError, MAX_JSON_BYTES } from './limits'
+import { StreamDecodeSink, ZstdSink, type AbortableSink } from './zstd'
+import { DiffIdHasher } from '../content/layer-hasher'
 
 export type BlobKind = 'gzip' | 'zstd' | 'tar' | 'json' | 'unknown'
 
 const SNIFF = 512
 /** Configs, manifests and indexes are small; a bigger "JSON" blob is not one of them. */
-export const MAX_JSON = 16 * 1024 * 1024
+export const MAX_JSON = MAX_JSON_BYTES
 
 export function sniff(head: Buffer): BlobKind {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip'
@@ -43,14 +45,18 @@ export interface BlobResult {
   json?: unknown
   /** First bytes in hex, for "unknown format" messages. */
   head?: string
+  /** Layers: "sha256:<hex>" of the uncompressed tar, what the config's diff ID must be. */
+  diffId?: string
   /** Set when the blob looked like a layer but could not be read. */
   error?: LayerscopeError
 }
 
 export interface BlobSinkOptions {
   label: string
-  /** Called for each entry header of a layer tar. */
-  onLayerEntry: (h: TarHeader) => void
+  /** Called for each entry header of a layer tar; may return a sink for the entry's content. */
+  onLayerEntry: (h: TarHeader) => EntrySink | null | void
+  /** Hash the uncompressed layer (its diff ID) to verify it; off for the engine's own export, which is trusted. */
+  diffId?: boolean
   /** Called once, when the blob turns out to be a layer, before any entry. */
   onLayerStart?: () => void
   done: (r: BlobResult) => void
@@ -66,6 +72,7 @@ export class BlobSink implements EntrySink {
   private bytes = 0
   private failed: LayerscopeError | undefined
   private headHex = ''
+  private digester: DiffIdHasher | null = null
 
   constructor(private readonly opts: BlobSinkOptions) {}
 
@@ -91,8 +98,9 @@ export class BlobSink implements EntrySink {
       }
     } else if (this.jsonParts) {
       if (this.bytes > MAX_JSON) {
+        // Named only if someone reads it as JSON (an archive may carry other big files).
         this.jsonParts = null
-        this.kind = 'unknown'
+        this.failed = limitError('jsonBytes', MAX_JSON, `${this.opts.label} is more than ${MAX_JSON} bytes, too big for a manifest, index or config`)
       } else this.jsonParts.push(Buffer.from(chunk))
     }
   }
@@ -100,6 +108,7 @@ export class BlobSink implements EntrySink {
   private fail(e: unknown): void {
     this.failed =
       e instanceof LayerscopeError ? e : new LayerscopeError('ARCHIVE_INVALID', `${this.opts.label} could not be read: ${e instanceof Error ? e.message : String(e)}.`)
+    this.inner?.abort?.()
     this.inner = null
   }
 
@@ -111,17 +120,20 @@ export class BlobSink implements EntrySink {
     if (this.kind === 'gzip' || this.kind === 'zstd' || this.kind === 'tar') {
       this.opts.onLayerStart?.()
       const tar = new TarReader(
-        (h) => {
-          this.opts.onLayerEntry(h)
-          return null
-        },
+        (h) => this.opts.onLayerEntry(h) ?? null,
         { label: this.opts.label }
       )
-      this.inner = this.kind === 'gzip' ? new GunzipSink(tar, this.opts.label) : this.kind === 'zstd' ? new ZstdSink(tar, this.opts.label) : tar
+      const layer = this.opts.diffId ? (this.digester = new DiffIdHasher(tar)) : tar
+      this.inner = this.kind === 'gzip' ? gunzipSink(layer, this.opts.label) : this.kind === 'zstd' ? new ZstdSink(layer, this.opts.label) : layer
     } else if (this.kind === 'json') {
       this.jsonParts = []
     }
     return this.forward(head)
+  }
+
+  abort(): void {
+    this.inner?.abort?.()
+    this.inner = null
   }
 
   async end(): Promise<void> {
@@ -147,126 +159,14 @@ export class BlobSink implements EntrySink {
     }
     if (r.kind === 'unknown') r.head = this.headHex
     if (error) r.error = error
+    else if (this.digester?.diffId) r.diffId = this.digester.diffId
     this.opts.done(r)
   }
 }
 
-/** Runs async writes one after another (decompressor callbacks do not wait for us). */
-class Serial {
-  private chain: Promise<void> = Promise.resolve()
-  pending = 0
-  error: unknown
-  push(fn: () => Promise<void>): void {
-    this.pending++
-    this.chain = this.chain.then(async () => {
-      try {
-        if (this.error === undefined) await fn()
-      } catch (e) {
-        this.error ??= e
-      } finally {
-        this.pending--
-      }
-    })
-  }
-  async drain(): Promise<void> {
-    await this.chain
-    if (this.error !== undefined) throw this.error
-  }
-}
-
-class GunzipSink implements EntrySink {
-  private gz: Gunzip
-  private serial = new Serial()
-  private gzError: unknown
-  private ended: Promise<void>
-
-  constructor(
-    private readonly tar: TarReader,
-    private readonly label: string
-  ) {
-    this.gz = createGunzip({ chunkSize: 64 * 1024 })
-    this.gz.on('data', (d: Buffer) => {
-      this.serial.push(() => this.tar.write(d))
-      if (this.serial.pending > 8) {
-        this.gz.pause()
-        void this.serial.drain().then(
-          () => this.gz.resume(),
-          () => this.gz.resume()
-        )
-      }
-    })
-    this.ended = new Promise((resolve) => {
-      this.gz.on('end', () => resolve())
-      this.gz.on('error', (e) => {
-        this.gzError = e
-        resolve()
-      })
-    })
-  }
-
-  write(chunk: Buffer): Promise<void> | void {
-    if (this.gzError) throw this.err()
-    if (this.serial.error !== undefined) throw this.serial.error
-    // Copied: the caller may reuse its buffer while zlib still queues this chunk.
-    if (!this.gz.write(Buffer.from(chunk))) {
-      return new Promise((resolve) => {
-        const done = (): void => {
-          this.gz.off('drain', done)
-          this.gz.off('error', done)
-          resolve()
-        }
-        this.gz.once('drain', done)
-        this.gz.once('error', done)
-      })
-    }
-  }
-
-  private err(): LayerscopeError {
-    const msg = this.gzError instanceof Error ? this.gzError.message : String(this.gzError)
-    return new LayerscopeError('ARCHIVE_INVALID', `${this.label}: its gzip data is corrupt or truncated (${msg}).`)
-  }
-
-  async end(): Promise<void> {
-    this.gz.end()
-    await this.ended
-    if (this.gzError) throw this.err()
-    await this.serial.drain()
-    await this.tar.end()
-  }
-}
-
-class ZstdSink implements EntrySink {
-  private dec: Decompress
-  private serial = new Serial()
-
-  constructor(
-    private readonly tar: TarReader,
-    private readonly label: string
-  ) {
-    this.dec = new Decompress((data) => {
-      const copy = Buffer.from(data)
-      this.serial.push(() => this.tar.write(copy))
-    })
-  }
-
-  private push(chunk: Uint8Array, final: boolean): void {
-    try {
-      this.dec.push(chunk, final)
-    } catch (e) {
-      throw new LayerscopeError('ARCHIVE_INVALID', `${this.label}: its zstd data is corrupt or truncated (${e instanceof Error ? e.message : String(e)}).`)
-    }
-  }
-
-  write(chunk: Buffer): Promise<void> | void {
-    if (this.serial.error !== undefined) throw this.serial.error
-    // Copied: the caller may reuse its buffer, and the decoder may keep a partial block.
-    this.push(Buffer.from(chunk), false)
-    if (this.serial.pending > 8) return this.serial.drain()
-  }
-
-  async end(): Promise<void> {
-    this.push(new Uint8Array(0), true)
-    await this.serial.drain()
-    await this.tar.end()
-  }
+function gunzipSink(tar: EntrySink, label: string): AbortableSink {
+  const gz = createGunzip({ chunkSize: 64 * 1024 })
+  const describe = (e: unknown): LayerscopeError =>
+    e instanceof LayerscopeError ? e : new LayerscopeError('ARCHIVE_INVALID', `${label}: its gzip data is corrupt or truncated (${e instanceof Error ? e.message : String(e)}).`)
+  return new StreamDecodeSink(gz, gz, tar, describe)
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type Docker from 'dockerode'
+import type { ExportEngine } from './engine-export'
 import { afterEach, describe, expect, it } from 'vitest'
 import { exportImage } from './engine-export'
 
@@ -15,7 +15,7 @@ afterEach(() => {
 })
 
 /** A fake engine on a unix socket: `reply` writes the raw HTTP answer in pieces. */
-async function fakeEngine(reply: (s: Socket, path: string) => void): Promise<Docker> {
+async function fakeEngine(reply: (s: Socket, path: string) => void): Promise<ExportEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'ls-export-'))
   dirs.push(dir)
   const sock = join(dir, 'docker.sock')
@@ -27,10 +27,10 @@ async function fakeEngine(reply: (s: Socket, path: string) => void): Promise<Doc
     })
   })
   await new Promise<void>((r) => server!.listen(sock, r))
-  return { modem: { socketPath: sock } } as unknown as Docker
+  return { connection: { kind: 'unix', socketPath: sock } } as unknown as ExportEngine
 }
 
-async function collect(docker: Docker, signal?: AbortSignal): Promise<Buffer> {
+async function collect(docker: ExportEngine, signal?: AbortSignal): Promise<Buffer> {
   const parts: Buffer[] = []
   await exportImage(docker, 'sha256:abc', (c) => void parts.push(Buffer.from(c)), signal)
   return Buffer.concat(parts)

@@ -2,25 +2,18 @@
 // socket into one reused buffer. Node's HTTP client allocates a Buffer per read and parses
 // every chunk in JS callbacks: on a busy 2-core machine that cost ~1.4 s of CPU per GB and
 // made the export ~1.5x slower than `docker save > /dev/null`. Reading with `onread` costs
-// ~0.2 s per GB. Other endpoints (TCP, TLS, ssh) use dockerode's stream.
+// ~0.2 s per GB. Other endpoints (TCP, TLS, ssh) use EngineClient.saveImages.
 import { connect, type Socket } from 'node:net'
-import type { Readable } from 'node:stream'
-import type Docker from 'dockerode'
+import type { EngineClient } from '../engine/engine-client'
+import { EngineHttpError } from '../engine/engine-errors'
 import { LayerscopeError } from '../errors'
 
 export type Write = (chunk: Buffer) => void | Promise<void>
 
-/** An HTTP error answer, shaped like dockerode's errors so the same mapping applies. */
-export class EngineHttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string
-  ) {
-    super(message)
-    this.json = { message }
-  }
-  readonly json: { message: string }
-}
+export { EngineHttpError }
+
+/** What an export needs of the engine: its connection (unix socket: the fast path) and the save verb. */
+export type ExportEngine = Pick<EngineClient, 'connection' | 'saveImages'>
 
 const READ_BUF = 256 * 1024
 const MAX_HEAD = 64 * 1024
@@ -29,16 +22,14 @@ const MAX_HEAD = 64 * 1024
  * Streams the export of `id` into `write`, one chunk at a time; the chunk is only valid until
  * the promise `write` returns has settled (the buffer is reused), so consumers copy what they keep.
  */
-export async function exportImage(docker: Docker, id: string, write: Write, signal?: AbortSignal): Promise<void> {
-  const modem = (docker as unknown as { modem?: { socketPath?: string; version?: string } }).modem
-  const socketPath = typeof modem?.socketPath === 'string' ? modem.socketPath : undefined
-  if (!socketPath) return exportViaDockerode(docker, id, write, signal)
-  const version = modem?.version ? `/v${String(modem.version).replace(/^v/, '')}` : ''
-  return exportViaSocket(socketPath, `${version}/images/${encodeURIComponent(id)}/get`, write, signal)
+export async function exportImage(engine: ExportEngine, id: string, write: Write, signal?: AbortSignal): Promise<void> {
+  const c = engine.connection
+  if (c?.kind !== 'unix') return exportViaClient(engine, id, write, signal)
+  return exportViaSocket(c.socketPath, `/images/${encodeURIComponent(id)}/get`, write, signal)
 }
 
-async function exportViaDockerode(docker: Docker, id: string, write: Write, signal?: AbortSignal): Promise<void> {
-  const stream = (await docker.getImage(id).get()) as Readable
+async function exportViaClient(engine: ExportEngine, id: string, write: Write, signal?: AbortSignal): Promise<void> {
+  const stream = await engine.saveImages([id], signal)
   const onAbort = (): void => void stream.destroy(new LayerscopeError('CANCELLED', 'Cancelled.'))
   signal?.addEventListener('abort', onAbort, { once: true })
   try {

@@ -1,22 +1,10 @@
 // OCI index -> (nested index) -> manifest, choosing the host's platform or the asked one.
 import { arch as hostArch } from 'node:os'
 import { LayerscopeError } from '../errors'
+import { limitError, MAX_INDEX_DEPTH } from './limits'
+import { Index, Manifest, ManifestOrIndex, parseDoc, type OciDescriptor, type OciIndex, type OciManifest } from './schemas'
 
-export interface OciDescriptor {
-  mediaType?: string
-  digest: string
-  size?: number
-  platform?: { os?: string; architecture?: string; variant?: string }
-  annotations?: Record<string, string>
-}
-export interface OciManifest {
-  mediaType?: string
-  config: OciDescriptor
-  layers: OciDescriptor[]
-}
-interface OciIndex {
-  manifests?: OciDescriptor[]
-}
+export type { OciDescriptor, OciManifest } from './schemas'
 
 const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'])
 
@@ -51,15 +39,17 @@ export async function selectOciImage(
   index: unknown,
   platform: string | undefined,
   readJson: (d: OciDescriptor) => Promise<unknown>,
-  where: string
+  where: string,
+  image?: string
 ): Promise<{ manifest: OciManifest; tags: string[]; platforms?: string[] }> {
   const want = platform ? parsePlatform(platform) : undefined
-  let node = index as OciIndex & Partial<OciManifest>
+  let node: OciManifest | OciIndex = parseDoc(ManifestOrIndex, index, where, 'index.json')
   let tags: string[] = []
   let platforms: string[] | undefined
-  for (let depth = 0; depth < 8; depth++) {
-    if (node && Array.isArray(node.layers) && node.config) return { manifest: node as OciManifest, tags, ...(platforms ? { platforms } : {}) }
-    const list = (node?.manifests ?? []).filter((d) => d && typeof d.digest === 'string')
+  for (let depth = 0; depth < MAX_INDEX_DEPTH; depth++) {
+    if ('layers' in node && Array.isArray(node.layers)) return { manifest: node as OciManifest, tags, ...(platforms ? { platforms } : {}) }
+    let list = (node as OciIndex).manifests
+    if (depth === 0) list = pickNamed(list, image, where)
     // Attestation manifests (buildx) carry platform unknown/unknown: never an image to show.
     const images = list.filter((d) => !(d.platform?.os === 'unknown' && d.platform?.architecture === 'unknown'))
     if (images.length === 0) throw new LayerscopeError('ARCHIVE_INVALID', `${where}: the OCI index lists no image manifest.`)
@@ -85,11 +75,42 @@ export async function selectOciImage(
     if (images.length > 1) platforms = images.map(platformName)
     const t = tagsOf(pick)
     if (t.length) tags = t
-    const next = (await readJson(pick)) as OciIndex & Partial<OciManifest>
-    if (pick.mediaType && !INDEX_TYPES.has(pick.mediaType) && !(next && Array.isArray(next.layers))) {
+    const raw = await readJson(pick)
+    const isIndex = pick.mediaType !== undefined && INDEX_TYPES.has(pick.mediaType)
+    if (pick.mediaType && !isIndex && !(raw && typeof raw === 'object' && Array.isArray((raw as { layers?: unknown }).layers))) {
       throw new LayerscopeError('ARCHIVE_INVALID', `${where}: manifest ${pick.digest} has no layers.`)
     }
-    node = next
+    node = isIndex ? parseDoc(Index, raw, where, `index ${pick.digest}`) : pick.mediaType ? parseDoc(Manifest, raw, where, `manifest ${pick.digest}`) : parseDoc(ManifestOrIndex, raw, where, `manifest ${pick.digest}`)
   }
-  throw new LayerscopeError('ARCHIVE_INVALID', `${where}: the OCI index nests too deeply.`)
+  throw limitError('indexDepth', MAX_INDEX_DEPTH, `${where}: the OCI index nests too deeply`)
+}
+
+/**
+ * index.json of a layout holding several images (skopeo or `docker save a b`): each top-level
+ * entry names its image. Several names and none asked is an error listing them, never the first.
+ */
+function pickNamed(list: OciDescriptor[], image: string | undefined, where: string): OciDescriptor[] {
+  const nameOf = (d: OciDescriptor): string => tagsOf(d)[0] ?? ''
+  const names = [...new Set(list.map(nameOf))]
+  const show = (): string => names.map((n, i) => `${i + 1}. ${n || '(unnamed)'}`).join('; ')
+  if (image === undefined) {
+    if (names.length <= 1) return list
+    throw new LayerscopeError(
+      'INVALID_INPUT',
+      `${where} holds ${names.length} images: ${show()}. Pick one by name or number, e.g. "${where}#${names.find(Boolean) ?? '1'}".`,
+      { images: names.length }
+    )
+  }
+  const matches = (n: string): boolean => n === image || n === `${image}:latest` || n.endsWith(`/${image}`) || n.endsWith(`/${image}:latest`)
+  let hit = names.filter((n) => n && matches(n))
+  if (hit.length === 0 && /^[1-9][0-9]*$/.test(image) && Number(image) <= names.length) hit = [names[Number(image) - 1]!]
+  const hex = image.replace(/^sha256:/, '')
+  if (hit.length === 0 && /^[a-f0-9]{4,64}$/.test(hex)) {
+    const byDigest = list.filter((d) => d.digest.startsWith(`sha256:${hex}`))
+    if (byDigest.length === 1) return byDigest
+  }
+  if (hit.length !== 1) {
+    throw new LayerscopeError('IMAGE_NOT_FOUND', `${where} has ${hit.length ? 'several images matching' : 'no image'} "${image}"; it holds: ${show()}.`)
+  }
+  return list.filter((d) => nameOf(d) === hit[0])
 }

@@ -2,7 +2,8 @@
 // move, nothing is copied) or handed chunk by chunk to a sink the caller picks per entry.
 // Handles ustar, GNU (long names 'L'/'K', base-256 sizes) and PAX ('x' path/linkpath/size).
 import { LayerscopeError } from '../errors'
-import { normalizePath } from '../model/paths'
+import { decodeName, normalizePath, pathDepth } from '../model/paths'
+import { limitError, MAX_ENTRIES_PER_LAYER, MAX_META_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from './limits'
 
 export type { TarType, TarHeader, EntrySink } from '../model/tar-entry'
 import type { TarHeader, EntrySink, TarType } from '../model/tar-entry'
@@ -10,12 +11,12 @@ import type { TarHeader, EntrySink, TarType } from '../model/tar-entry'
 export type OnEntry = (h: TarHeader) => EntrySink | null | undefined
 
 const BLOCK = 512
-/** Long names and PAX records are small; anything bigger is a broken or hostile archive. */
-const MAX_META = 1024 * 1024
 
 export interface TarReaderOptions {
   /** Used in error messages ("layer sha256:ab..", "archive foo.tar"). */
   label: string
+  /** Entries allowed in this tar (default MAX_ENTRIES_PER_LAYER). */
+  maxEntries?: number
 }
 
 /**
@@ -36,6 +37,10 @@ export class TarReader {
   private paxPath: string | undefined
   private paxLink: string | undefined
   private paxSize: number | undefined
+  private paxSparse: { realSize: number; name: string | undefined } | undefined
+  private sparseExt = false
+  private pendingSink: EntrySink | null = null
+  private pendingData = 0
   private gnuLongName: string | undefined
   private gnuLongLink: string | undefined
   private zeroBlocks = 0
@@ -103,10 +108,16 @@ export class TarReader {
     }
   }
 
+  /** The input failed or was cancelled: let the open entry's sink free what it holds. */
+  abort(): void {
+    this.sink?.abort?.()
+    this.sink = null
+  }
+
   /** Call when the input ends: an archive cut short is an error, not a shorter listing. */
   async end(): Promise<void> {
     if (this.done) return
-    if (this.remaining > 0 || this.headerFill > 0 || this.meta) {
+    if (this.remaining > 0 || this.headerFill > 0 || this.meta || this.sparseExt) {
       throw this.invalid(`it ends in the middle of an entry (after ${this.offset} bytes): the file is truncated`)
     }
     if (this.zeroBlocks === 0) {
@@ -133,6 +144,7 @@ export class TarReader {
   }
 
   private async onHeader(block: Buffer): Promise<void> {
+    if (this.sparseExt) return this.onSparseExt(block)
     if (isZeroBlock(block)) {
       this.zeroBlocks++
       if (this.zeroBlocks >= 2) this.done = true
@@ -142,16 +154,22 @@ export class TarReader {
       // A lone zero block followed by more headers: tolerate (some writers pad oddly).
       this.zeroBlocks = 0
     }
+    const at = this.offset - BLOCK
     if (!checksumOk(block)) {
       if (this.entries === 0 && this.offset === BLOCK) throw this.invalid('the first header is not a tar header')
-      throw this.invalid(`the header at byte ${this.offset - BLOCK} is corrupt (bad checksum)`)
+      throw this.invalid(`the header at byte ${at} is corrupt (bad checksum)`)
+    }
+    const num = (off: number, len: number, field: string): number => {
+      const v = parseNumber(block, off, len)
+      if (v === null) throw this.invalid(`the header at byte ${at} has a malformed ${field} field`)
+      return v
     }
     const typeflag = String.fromCharCode(block[156]!)
-    let size = parseNumber(block, 124, 12)
-    if (size < 0 || !Number.isSafeInteger(size)) throw this.invalid(`the header at byte ${this.offset - BLOCK} has an impossible size`)
+    let size = num(124, 12, 'size')
+    if (size < 0 || !Number.isSafeInteger(size)) throw this.invalid(`the header at byte ${at} has an impossible size`)
 
     if (typeflag === 'L' || typeflag === 'K' || typeflag === 'x' || typeflag === 'g') {
-      if (size > MAX_META) throw this.invalid(`a long-name/PAX header of ${size} bytes is larger than any real one`)
+      if (size > MAX_META_BYTES) throw limitError('metaBytes', MAX_META_BYTES, `${this.opts.label}: a long-name/PAX header of ${size} bytes is larger than any real one`)
       this.metaKind = typeflag
       this.meta = []
       this.metaLen = size
@@ -163,25 +181,31 @@ export class TarReader {
     }
 
     const magic = block.toString('latin1', 257, 263)
-    let name = cString(block, 0, 100)
+    let nameBytes = cBytes(block, 0, 100)
     if (magic === 'ustar\u0000') {
-      const prefix = cString(block, 345, 155)
-      if (prefix) name = `${prefix}/${name}`
+      const prefix = cBytes(block, 345, 155)
+      if (prefix.length) nameBytes = Buffer.concat([prefix, Buffer.from('/'), nameBytes])
     }
-    let linkName = cString(block, 157, 100)
+    let name = decodeName(nameBytes)
+    let linkName = decodeName(cBytes(block, 157, 100))
     if (this.gnuLongName !== undefined) name = this.gnuLongName
     if (this.gnuLongLink !== undefined) linkName = this.gnuLongLink
     if (this.paxPath !== undefined) name = this.paxPath
     if (this.paxLink !== undefined) linkName = this.paxLink
     if (this.paxSize !== undefined) size = this.paxSize
-    this.gnuLongName = this.gnuLongLink = this.paxPath = this.paxLink = this.paxSize = undefined
+    const sparse = this.paxSparse
+    this.gnuLongName = this.gnuLongLink = this.paxPath = this.paxLink = this.paxSize = this.paxSparse = undefined
+    if (sparse?.name !== undefined) name = sparse.name
 
     let type: TarType
     switch (typeflag) {
       case '0':
       case '\u0000':
       case '7':
-        type = name.endsWith('/') ? 'dir' : 'file'
+        type = name.endsWith('/') && !sparse ? 'dir' : 'file'
+        break
+      case 'S':
+        type = 'file'
         break
       case '1':
         type = 'hardlink'
@@ -195,21 +219,54 @@ export class TarReader {
       default:
         type = 'other'
     }
-    // Hard links, symlinks, dirs, devices carry no content even if a writer put a size there.
-    const dataSize = typeflag === '1' || typeflag === '2' || typeflag === '5' ? 0 : size
+    // Go's archive/tar: links, dirs, devices and FIFOs carry no content whatever the size says.
+    const headerOnly = typeflag === '1' || typeflag === '2' || typeflag === '3' || typeflag === '4' || typeflag === '5' || typeflag === '6'
+    const dataSize = headerOnly ? 0 : size
+    // Sparse files: the size field counts the stored fragments; the file is its real size.
+    let realSize = size
+    if (typeflag === 'S') {
+      realSize = num(483, 12, 'sparse real size')
+      if (block[482] !== 0) this.sparseExt = true
+    } else if (sparse) realSize = sparse.realSize
+    if (Buffer.byteLength(name) > MAX_PATH_BYTES) throw limitError('pathBytes', MAX_PATH_BYTES, `${this.opts.label}: an entry path of ${Buffer.byteLength(name)} bytes is longer than any real one`)
+    const path = normalizePath(name)
+    if (pathDepth(path) > MAX_PATH_DEPTH) throw limitError('pathDepth', MAX_PATH_DEPTH, `${this.opts.label}: an entry path ${pathDepth(path)} directories deep is deeper than any real one`)
+    const max = this.opts.maxEntries ?? MAX_ENTRIES_PER_LAYER
+    if (this.entries >= max) throw limitError('entriesPerLayer', max, `${this.opts.label} has more entries than Layerscope reads in one layer`)
     const h: TarHeader = {
-      path: normalizePath(name),
+      path,
       rawPath: name,
       type,
-      size: type === 'file' ? size : 0,
-      mode: parseNumber(block, 100, 8) & 0o7777,
-      uid: parseNumber(block, 108, 8),
-      gid: parseNumber(block, 116, 8),
-      mtime: parseNumber(block, 136, 12),
+      size: type === 'file' ? realSize : 0,
+      mode: num(100, 8, 'mode') & 0o7777,
+      uid: num(108, 8, 'uid'),
+      gid: num(116, 8, 'gid'),
+      mtime: num(136, 12, 'mtime'),
       linkName
     }
     this.entries++
     const sink = this.onEntry(h)
+    // A sparse file's stored bytes are fragments (and a map), not its content: no sink gets them.
+    const keep = sink && typeflag !== 'S' && !sparse ? sink : null
+    this.pendingSink = keep
+    this.pendingData = dataSize
+    if (this.sparseExt) return
+    await this.startData()
+  }
+
+  /** GNU sparse extension headers (21 map entries each) sit between the header and the data. */
+  private async onSparseExt(block: Buffer): Promise<void> {
+    if (block[504] === 0) {
+      this.sparseExt = false
+      await this.startData()
+    }
+  }
+
+  private async startData(): Promise<void> {
+    const sink = this.pendingSink
+    const dataSize = this.pendingData
+    this.pendingSink = null
+    this.pendingData = 0
     this.sink = dataSize > 0 && sink ? sink : null
     this.remaining = dataSize
     if (dataSize === 0) {
@@ -226,19 +283,27 @@ export class TarReader {
     const kind = this.metaKind
     this.meta = null
     this.metaKind = null
-    if (kind === 'L') this.gnuLongName = cString(buf, 0, buf.length)
-    else if (kind === 'K') this.gnuLongLink = cString(buf, 0, buf.length)
-    else if (kind === 'x') {
+    if (kind === 'L') this.gnuLongName = decodeName(cBytes(buf, 0, buf.length))
+    else if (kind === 'K') this.gnuLongLink = decodeName(cBytes(buf, 0, buf.length))
+    else if (kind === 'x' || kind === 'g') {
       const rec = parsePax(buf)
+      if (typeof rec === 'string') throw this.invalid(`a PAX header is malformed (${rec})`)
+      // 'g' (global PAX) records carry nothing we show, but must still be well formed.
+      if (kind === 'g') return
       if (rec.path !== undefined) this.paxPath = rec.path
       if (rec.linkpath !== undefined) this.paxLink = rec.linkpath
-      if (rec.size !== undefined) {
-        const n = Number(rec.size)
-        if (!Number.isSafeInteger(n) || n < 0) throw this.invalid(`a PAX size "${rec.size}" is not a number`)
-        this.paxSize = n
+      if (rec.size !== undefined) this.paxSize = this.paxNumber(rec.size, 'size')
+      const real = rec['GNU.sparse.realsize'] ?? rec['GNU.sparse.size']
+      if (real !== undefined) {
+        this.paxSparse = { realSize: this.paxNumber(real, 'GNU.sparse.realsize'), name: rec['GNU.sparse.name'] }
       }
     }
-    // 'g' (global PAX) records carry nothing we show.
+  }
+
+  private paxNumber(v: string, key: string): number {
+    const n = /^[0-9]{1,16}$/.test(v) ? Number(v) : NaN
+    if (!Number.isSafeInteger(n)) throw this.invalid(`a PAX ${key} "${v.slice(0, 40)}" is not a number`)
+    return n
   }
 }
 
@@ -251,6 +316,7 @@ function isZeroBlock(b: Buffer): boolean {
 
 function checksumOk(b: Buffer): boolean {
   const stored = parseNumber(b, 148, 8)
+  if (stored === null) return false
   let unsigned = 0
   let signed = 0
   for (let i = 0; i < BLOCK; i++) {
@@ -261,51 +327,71 @@ function checksumOk(b: Buffer): boolean {
   return stored === unsigned || stored === signed
 }
 
-/** Octal text, or GNU base-256 when the high bit of the first byte is set. */
-export function parseNumber(b: Buffer, off: number, len: number): number {
+/**
+ * Go's archive/tar parseNumeric: GNU base-256 when the high bit of the first byte is set
+ * (0xff first = negative, returned as -1: never valid for what we read), else octal text
+ * padded with spaces or NULs on either side. Anything else is null (a malformed header).
+ */
+export function parseNumber(b: Buffer, off: number, len: number): number | null {
   const first = b[off]!
   if (first & 0x80) {
-    let v = first & 0x7f
-    // A set sign bit (0xff) would mean negative: not valid for sizes/ids we read.
     if (first === 0xff) return -1
+    let v = first & 0x7f
     for (let i = 1; i < len; i++) v = v * 256 + b[off + i]!
-    return v
+    return Number.isSafeInteger(v) ? v : null
   }
+  let start = off
+  let end = off + len
+  while (start < end && (b[start] === 0 || b[start] === 32)) start++
+  while (end > start && (b[end - 1] === 0 || b[end - 1] === 32)) end--
   let v = 0
-  let seen = false
-  for (let i = 0; i < len; i++) {
-    const c = b[off + i]!
-    if (c === 0) break
-    if (c === 32) {
-      if (seen) break
-      continue
-    }
-    if (c < 48 || c > 55) break
+  for (let i = start; i < end; i++) {
+    const c = b[i]!
+    if (c < 48 || c > 55) return null
     v = v * 8 + (c - 48)
-    seen = true
   }
   return v
 }
 
-function cString(b: Buffer, off: number, len: number): string {
+/** Bytes of a NUL-terminated field. */
+function cBytes(b: Buffer, off: number, len: number): Buffer {
   let end = off
   const max = off + len
   while (end < max && b[end] !== 0) end++
-  return b.toString('utf8', off, end)
+  return b.subarray(off, end)
 }
 
-/** PAX records: "<len> <key>=<value>\n" repeated; len counts the whole record. */
-export function parsePax(buf: Buffer): Record<string, string> {
+/**
+ * PAX records "<len> <key>=<value>\n" as Go's archive/tar reads them: the length counts the
+ * whole record, every record ends in a newline, keys are non-empty, and path, linkpath,
+ * uname and gname hold no NUL. Returns the records, or why they are malformed.
+ */
+export function parsePax(buf: Buffer): Record<string, string> | string {
   const out: Record<string, string> = {}
   let pos = 0
   while (pos < buf.length) {
+    // Trailing NUL padding after the last record (some writers) is allowed.
+    if (buf[pos] === 0) {
+      for (let i = pos; i < buf.length; i++) if (buf[i] !== 0) return 'bytes after its NUL padding'
+      break
+    }
     const sp = buf.indexOf(0x20, pos)
-    if (sp < 0) break
-    const recLen = Number(buf.toString('latin1', pos, sp))
-    if (!Number.isInteger(recLen) || recLen <= 0 || pos + recLen > buf.length) break
-    const rec = buf.toString('utf8', sp + 1, pos + recLen - 1)
-    const eq = rec.indexOf('=')
-    if (eq > 0) out[rec.slice(0, eq)] = rec.slice(eq + 1)
+    if (sp < 0 || sp - pos > 20) return 'a record has no length'
+    const lenText = buf.toString('latin1', pos, sp)
+    if (!/^[0-9]+$/.test(lenText)) return `a record length "${lenText.slice(0, 20)}" is not a number`
+    const recLen = Number(lenText)
+    if (recLen <= sp - pos + 1 || pos + recLen > buf.length) return `a record length ${lenText} runs past its header`
+    if (buf[pos + recLen - 1] !== 0x0a) return 'a record does not end in a newline'
+    const body = buf.subarray(sp + 1, pos + recLen - 1)
+    const eq = body.indexOf(0x3d)
+    if (eq <= 0) return 'a record has no key'
+    const key = body.toString('utf8', 0, eq)
+    const valueBytes = body.subarray(eq + 1)
+    if (key.includes('\u0000')) return 'a key holds a NUL byte'
+    if ((key === 'path' || key === 'linkpath' || key === 'uname' || key === 'gname') && valueBytes.includes(0)) {
+      return `its ${key} holds a NUL byte`
+    }
+    out[key] = key === 'path' || key === 'linkpath' || key === 'GNU.sparse.name' ? decodeName(valueBytes) : valueBytes.toString('utf8')
     pos += recLen
   }
   return out

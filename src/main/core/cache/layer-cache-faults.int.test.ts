@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { ImageAnalysis } from '../../../shared/models/analysis'
+import { CACHE_FORMAT } from './layer-cache'
 
 const ROOT = resolve(__dirname, '../../../..')
 const CLI = join(ROOT, 'src/main/cli/index.ts')
@@ -147,8 +148,8 @@ describe('layer cache faults', () => {
   it('truncated and corrupted entries are rebuilt, reported once, never give wrong numbers', () => {
     const cache = join(work, 'damaged')
     expect(cli(cache, ['analyze', SAMPLE, '--json']).code).toBe(0)
-    const layers = readdirSync(join(cache, 'v1', 'layers')).map((n) => join(cache, 'v1', 'layers', n))
-    const images = readdirSync(join(cache, 'v1', 'images')).map((n) => join(cache, 'v1', 'images', n))
+    const layers = readdirSync(join(cache, `v${CACHE_FORMAT}`, 'layers')).map((n) => join(cache, `v${CACHE_FORMAT}`, 'layers', n))
+    const images = readdirSync(join(cache, `v${CACHE_FORMAT}`, 'images')).map((n) => join(cache, `v${CACHE_FORMAT}`, 'images', n))
     expect(layers.length).toBeGreaterThanOrEqual(2)
     // One layer cut in half, one with a flipped bit in its payload, the summary cut to its header.
     truncateSync(layers[0]!, Math.floor(statSync(layers[0]!).size / 2))
@@ -226,7 +227,7 @@ describe('layer cache faults', () => {
       expect(r.code, r.err).toBe(0)
       expect(JSON.parse(r.out)).toEqual({ bad: 0, problems: [] })
     }
-    expect(readdirSync(join(cache, 'v1', 'layers'))).toEqual([`${'c'.repeat(64)}.lsl`])
+    expect(readdirSync(join(cache, `v${CACHE_FORMAT}`, 'layers'))).toEqual([`${'c'.repeat(64)}.lsl`])
   })
 
   it('fsyncs the file before the rename and the folder after it (strace)', () => {

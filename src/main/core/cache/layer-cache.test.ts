@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { PathTable } from '../model/path-table'
 import { parseBlob } from '../archive/testdata/build'
 import { makeTar } from '../archive/testdata/tar-writer'
-import { LayerCache } from './layer-cache'
+import { CACHE_FORMAT, LayerCache } from './layer-cache'
 
 const D1 = `sha256:${'a'.repeat(64)}`
 let dir: string
@@ -51,14 +52,26 @@ describe('LayerCache', () => {
       ])
     }
     expect([...back.links]).toEqual([...e.links])
+    for (let i = 0; i < e.count; i++) expect(back.digestHex(i)).toBe(e.digestHex(i))
+    expect(back.digestHex(1)).toBe(createHash('sha256').update(Buffer.alloc(1234)).digest('hex'))
     // Only the final file exists: temp files were renamed away.
-    expect(readdirSync(join(dir, 'v1', 'layers'))).toEqual([`${'a'.repeat(64)}.lsl`])
+    expect(readdirSync(join(dir, `v${CACHE_FORMAT}`, 'layers'))).toEqual([`${'a'.repeat(64)}.lsl`])
+  })
+
+  it('reads a record without a digest for every regular file as missing (layers cached before digests are read again)', async () => {
+    const c = new LayerCache(dir)
+    const e = await sample()
+    e.slots = 0
+    e.digestSlot.fill(-1)
+    await c.saveLayer(D1, e)
+    expect(c.hasLayer(D1)).toBe(true)
+    expect(c.loadLayer(D1, new PathTable())).toBeNull()
   })
 
   it('treats a damaged entry as missing and removes it', async () => {
     const c = new LayerCache(dir)
     await c.saveLayer(D1, await sample())
-    const f = join(dir, 'v1', 'layers', `${'a'.repeat(64)}.lsl`)
+    const f = join(dir, `v${CACHE_FORMAT}`, 'layers', `${'a'.repeat(64)}.lsl`)
     const buf = readFileSync(f)
     buf[buf.length - 1] = buf[buf.length - 1]! ^ 1
     writeFileSync(f, buf)
@@ -77,7 +90,7 @@ describe('LayerCache', () => {
       await c.saveImage({ id: bad, config: {}, format: 'oci' })
       expect(c.hasLayer(bad)).toBe(false)
     }
-    expect(existsSync(join(dir, 'v1'))).toBe(false)
+    expect(existsSync(join(dir, `v${CACHE_FORMAT}`))).toBe(false)
   })
 
   it('reports and clears only its own files', async () => {
@@ -98,7 +111,7 @@ describe('LayerCache', () => {
 describe('LayerCache temp files', () => {
   it('removes temp files a killed writer left over an hour ago, and keeps a live writer\'s', async () => {
     const c = new LayerCache(dir)
-    const layers = join(dir, 'v1', 'layers')
+    const layers = join(dir, `v${CACHE_FORMAT}`, 'layers')
     mkdirSync(layers, { recursive: true })
     const stale = join(layers, `.${'b'.repeat(64)}.lsl.4242.deadbeef.tmp`)
     const live = join(layers, `.${'b'.repeat(64)}.lsl.4243.cafebabe.tmp`)

@@ -15,8 +15,8 @@ import type { PathTable } from '../model/path-table'
 import type { ImageAnalysis } from '../../../shared/models/analysis'
 import type { ImageConfig } from '../archive/image-reader'
 
-/** Bump when the layer record layout or its meaning changes. */
-export const CACHE_FORMAT = 1
+/** Bump when the layer record layout or its meaning changes (2: sha256 of every regular file). */
+export const CACHE_FORMAT = 2
 const MAGIC = 'LSLC'
 const DIGEST = /^sha256:([a-f0-9]{64})$/
 /** Temp files of atomic writes (this and earlier versions), left behind only by a killed process. */
@@ -29,6 +29,8 @@ interface LayerMeta {
   files: number
   entries: number
   pathsBytes: number
+  /** Digest slots (32 bytes each) after the columns. */
+  slots: number
   links: Array<[number, string]>
 }
 
@@ -345,13 +347,14 @@ function encodeLayer(diffId: string, e: LayerEntries): Buffer[] {
     files: e.files,
     entries: e.entries,
     pathsBytes,
+    slots: e.slots,
     links: [...e.links.entries()]
   }
   const metaBuf = Buffer.from(JSON.stringify(meta), 'utf8')
   const len = Buffer.alloc(4)
   len.writeUInt32LE(metaBuf.length)
   const col = (a: ArrayBufferView, bytesPer: number): Buffer => Buffer.from(a.buffer, a.byteOffset, n * bytesPer)
-  return [len, metaBuf, ...pathBufs, col(e.size, 8), col(e.mtime, 8), col(e.mode, 4), col(e.uid, 4), col(e.gid, 4), col(e.kind, 1), col(e.flags, 1)]
+  return [len, metaBuf, ...pathBufs, col(e.size, 8), col(e.mtime, 8), col(e.mode, 4), col(e.uid, 4), col(e.gid, 4), col(e.kind, 1), col(e.flags, 1), col(e.digestSlot, 4), Buffer.from(e.digests.buffer, e.digests.byteOffset, e.slots * 32)]
 }
 
 function decodeLayer(buf: Buffer, diffId: string, paths: PathTable): LayerEntries | null {
@@ -378,6 +381,12 @@ function decodeLayer(buf: Buffer, diffId: string, paths: PathTable): LayerEntrie
   const gid = take(Uint32Array, 4)
   const kind = take(Uint8Array, 1)
   const flags = take(Uint8Array, 1)
+  const digestSlot = take(Int32Array, 4)
+  // A record without a digest for every regular file is from before digests: read the layer again.
+  if (!Number.isInteger(meta.slots) || meta.slots < meta.files) return null
+  const digests = new Uint8Array(Math.max(meta.slots, 1) * 32)
+  digests.set(buf.subarray(pos, pos + meta.slots * 32))
+  pos += meta.slots * 32
   if (pos !== buf.length) return null
   const pathId = new Int32Array(Math.max(n, 1))
   let start = 0
@@ -396,6 +405,9 @@ function decodeLayer(buf: Buffer, diffId: string, paths: PathTable): LayerEntrie
   e.gid = gid.length ? gid : new Uint32Array(1)
   e.kind = kind.length ? kind : new Uint8Array(1)
   e.flags = flags.length ? flags : new Uint8Array(1)
+  e.digestSlot = digestSlot.length ? digestSlot : new Int32Array(1).fill(-1)
+  e.digests = digests
+  e.slots = meta.slots
   e.links = new Map(meta.links)
   e.contentBytes = meta.contentBytes
   e.files = meta.files

@@ -54,9 +54,22 @@ export function toCompareJson(c: Comparison) {
     files: {
       added: { count: c.files.added.count, bytes: c.files.added.bytes },
       removed: { count: c.files.removed.count, bytes: c.files.removed.bytes },
-      changed: { count: c.files.changed.count, bytes: c.files.changed.bytes, bytesA: c.files.changed.bytesA ?? 0, bytesB: c.files.changed.bytesB ?? 0 }
+      changed: {
+        count: c.files.changed.count,
+        bytes: c.files.changed.bytes,
+        bytesA: c.files.changed.bytesA ?? 0,
+        bytesB: c.files.changed.bytesB ?? 0,
+        sameSize: c.files.changed.sameSize ?? 0
+      },
+      metadata: { count: c.files.metadata?.count ?? 0, bytes: c.files.metadata?.bytes ?? 0 },
+      moved: {
+        count: c.files.moved?.count ?? 0,
+        bytes: c.files.moved?.bytes ?? 0,
+        paths: (c.files.moved?.paths ?? []).map((m) => ({ from: m.from, to: m.to, bytes: m.bytes, digest: m.digest })),
+        truncated: c.files.moved?.truncated ?? false
+      }
     },
-    contributors: c.contributors.map((r) => ({ path: r.path, bytesA: r.bytesA, bytesB: r.bytesB, delta: r.delta, status: r.status })),
+    contributors: c.contributors.map((r) => ({ path: r.path, bytesA: r.bytesA, bytesB: r.bytesB, delta: r.delta, status: r.status, ...(r.moved !== undefined ? { moved: r.moved } : {}) })),
     sentence: c.sentence,
     notes: c.notes
   }

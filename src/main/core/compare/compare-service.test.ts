@@ -28,7 +28,7 @@ function opener(...imgs: ComparableImage[]): ImageOpener & { opened: string[] } 
       opened.push('flush')
     },
     async open(source, opts) {
-      const ref = source.kind === 'engine' ? source.ref : source.path
+      const ref = source.kind === 'archive' ? source.path : source.ref
       opened.push(ref)
       opts?.onProgress?.({ phase: 'export', bytesDone: 10 })
       const img = imgs.find((i) => i.analysis.image.repoTags.includes(ref))

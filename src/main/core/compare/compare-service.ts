@@ -8,9 +8,11 @@ import { LayerscopeError, isCancelled, throwIfCancelled } from '../errors'
 import { Lru } from '../model/lru'
 import { alignLayers } from './layer-alignment'
 import { diffFilesystems, type FsDiff } from './fs-diff'
+import { contentFacts } from './content-facts'
 import { contributorsAt } from './contributors'
 import { diffTreemap } from './diff-treemap'
 import { compareSentence, sideLabels } from './sentence'
+import { sourceName } from '../../../shared/image-source'
 
 /** What compare reads of an analysed image. */
 export type ComparableImage = Pick<AnalyzedImage, 'analysis' | 'finalEntries'>
@@ -37,7 +39,7 @@ const KEEP_DIFFS = 3
 const SUMMARY_CONTRIBUTORS = 12
 
 export function describeSource(source: ImageSource): string {
-  return source.kind === 'engine' ? source.ref : source.path
+  return sourceName(source)
 }
 
 export class CompareService {
@@ -127,12 +129,12 @@ function validateSource(s: ImageSource | undefined, side: 'A' | 'B'): void {
   const ok =
     s !== null &&
     typeof s === 'object' &&
-    ((s.kind === 'engine' && typeof s.ref === 'string' && s.ref.trim() !== '') ||
+    (((s.kind === 'engine' || s.kind === 'registry') && typeof s.ref === 'string' && s.ref.trim() !== '') ||
       (s.kind === 'archive' && typeof s.path === 'string' && s.path.trim() !== ''))
   if (!ok) {
     throw new LayerscopeError(
       'INVALID_INPUT',
-      `Side ${side} is missing: give an image reference ({ kind: 'engine', ref }) or an archive path ({ kind: 'archive', path }).`,
+      `Side ${side} is missing: give an image reference ({ kind: 'engine', ref }), an archive path ({ kind: 'archive', path }) or a registry reference ({ kind: 'registry', ref }).`,
       { side: side.toLowerCase() }
     )
   }
@@ -176,12 +178,13 @@ export function buildComparison(
   const sizeB = basis === 'engine' ? b.image.size : imgB.analysis.layerBytes
   if (a.image.sizeKind !== b.image.sizeKind) {
     notes.push(
-      `One side is an archive, whose size is the sum of its layers' content bytes; the other's engine size (as docker images shows it) is measured differently, so the delta compares layer content bytes on both sides.`
+      `One side is ${[a, b].some((x) => x.source.kind === 'registry') ? 'a registry image' : 'an archive'}, whose size is the sum of its layers' content bytes; the other's engine size (as docker images shows it) is measured differently, so the delta compares layer content bytes on both sides.`
     )
   }
   const labels = sideLabels(a, b)
   const contributors = contributorsAt(diff.root, '/', { limit: SUMMARY_CONTRIBUTORS })
-  const differing = diff.files.added.count + diff.files.removed.count + diff.files.changed.count
+  const differing = diff.files.added.count + diff.files.removed.count + diff.files.changed.count + diff.files.metadata.count + diff.files.moved.count
+  const content = contentFacts(diff)
   const delta = sizeB - sizeA
   return {
     a,
@@ -197,11 +200,12 @@ export function buildComparison(
       wastedBytes: b.waste.bytes - a.waste.bytes,
       efficiency: b.waste.efficiency - a.waste.efficiency,
       basis,
-      finalBytes: b.final.bytes - a.final.bytes
+      finalBytes: b.final.bytes - a.final.bytes,
+      ...(a.image.downloadSize !== undefined && b.image.downloadSize !== undefined ? { downloadBytes: b.image.downloadSize - a.image.downloadSize } : {})
     },
     files: diff.files,
     contributors,
-    sentence: compareSentence({ labels, sizeA, sizeB, sameImage, imageId: a.image.id, contributors, differingEntries: differing, churn: diff.root.churn }),
+    sentence: compareSentence({ labels, sizeA, sizeB, sameImage, imageId: a.image.id, contributors, differingEntries: differing, churn: diff.root.churn, ...content }),
     notes,
     labels
   }

@@ -2,6 +2,10 @@
 import type { Comparison, ComparedSide, LayerRef } from '../../../shared/models/compare'
 import { formatBytes, formatDelta, formatDockerSize, formatPercent, formatRatio, groupDigits, shortId } from '../../../shared/format'
 import { splitByBytes } from './contributors'
+import { sourceName } from '../../../shared/image-source'
+
+/** Moves listed in the text summary; the JSON has them all. */
+const MOVES_SHOWN = 20
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length)
@@ -14,7 +18,7 @@ function clip(s: string, n: number): string {
 }
 
 function sideLine(letter: string, label: string, s: ComparedSide): string {
-  const name = s.source.kind === 'engine' ? s.source.ref : s.source.path
+  const name = sourceName(s.source)
   const size = s.image.sizeKind === 'engine' ? `${formatDockerSize(s.image.size)} (docker images)` : `${formatBytes(s.image.size)} (layer content)`
   return `${letter}  ${label === name ? name : `${label} = ${name}`}  ${shortId(s.image.id)}  ${size}, ${groupDigits(s.image.size)} bytes, ${s.layers.length} layers`
 }
@@ -37,7 +41,10 @@ export function compareText(c: Comparison): string {
   out.push(
     `Files      ${groupDigits(c.files.added.count)} added (${formatDelta(c.files.added.bytes)}), ` +
       `${groupDigits(c.files.removed.count)} removed (${formatDelta(-c.files.removed.bytes)}), ` +
-      `${groupDigits(c.files.changed.count)} changed (${formatDelta(c.files.changed.bytes)})`
+      `${groupDigits(c.files.changed.count)} changed (${formatDelta(c.files.changed.bytes)})` +
+      (c.files.changed.sameSize ? `, of which ${groupDigits(c.files.changed.sameSize)} at the same size` : '') +
+      (c.files.moved?.count ? `, ${groupDigits(c.files.moved.count)} moved (${formatBytes(c.files.moved.bytes)})` : '') +
+      (c.files.metadata?.count ? `, ${groupDigits(c.files.metadata.count)} mode/owner only` : '')
   )
   out.push(
     `Waste      A ${formatBytes(c.a.waste.bytes)} (efficiency ${formatPercent(c.a.waste.efficiency)}), ` +
@@ -51,6 +58,13 @@ export function compareText(c: Comparison): string {
     }
   }
   if (zeroByte > 0) out.push(`(${zeroByte} more path${zeroByte === 1 ? '' : 's'} differ without bytes: links, empty files, directories)`)
+  const moves = c.files.moved?.paths ?? []
+  if (moves.length > 0) {
+    out.push('', 'Moved (same content, other path)')
+    for (const m of moves.slice(0, MOVES_SHOWN)) out.push(`${padLeft(formatBytes(m.bytes), 9)}  ${m.from} -> ${m.to}`)
+    const more = (c.files.moved?.count ?? moves.length) - Math.min(moves.length, MOVES_SHOWN)
+    if (more > 0) out.push(`(${groupDigits(more)} more moved; compare --json lists them)`)
+  }
   out.push('', 'Layers side by side (content bytes)')
   c.sharedLayers.forEach((l, i) => out.push(`${padLeft(String(i), 3)}  shared  ${layerCell(l)}`))
   const n = Math.max(c.onlyA.length, c.onlyB.length)

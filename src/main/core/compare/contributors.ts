@@ -30,6 +30,8 @@ function compareNodes(x: DiffNode, y: DiffNode): number {
   return (
     weigh(y) - weigh(x) ||
     Math.abs(y.totalB - y.totalA) - Math.abs(x.totalB - x.totalA) ||
+    // Same-size edits carry no churn; they still outrank rows where nothing was rewritten.
+    y.sameSize - x.sameSize ||
     y.added + y.removed + y.changed - (x.added + x.removed + x.changed) ||
     (x.path < y.path ? -1 : 1)
   )
@@ -71,7 +73,11 @@ export function toContributor(n: DiffNode): Contributor {
     hasChildren: differingChildren(n).length > 0,
     kind: n.kindB ?? n.kindA,
     churn: n.churn,
-    differing: n.added + n.removed + n.changed
+    differing: n.added + n.removed + n.changed + n.metadata + n.moved,
+    ...(n.movedPath !== undefined ? { moved: n.movedPath } : {}),
+    ...(n.sameSize > 0 ? { sameSize: n.sameSize } : {}),
+    ...(n.metadata > 0 ? { metadata: n.metadata } : {}),
+    ...(n.moved > 0 ? { movedFiles: n.moved } : {})
   }
 }
 

@@ -34,7 +34,8 @@ export function diffTreemap(root: DiffNode, path = '/', opts: DiffTreemapOptions
     bytes: sizeOf(n),
     bytesA: n.diffA,
     bytesB: n.diffB,
-    status: statusOf(n)
+    status: statusOf(n),
+    ...(n.movedPath !== undefined ? { moved: n.movedPath } : {})
   })
 
   // Breadth-first, so the budget is spent on the big upper levels before small deep ones.

@@ -37,7 +37,7 @@ export function sideLabels(
   }
   const [ra, ta] = splitRef(na)
   const [rb, tb] = splitRef(nb)
-  if (a.source.kind === 'engine' && b.source.kind === 'engine' && ra === rb && ta && tb) return { a: ta, b: tb }
+  if (a.source.kind === b.source.kind && a.source.kind !== 'archive' && ra === rb && ta && tb) return { a: ta, b: tb }
   return { a: na, b: nb }
 }
 
@@ -51,6 +51,25 @@ export interface SentenceInput {
   differingEntries: number
   /** Bytes that moved at all (sum of |size B - size A| over differing entries). */
   churn?: number
+  /** Content changes no size shows: same-size edits, moves, mode/owner-only changes (each with one example). */
+  sameSize?: { count: number; example?: string }
+  moved?: { count: number; example?: { from: string; to: string } }
+  metadata?: { count: number; example?: string }
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`
+
+/** "2 files changed content at the same size (/etc/app.conf, …)", moves and mode/owner changes. */
+function contentFacts(x: SentenceInput): string[] {
+  const out: string[] = []
+  const eg = (n: number, s?: string): string => (s ? ` (${s}${n > 1 ? ', …' : ''})` : '')
+  if (x.sameSize && x.sameSize.count > 0) out.push(`${plural(x.sameSize.count, 'file', 'files')} changed content at the same size${eg(x.sameSize.count, x.sameSize.example)}`)
+  if (x.moved && x.moved.count > 0) {
+    const e = x.moved.example
+    out.push(`${plural(x.moved.count, 'file', 'files')} moved${eg(x.moved.count, e ? `${e.from} -> ${e.to}` : undefined)}`)
+  }
+  if (x.metadata && x.metadata.count > 0) out.push(`${plural(x.metadata.count, 'file', 'files')} changed only mode or owner${eg(x.metadata.count, x.metadata.example)}`)
+  return out
 }
 
 export function compareSentence(x: SentenceInput): string {
@@ -73,9 +92,12 @@ export function compareSentence(x: SentenceInput): string {
     .slice()
     .sort((p, q) => Math.abs(q.delta) - Math.abs(p.delta))
     .slice(0, 3)
+  const facts = contentFacts(x)
+  const tail = facts.length > 0 ? `; ${facts.join('; ')}` : ''
   if (parts.length > 0) {
-    return `${head}; the biggest parts: ${parts.map((c) => `${c.path} ${formatDelta(c.delta)}`).join(', ')}`
+    return `${head}; the biggest parts: ${parts.map((c) => `${c.path} ${formatDelta(c.delta)}`).join(', ')}${tail}`
   }
+  if (facts.length > 0) return `${head}${tail}`
   if (x.differingEntries > 0 && (x.churn ?? 0) === 0) return `${head}; ${x.differingEntries} entries differ without changing any bytes`
   if (x.differingEntries > 0) return `${head}; ${x.differingEntries} entries differ`
   return delta === 0 ? `${head}; the final filesystems hold the same entries` : head

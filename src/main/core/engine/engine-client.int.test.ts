@@ -131,7 +131,7 @@ describe.runIf(realSocket)('engine connection (real engine)', () => {
     expect(bad).toMatchObject({ ok: false, code: 'ENGINE_CONFIG' })
     const ghost = await client({ DOCKER_CONTEXT: 'ghost' }).status()
     expect(ghost).toMatchObject({ ok: false, code: 'ENGINE_CONFIG', endpoint: { via: 'context' } })
-    expect(() => client({ DOCKER_CONTEXT: 'ghost' }).docker).toThrow(/context "ghost"/)
+    await expect(client({ DOCKER_CONTEXT: 'ghost' }).ping()).rejects.toThrow(/context "ghost"/)
   })
 
   it('says permission denied on a socket the user may not open', async (ctx) => {

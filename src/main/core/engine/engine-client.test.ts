@@ -46,7 +46,7 @@ describe('EngineClient.explain', () => {
   it('reports a configuration problem without touching the network', async () => {
     const bad = new EngineClient({ ok: false, endpoint: { url: 'ftp://x', via: 'DOCKER_HOST' }, code: 'ENGINE_CONFIG', message: 'DOCKER_HOST="ftp://x" is not usable' })
     expect(await bad.status()).toEqual({ ok: false, endpoint: { url: 'ftp://x', via: 'DOCKER_HOST' }, code: 'ENGINE_CONFIG', message: 'DOCKER_HOST="ftp://x" is not usable' })
-    expect(() => bad.docker).toThrow(/not usable/)
+    await expect(bad.ping()).rejects.toThrow(/not usable/)
     await expect(bad.listImages()).rejects.toMatchObject({ code: 'ENGINE_CONFIG' })
   })
 })

@@ -76,14 +76,6 @@ export class EngineClient {
     return this.resolved.ok ? this.resolved.connection : null
   }
 
-  /**
-   * @deprecated Use the verbs. Kept only for core/analysis/analysis-service.ts, base-image.ts and
-   * core/archive/engine-export.ts until the LayerSource refactor lands; then it goes.
-   * Throws ENGINE_CONFIG (with what to fix) when DOCKER_HOST or the context is unusable.
-   */
-  get docker(): Docker {
-    return this.transport()
-  }
 
   private transport(): Docker {
     if (!this.resolved.ok) throw new LayerscopeError('ENGINE_CONFIG', this.resolved.message)

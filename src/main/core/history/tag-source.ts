@@ -1,14 +1,9 @@
 // The ImageSource a tag of the series opens as (analysis:open, compare:open).
 import type { ImageSource } from '../../../shared/models/analysis'
 
-/**
- * A registry tag as an ImageSource: `{ kind: 'registry', ref: 'HOST/REPO:TAG' }`, the kind the
- * registry LayerSource (branch `sources`) adds. Until that lands the contract's ImageSource has
- * no registry kind, so the value is typed through here, the one place to change when it does;
- * analysis:open refuses it by name meanwhile (INVALID_INPUT).
- */
+/** A registry tag as the registry LayerSource opens it: `ref` is HOST[:PORT]/REPO:TAG. */
 export function registryImageSource(ref: string): ImageSource {
-  return { kind: 'registry', ref } as unknown as ImageSource
+  return { kind: 'registry', ref }
 }
 
 export function engineImageSource(ref: string): ImageSource {

@@ -1,8 +1,9 @@
-// One layer's tar entries as columns (typed arrays + interned path ids): about 30 bytes an
-// entry plus the shared path table, so a million entries stay well inside the memory budget.
+// One layer's tar entries as columns (typed arrays + interned path ids): about 34 bytes an
+// entry, plus 32 bytes of sha256 per regular file, plus the shared path table, so a million
+// entries stay well inside the memory budget.
 import type { EntryKind } from '../../../shared/models/analysis'
 import type { TarHeader } from './tar-entry'
-import { basename, dirname } from './paths'
+import { basename, dirname, normalizePath } from './paths'
 import type { PathTable } from './path-table'
 import { grow } from './typed-arrays'
 
@@ -40,6 +41,11 @@ export class LayerEntries implements LayerCounts {
   uid = new Uint32Array(256)
   gid = new Uint32Array(256)
   mtime = new Float64Array(256)
+  /** Per entry: its slot in `digests`, or -1 (not a regular file, or not hashed). Hard links share their source's slot. */
+  digestSlot = new Int32Array(256).fill(-1)
+  /** 32 bytes of sha256 per slot; slots are handed out to regular files in entry order. */
+  digests = new Uint8Array(256 * 32)
+  slots = 0
   /** Symlink targets and hard-link sources by entry index (sparse). */
   links = new Map<number, string>()
   contentBytes = 0
@@ -59,6 +65,61 @@ export class LayerEntries implements LayerCounts {
     this.uid = grow(this.uid, n)
     this.gid = grow(this.gid, n)
     this.mtime = grow(this.mtime, n)
+    const old = this.digestSlot.length
+    this.digestSlot = grow(this.digestSlot, n)
+    this.digestSlot.fill(-1, old)
+  }
+
+  /** A digest slot for entry `i` (a regular file); its bytes are written by setDigest. */
+  allocDigest(i: number): number {
+    if ((this.slots + 1) * 32 > this.digests.length) this.digests = grow(this.digests, this.digests.length * 2)
+    const s = this.slots++
+    this.digestSlot[i] = s
+    return s
+  }
+
+  setDigest(slot: number, digest: Uint8Array): void {
+    this.digests.set(digest.subarray(0, 32), slot * 32)
+  }
+
+  /** The sha256 of entry `i`'s content as hex, or undefined when it has none. */
+  digestHex(i: number): string | undefined {
+    const s = this.digestSlot[i]!
+    if (s < 0) return undefined
+    return Buffer.from(this.digests.buffer, this.digests.byteOffset + s * 32, 32).toString('hex')
+  }
+
+  /** The 32 digest bytes of entry `i` (a view, valid until the next append), or undefined. */
+  digestBytes(i: number): Uint8Array | undefined {
+    const s = this.digestSlot[i]!
+    return s < 0 ? undefined : this.digests.subarray(s * 32, s * 32 + 32)
+  }
+
+  /** Every regular file has a digest (false for layers cached before digests existed). */
+  get hashed(): boolean {
+    return this.slots >= this.files
+  }
+
+  /**
+   * Hard links carry no content in a tar: point each at the slot of the file it links to
+   * (an earlier entry of the same layer), so it reads as that file's digest.
+   */
+  linkDigests(): void {
+    let any = false
+    for (const [i] of this.links) if (this.kind[i] === K_HARDLINK) any = true
+    if (!any) return
+    const lastFile = new Map<number, number>()
+    for (let i = 0; i < this.count; i++) {
+      if (this.digestSlot[i]! >= 0) lastFile.set(this.pathId[i]!, i)
+      else if (this.kind[i] === K_HARDLINK) {
+        const src = this.paths.lookup(normalizePath(this.links.get(i) ?? ''))
+        const j = src < 0 ? undefined : lastFile.get(src)
+        if (j !== undefined) {
+          this.digestSlot[i] = this.digestSlot[j]!
+          lastFile.set(this.pathId[i]!, i)
+        }
+      }
+    }
   }
 
   /** Low-level append (used by the cache loader and by addHeader). */
@@ -84,9 +145,10 @@ export class LayerEntries implements LayerCounts {
     return i
   }
 
-  addHeader(h: TarHeader): void {
+  /** Appends the entry; returns its index, or -1 when the header is not an entry of the image (root, whiteout, aufs bookkeeping). */
+  addHeader(h: TarHeader): number {
     const path = h.path
-    if (path === '') return // the archive root ("./") is not a path of the image
+    if (path === '') return -1 // the archive root ("./") is not a path of the image
     const base = basename(path)
     if (base.startsWith(WH)) {
       const dir = dirname(path)
@@ -98,11 +160,11 @@ export class LayerEntries implements LayerCounts {
         const target = dir === '' ? base.slice(WH.length) : `${dir}/${base.slice(WH.length)}`
         this.push(this.paths.intern(target), K_FILE, F_WHITEOUT, 0, h.mode, h.uid, h.gid, h.mtime)
       }
-      return
+      return -1
     }
     const kind = h.type === 'file' ? K_FILE : h.type === 'dir' ? K_DIR : h.type === 'symlink' ? K_SYMLINK : h.type === 'hardlink' ? K_HARDLINK : K_OTHER
     const link = kind === K_SYMLINK ? h.linkName : kind === K_HARDLINK ? h.linkName : undefined
-    this.push(this.paths.intern(path), kind, 0, kind === K_FILE ? h.size : 0, h.mode, h.uid, h.gid, h.mtime, link)
+    return this.push(this.paths.intern(path), kind, 0, kind === K_FILE ? h.size : 0, h.mode, h.uid, h.gid, h.mtime, link)
   }
 
   /** Copy into another path table (layers shared between images). */
@@ -117,8 +179,12 @@ export class LayerEntries implements LayerCounts {
         id = into.intern(this.paths.path(old))
         map.set(old, id)
       }
-      out.push(id, this.kind[i]!, this.flags[i]!, this.size[i]!, this.mode[i]!, this.uid[i]!, this.gid[i]!, this.mtime[i]!, this.links.get(i))
+      const j = out.push(id, this.kind[i]!, this.flags[i]!, this.size[i]!, this.mode[i]!, this.uid[i]!, this.gid[i]!, this.mtime[i]!, this.links.get(i))
+      out.digestSlot[j] = this.digestSlot[i]!
     }
+    // Digest bytes are never changed once written: the copy shares them.
+    out.digests = this.digests
+    out.slots = this.slots
     return out
   }
 }

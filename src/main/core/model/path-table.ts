@@ -90,7 +90,7 @@ export class PathTable {
     return id
   }
 
-  /** Full normalised path of an id. Directory prefixes are memoised. */
+  /** Full normalised path of an id. Directory prefixes are memoised. Iterative: any depth. */
   path(id: number): string {
     if (id === ROOT) return ''
     const p = this.parents[id]!
@@ -100,12 +100,23 @@ export class PathTable {
   }
 
   private dirPath(id: number): string {
-    let s = this.dirPathCache.get(id)
-    if (s === undefined) {
-      s = this.path(id)
-      if (this.dirPathCache.size > 200_000) this.dirPathCache.clear()
-      this.dirPathCache.set(id, s)
+    const hit = this.dirPathCache.get(id)
+    if (hit !== undefined) return hit
+    // Climb to the root or to a memoised ancestor, then join downwards.
+    const names: string[] = []
+    let prefix = ''
+    for (let p = id; p !== ROOT; p = this.parents[p]!) {
+      const cached = p === id ? undefined : this.dirPathCache.get(p)
+      if (cached !== undefined) {
+        prefix = cached
+        break
+      }
+      names.push(this.names[p]!)
     }
+    names.reverse()
+    const s = prefix ? `${prefix}/${names.join('/')}` : names.join('/')
+    if (this.dirPathCache.size > 200_000) this.dirPathCache.clear()
+    this.dirPathCache.set(id, s)
     return s
   }
 

@@ -22,5 +22,7 @@ export interface TarHeader {
 export interface EntrySink {
   write(chunk: Buffer): void | Promise<void>
   end(): void | Promise<void>
+  /** The input stopped early (error, cancel): free what the sink holds (a decoder process). */
+  abort?(): void
 }
 

@@ -44,6 +44,9 @@ export function renderReportMarkdown(m: ReportModel): string {
           ['Image', mdCell(a.name), mdCell(b.name), ''],
           ['Size (docker images)', formatDockerSize(a.size), formatDockerSize(b.size), formatDelta(b.size - a.size)],
           ['Size, exact bytes', groupDigits(a.size), groupDigits(b.size), groupDigits(b.size - a.size)],
+          ...(c.downloadDelta !== undefined && a.downloadSize !== undefined && b.downloadSize !== undefined
+            ? [['Download (pull)', formatBytes(a.downloadSize), formatBytes(b.downloadSize), formatDelta(c.downloadDelta)]]
+            : []),
           ['Layers', String(a.layers), String(b.layers), `${b.layers - a.layers >= 0 ? '+' : ''}${b.layers - a.layers}`],
           ['Files in final filesystem', groupDigits(a.files), groupDigits(b.files), groupDigits(b.files - a.files)],
           ['Wasted', formatBytes(a.wastedBytes), formatBytes(b.wastedBytes), formatDelta(b.wastedBytes - a.wastedBytes)],
@@ -84,6 +87,7 @@ export function renderReportMarkdown(m: ReportModel): string {
           ['Size (docker images)', formatDockerSize(i.size)],
           ['Size, exact bytes', groupDigits(i.size)],
           ...(i.compressedSize !== undefined ? [['Compressed (pull)', formatBytes(i.compressedSize)]] : []),
+          ...(i.downloadSize !== undefined ? [['Download (layers + config)', `${formatBytes(i.downloadSize)} (${groupDigits(i.downloadSize)} bytes)`]] : []),
           ['Final filesystem', `${formatBytes(i.finalBytes)} in ${groupDigits(i.files)} files`],
           ['All layers (content)', formatBytes(i.layerBytes)],
           ['Layers', `${i.layers}${i.baseRef ? ` (${i.baseLayers} from ${mdCell(i.baseRef)})` : ''}`],
@@ -130,6 +134,11 @@ export function renderReportMarkdown(m: ReportModel): string {
     for (const c of sv.top) {
       const where = `${c.layers.length > 1 ? 'layers' : 'layer'} ${c.layers.join(', ')}`
       out.push(`- **${mdCell(c.title)}** — ${formatBytes(c.bytes)} in ${groupDigits(c.files)} ${c.files === 1 ? 'file' : 'files'} (${where}): ${mdCell(c.fix)}`)
+    }
+    const alt = sv.baseAlternatives
+    if (alt && alt.siblings.length > 0) {
+      const list = alt.siblings.map((s) => `${code(s.tag)} ${formatBytes(s.downloadSize)}`).join(', ')
+      out.push(`- **Slimmer base** — ${code(alt.base)} downloads ${formatBytes(alt.downloadSize)}; measured siblings: ${list}`)
     }
     out.push('')
   }

@@ -1,10 +1,10 @@
 // The size report as data: one pure function of the shared models (ImageAnalysis, Comparison,
 // DockerfileAnalysis) so SVG, PNG, Markdown and JSON all show the same numbers.
-import type { ImageAnalysis, WastePath, WasteReason } from '../../../shared/models/analysis'
+import type { BaseAlternatives, ImageAnalysis, WastePath, WasteReason } from '../../../shared/models/analysis'
 import type { Comparison } from '../../../shared/models/compare'
 import type { Advice, DockerfileAnalysis, StageGraph } from '../../../shared/models/dockerfile'
 import { formatRatio } from '../../../shared/format'
-import { imageName } from '../../../shared/image-name'
+import { imageName } from '../../../shared/image-source'
 import { splitByBytes } from '../compare/contributors'
 
 export const REPORT_SCHEMA = 'layerscope-report/1'
@@ -37,6 +37,8 @@ export interface ReportImage {
   size: number
   sizeKind: 'engine' | 'content'
   compressedSize?: number
+  /** Download size (layer blobs + config, as registries count it), when the source knows it. */
+  downloadSize?: number
   layerBytes: number
   finalBytes: number
   files: number
@@ -96,6 +98,8 @@ export interface ReportComparison {
   sharedLayers: number
   sharedBytes: number
   files: Comparison['files']
+  /** Download size B - A (layer blobs + config), when both sides know theirs. */
+  downloadDelta?: number
 }
 
 /** Single-image reports without a Dockerfile: the top savings candidates, measured in the image. */
@@ -107,6 +111,8 @@ export interface ReportSavings {
   /** How many candidates there are in all (top shows the largest few). */
   count: number
   top: Array<{ id: string; title: string; fix: string; bytes: number; files: number; layers: number[] }>
+  /** A registry base's slimmer sibling tags, download sizes measured from their manifests. */
+  baseAlternatives?: BaseAlternatives
 }
 
 export interface ReportModel {
@@ -144,7 +150,8 @@ function reportSavings(a: ImageAnalysis): ReportSavings | undefined {
     bytes: s.bytes,
     afterBytes: s.afterBytes,
     count: s.candidates.length,
-    top: s.candidates.slice(0, MAX_SAVINGS_ROWS).map((c) => ({ id: c.id, title: c.title, fix: c.fix, bytes: c.bytes, files: c.files, layers: c.layers.map((l) => l.layerIndex) }))
+    top: s.candidates.slice(0, MAX_SAVINGS_ROWS).map((c) => ({ id: c.id, title: c.title, fix: c.fix, bytes: c.bytes, files: c.files, layers: c.layers.map((l) => l.layerIndex) })),
+    ...(s.baseAlternatives ? { baseAlternatives: s.baseAlternatives } : {})
   }
 }
 
@@ -159,6 +166,7 @@ function reportImage(a: ImageAnalysis, label: string): ReportImage {
     size: a.image.size,
     sizeKind: a.image.sizeKind,
     ...(a.image.compressedSize !== undefined ? { compressedSize: a.image.compressedSize } : {}),
+    ...(a.image.downloadSize !== undefined ? { downloadSize: a.image.downloadSize } : {}),
     layerBytes: a.layerBytes,
     finalBytes: a.final.bytes,
     files: a.final.files,
@@ -307,7 +315,8 @@ export function buildReportModel(input: ReportInput): ReportModel {
       sentence: c.sentence,
       sharedLayers: c.sharedLayers.length,
       sharedBytes: c.sharedLayers.reduce((s, l) => s + l.contentBytes, 0),
-      files: c.files
+      files: c.files,
+      ...(c.delta.downloadBytes !== undefined ? { downloadDelta: c.delta.downloadBytes } : {})
     },
     layers: foldRows(compareLayers(c)),
     directories: splitByBytes(c.contributors).withBytes.slice(0, MAX_DIR_ROWS).map((k) => ({

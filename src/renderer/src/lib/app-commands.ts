@@ -1,7 +1,7 @@
 // What the desktop front asks of the page (its menu, an archive on the command line or opened
 // with the app). Subscribed at start-up, before the first render, so nothing sent early is lost.
 import type { AppCommand } from '../../../shared/models/app-command'
-import { archiveFileName } from '../../../shared/image-name'
+import { archiveFileName } from '../../../shared/image-source'
 import { api } from '../api'
 import { useApp } from '../stores'
 

@@ -7,7 +7,7 @@ import { prefetch, treemapRequest } from '../lib/prefetch'
 import type { AppState } from './index'
 import { cancelJob, runJob } from './job'
 import { rememberImage } from '../lib/recent'
-import { imageName } from '../../../shared/image-name'
+import { imageName, sameSource as sameImageSource, sourceName } from '../../../shared/image-source'
 
 /** An analysis:open in flight (or failed): drives the progress bar, Cancel and the error state. */
 export interface OpenJob {
@@ -39,12 +39,11 @@ export interface AnalysisSlice {
 }
 
 export function sourceLabel(source: ImageSource): string {
-  return source.kind === 'engine' ? source.ref : (source.path.split(/[\\/]/).pop() ?? source.path)
+  return sourceName(source, true)
 }
 
 export function sameSource(a: ImageSource | undefined, b: ImageSource | undefined): boolean {
-  if (!a || !b || a.kind !== b.kind) return false
-  return a.kind === 'engine' ? a.ref === (b as typeof a).ref : a.path === (b as typeof a).path
+  return !!a && !!b && sameImageSource(a, b)
 }
 
 /** Selector: the tree/treemap scope for the current selection. */

@@ -5,12 +5,21 @@ import { buildImage } from '../../analysis/image-model'
 import type { AnalyzedImage } from '../../analysis/analyzed-image'
 import { BlobSink, type BlobResult } from '../blob-sink'
 import { makeTar, type TestEntry } from './tar-writer'
+import { recordEntries } from '../../content/layer-hasher'
 
 /** Feeds a blob through BlobSink in small chunks (exercises header splits). */
 export async function parseBlob(paths: PathTable, blob: Buffer, chunk = 700): Promise<{ entries: LayerEntries; result: BlobResult }> {
   const entries = new LayerEntries(paths)
   let result: BlobResult | undefined
-  const sink = new BlobSink({ label: 'test layer', onLayerEntry: (h) => entries.addHeader(h), done: (r) => (result = r) })
+  const sink = new BlobSink({
+    label: 'test layer',
+    diffId: true,
+    onLayerEntry: recordEntries(entries),
+    done: (r) => {
+      entries.linkDigests()
+      result = r
+    }
+  })
   for (let i = 0; i < blob.length; i += chunk) {
     const r = sink.write(blob.subarray(i, i + chunk))
     if (r) await r

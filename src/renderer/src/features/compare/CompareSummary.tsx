@@ -2,9 +2,9 @@
 // hover), the verdict and the plain sentence, then the deltas that matter.
 import type { Comparison, ComparedSide } from '../../../../shared/models/compare'
 import { formatBytes, formatDelta, formatExactBytes, formatPercent, formatRatio, groupDigits, shortId } from '../../../../shared/format'
-import { imageName } from '../../../../shared/image-name'
 import { Bytes } from '../../components/Bytes'
 import { useApp } from '../../stores'
+import { imageName } from '../../../../shared/image-source'
 
 
 function SideCard({ side, s, label, shared }: { side: 'a' | 'b'; s: ComparedSide; label: string; shared: number }): React.JSX.Element {
@@ -20,7 +20,7 @@ function SideCard({ side, s, label, shared }: { side: 'a' | 'b'; s: ComparedSide
             {label}
           </div>
           <div className="cmp-side-ref mono" title={`${name}\n${s.image.id}`}>
-            {label !== name ? name : s.source.kind === 'archive' ? 'archive' : 'engine image'}
+            {label !== name ? name : s.source.kind === 'archive' ? 'archive' : s.source.kind === 'registry' ? 'registry image' : 'engine image'}
           </div>
         </div>
         <button
@@ -104,6 +104,14 @@ export function CompareSummary({ c }: { c: Comparison }): React.JSX.Element {
       </div>
       <div className="cmp-deltas" data-testid="deltas">
         <Delta label="Size B − A" value={formatDelta(c.delta.bytes)} title={`${formatExactBytes(c.delta.bytes)}: ${basis}`} good={sign(c.delta.bytes)} />
+        {c.delta.downloadBytes !== undefined && (
+          <Delta
+            label="Download B − A"
+            value={formatDelta(c.delta.downloadBytes)}
+            title={`Download size (layer blobs + config) B − A: ${formatExactBytes(c.delta.downloadBytes)}`}
+            good={sign(c.delta.downloadBytes)}
+          />
+        )}
         <Delta label="Ratio A / B" value={formatRatio(c.delta.ratio)} title={`${c.delta.ratio.toFixed(3)}: A's size divided by B's`} />
         <Delta label="Files" value={`${c.delta.files > 0 ? '+' : ''}${groupDigits(c.delta.files)}`} title="Regular files in the final filesystem, B − A" good={sign(c.delta.files)} />
         <Delta label="Layers" value={`${c.delta.layers > 0 ? '+' : ''}${c.delta.layers}`} title={`${c.sharedLayers.length} shared, ${c.onlyA.length} only in A, ${c.onlyB.length} only in B`} good={sign(c.delta.layers)} />
@@ -123,8 +131,30 @@ export function CompareSummary({ c }: { c: Comparison }): React.JSX.Element {
             {' · '}
             <span className="cmp-changed">~{groupDigits(c.files.changed.count)}</span> <span className="muted">({formatDelta(c.files.changed.bytes)})</span>
           </div>
+          {/* Content digests: what sizes cannot show. */}
+          {(c.files.changed.sameSize ?? 0) + (c.files.moved?.count ?? 0) + (c.files.metadata?.count ?? 0) > 0 && (
+            <div className="muted small" data-testid="content-changes">
+              {[
+                c.files.changed.sameSize ? `${groupDigits(c.files.changed.sameSize)} changed at the same size` : '',
+                c.files.moved?.count ? `${groupDigits(c.files.moved.count)} moved` : '',
+                c.files.metadata?.count ? `${groupDigits(c.files.metadata.count)} mode/owner only` : ''
+              ]
+                .filter(Boolean)
+                .join(' · ')}
+            </div>
+          )}
         </div>
       </div>
+      {c.files.moved && c.files.moved.paths.length > 0 && (
+        <ul className="cmp-notes mono small" data-testid="moved">
+          {c.files.moved.paths.slice(0, 20).map((m) => (
+            <li key={m.to} title={`${m.digest}, ${formatExactBytes(m.bytes)}`}>
+              {m.from} -&gt; {m.to} <span className="muted">({formatBytes(m.bytes)})</span>
+            </li>
+          ))}
+          {c.files.moved.count > 20 && <li className="muted">{groupDigits(c.files.moved.count - 20)} more moved (compare --json lists them)</li>}
+        </ul>
+      )}
       {c.notes.length > 0 && (
         <ul className="cmp-notes" data-testid="notes">
           {c.notes.map((n) => (

@@ -82,6 +82,7 @@ export function ContributorsPanel(): React.JSX.Element {
                 <span className={`cmp-dot ${r.status}`} aria-label={STATUS_TEXT[r.status]} />
                 {shown}
                 {r.kind === 'dir' || r.hasChildren ? '/' : ''}
+                {r.moved !== undefined && <span className="muted">{r.status === 'onlyA' ? ` -> ${r.moved}` : ` (from ${r.moved})`}</span>}
               </span>
               <span className="num r" role="cell">
                 {formatBytes(r.bytesA)}

@@ -5,6 +5,7 @@ import { formatBytes } from '../../../../shared/format'
 import { useApp } from '../../stores'
 import { imageRef } from '../../stores/images'
 import { sourceFromKey, sourceKey } from './view-model'
+import { sourceName } from '../../../../shared/image-source'
 
 const OTHER = '__other__'
 
@@ -28,15 +29,19 @@ export function SidePicker({ side, value, onChange }: { side: 'a' | 'b'; value: 
           className="cmp-path-form"
           onSubmit={(e) => {
             e.preventDefault()
-            if (path.trim()) onChange({ kind: 'archive', path: path.trim() })
+            const t = path.trim()
+            // registry://HOST/REPO:TAG reads from a registry; anything else is an archive path.
+            if (/^registry:\/\//i.test(t)) onChange({ kind: 'registry', ref: t.slice('registry://'.length) })
+            else if (t) onChange({ kind: 'archive', path: t })
             setTyping(false)
           }}
         >
           <input
             autoFocus
             className="cmp-input"
-            placeholder="/path/to/image.tar or OCI layout folder"
-            aria-label={`Archive path for side ${letter}`}
+            placeholder="/path/to/image.tar, OCI layout folder or registry://HOST/REPO:TAG"
+            aria-label={`Archive path or registry reference for side ${letter}`}
+            data-testid={`pick-${side}-path`}
             value={path}
             onChange={(e) => setPath(e.target.value)}
             onKeyDown={(e) => e.key === 'Escape' && setTyping(false)}
@@ -60,7 +65,7 @@ export function SidePicker({ side, value, onChange }: { side: 'a' | 'b'; value: 
           }}
         >
           <option value="">Choose image {letter}…</option>
-          {value && !known && <option value={current}>{value.kind === 'engine' ? value.ref : value.path}</option>}
+          {value && !known && <option value={current}>{sourceName(value)}</option>}
           {images && images.length > 0 && (
             <optgroup label="Engine images">
               {images.map((i) => (
@@ -79,7 +84,7 @@ export function SidePicker({ side, value, onChange }: { side: 'a' | 'b'; value: 
               ))}
             </optgroup>
           )}
-          <option value={OTHER}>Archive path…</option>
+          <option value={OTHER}>Archive path or registry://…</option>
         </select>
       )}
     </div>

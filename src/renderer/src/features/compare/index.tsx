@@ -14,6 +14,7 @@ import { LayersCompare } from './LayersCompare'
 import { SidePicker } from './SidePicker'
 import { sourceKey } from './view-model'
 import './compare.css'
+import { sourceName } from '../../../../shared/image-source'
 
 function PickerBar(): React.JSX.Element {
   const pick = useApp((s) => s.comparePick)
@@ -63,7 +64,7 @@ function JobState(): React.JSX.Element | null {
       </EmptyState>
     )
   }
-  const name = (s: typeof job.a): string => (s.kind === 'engine' ? s.ref : (s.path.split(/[\\/]/).pop() ?? s.path))
+  const name = (s: typeof job.a): string => sourceName(s, true)
   return (
     <div className="cmp-progress" data-testid="compare-progress">
       <ProgressBar title={`A · ${name(job.a)}`} progress={job.progress.a} startedAt={job.startedAt} />

@@ -2,6 +2,7 @@
 // shared layers first (one row for both), then each side's own layers paired by position.
 import type { ImageSource } from '../../../../shared/models/analysis'
 import type { Comparison, LayerRef } from '../../../../shared/models/compare'
+import { sourceId } from '../../../../shared/image-source'
 
 export interface LayerPair {
   /** Position from the bottom (row number). */
@@ -51,12 +52,13 @@ export function breadcrumbs(path: string): Array<{ name: string; path: string }>
 
 export function sourceKey(s: ImageSource | null | undefined): string {
   if (!s) return ''
-  return s.kind === 'engine' ? `engine:${s.ref}` : `archive:${s.path}`
+  return sourceId(s)
 }
 
 export function sourceFromKey(k: string): ImageSource | null {
   if (k.startsWith('engine:')) return { kind: 'engine', ref: k.slice(7) }
   if (k.startsWith('archive:')) return { kind: 'archive', path: k.slice(8) }
+  if (k.startsWith('registry:')) return { kind: 'registry', ref: k.slice(9) }
   return null
 }
 

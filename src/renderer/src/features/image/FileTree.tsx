@@ -1,8 +1,10 @@
 // The file tree of the current scope: lazy (one directory at a time from the backend),
-// virtualised (100,000 rows cost what the visible ones cost), sortable, filterable by path.
+// virtualised (100,000 rows cost what the visible ones cost), sortable, filterable by path or
+// sha256 prefix and by change (added / changed / deleted, as in dive), with mode and owner
+// columns and the selected entry's details (its content digest, copyable).
 // Keys: ↑/↓ move, → or Enter opens a directory, ← closes it or goes to the parent, Backspace parent.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import { formatBytes, formatExactBytes, groupDigits } from '../../../../shared/format'
+import { formatBytes, formatExactBytes, groupDigits, modeString } from '../../../../shared/format'
 import type { ApiError } from '../../../../shared/errors'
 import type { FileNode, TreeScope } from '../../../../shared/models/analysis'
 import { Spinner } from '../../components/States'
@@ -18,6 +20,53 @@ import { flattenTree, parentRowIndex, type Loaded, type TreeRow } from './tree-m
 const ROW = 24
 const PAGE = 1000
 
+type ChangeFilter = 'all' | 'added' | 'changed' | 'deleted'
+const CHANGE_FILTERS: Array<{ value: ChangeFilter; label: string }> = [
+  { value: 'all', label: 'All changes' },
+  { value: 'added', label: 'Added' },
+  { value: 'changed', label: 'Changed' },
+  { value: 'deleted', label: 'Removed' }
+]
+
+/** Rows kept by a change filter: matching entries, and the directories that lead to them. */
+function keepRow(row: TreeRow, f: ChangeFilter): boolean {
+  if (f === 'all' || row.kind !== 'node') return true
+  const n = row.node
+  if (n.kind === 'dir' && n.hasChildren) return true
+  return n.change === f || (f === 'deleted' && !!n.whiteout)
+}
+
+/** The selected entry: what `layerscope files` prints for it, with the digest copyable. */
+function EntryDetails({ node }: { node: FileNode }): React.JSX.Element {
+  const [copied, setCopied] = useState(false)
+  useEffect(() => setCopied(false), [node.path])
+  const copy = (): void => {
+    if (!node.sha256) return
+    void navigator.clipboard?.writeText(node.sha256).then(() => setCopied(true), () => setCopied(false))
+  }
+  return (
+    <div className="tree-details small" data-testid="tree-details" style={{ display: 'flex', gap: 12, alignItems: 'center', padding: '6px 10px', borderTop: '1px solid var(--border)', flexWrap: 'wrap' }}>
+      <span className="mono" title={displayPath(node.path)} style={{ overflow: 'hidden', textOverflow: 'ellipsis', maxWidth: '40%' }}>
+        {displayPath(node.path)}
+      </span>
+      {node.mode !== undefined && <span className="mono muted">{modeString(node.kind, node.mode)}</span>}
+      {node.uid !== undefined && <span className="mono muted" title="uid:gid">{`${node.uid}:${node.gid ?? 0}`}</span>}
+      {node.kind === 'file' && <span className="num muted">{formatExactBytes(node.bytes)}</span>}
+      {node.linkTarget !== undefined && <span className="mono muted">{node.kind === 'hardlink' ? `link to ${node.linkTarget}` : `-> ${node.linkTarget}`}</span>}
+      {node.sha256 && (
+        <span style={{ display: 'inline-flex', gap: 6, alignItems: 'center', minWidth: 0 }}>
+          <span className="mono" data-testid="tree-details-sha256" style={{ userSelect: 'all', overflow: 'hidden', textOverflow: 'ellipsis' }}>
+            {node.sha256}
+          </span>
+          <button type="button" className="link" onClick={copy} data-testid="tree-details-copy" title="Copy the sha256 of this file's content">
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+        </span>
+      )}
+    </div>
+  )
+}
+
 export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
   const sort = useApp((s) => s.settings.treeSort)
   const updateSettings = useApp((s) => s.updateSettings)
@@ -26,6 +75,7 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
   const [active, setActive] = useState(-1)
   const [error, setError] = useState<ApiError | null>(null)
   const [filter, setFilter] = useState('')
+  const [changeFilter, setChangeFilter] = useState<ChangeFilter>('all')
   const [search, setSearch] = useState<{ query: string; matches: FileNode[]; total: number } | null>(null)
   const [searching, setSearching] = useState(false)
   const gen = useRef(0)
@@ -94,10 +144,11 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [filter, scopeKey])
 
-  const rows: TreeRow[] = useMemo(
-    () => (search ? search.matches.map((node) => ({ kind: 'node' as const, node, depth: 0 })) : flattenTree(ROOT_PATH, loaded, expanded)),
-    [search, loaded, expanded]
-  )
+  const rows: TreeRow[] = useMemo(() => {
+    const all = search ? search.matches.map((node) => ({ kind: 'node' as const, node, depth: 0 })) : flattenTree(ROOT_PATH, loaded, expanded)
+    return changeFilter === 'all' ? all : all.filter((r) => keepRow(r, changeFilter))
+  }, [search, loaded, expanded, changeFilter])
+  const activeNode = rows[active]?.kind === 'node' ? (rows[active] as Extract<TreeRow, { kind: 'node' }>).node : undefined
 
   const toggle = (node: FileNode, open?: boolean): void => {
     if (!node.hasChildren) return
@@ -180,6 +231,12 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
           <span className="fname">{search ? displayPath(n.path) : n.name}</span>
           <NodeMarkers node={n} showChange={scope.mode === 'layer'} />
         </span>
+        <span className="tcell tmode mono muted small" style={{ width: 84, flex: 'none' }}>
+          {n.mode !== undefined ? modeString(n.kind, n.mode) : ''}
+        </span>
+        <span className="tcell towner mono muted small" style={{ width: 64, flex: 'none' }} title="uid:gid">
+          {n.uid !== undefined ? `${n.uid}:${n.gid ?? 0}` : ''}
+        </span>
         <span className="tcell tfiles num muted">{n.kind === 'dir' ? groupDigits(n.files) : ''}</span>
         <span className="tcell tlayer num muted" title={n.layerIndex !== undefined ? `Last written by layer ${n.layerIndex}` : undefined}>
           {n.layerIndex ?? ''}
@@ -204,12 +261,27 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
         <input
           type="search"
           className="input filter"
-          placeholder="Filter paths (e.g. node_modules, .so, /etc/ssl)"
+          placeholder="Filter paths or sha256 prefix (e.g. node_modules, .so, /etc/ssl, 3f2a9c)"
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
           aria-label="Filter paths"
           data-testid="tree-filter"
         />
+        <select
+          className="input"
+          style={{ flex: 'none', width: 'auto' }}
+          value={changeFilter}
+          onChange={(e) => setChangeFilter(e.target.value as ChangeFilter)}
+          aria-label="Show changes"
+          title="Show only entries this scope adds, changes or removes (most useful with “This layer's changes”)"
+          data-testid="tree-change-filter"
+        >
+          {CHANGE_FILTERS.map((f) => (
+            <option key={f.value} value={f.value}>
+              {f.label}
+            </option>
+          ))}
+        </select>
         {searching && <Spinner />}
         {search && (
           <span className="muted num small" data-testid="tree-filter-count">
@@ -221,6 +293,12 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
       {error && <PanelError error={error} onDismiss={() => setError(null)} onRetry={() => (setError(null), void loadDir(ROOT_PATH))} />}
       <div className="trow thead">
         {sortButton('name', 'Name', 'tname')}
+        <span className="tcell tmode" style={{ width: 84, flex: 'none' }}>
+          Mode
+        </span>
+        <span className="tcell towner" style={{ width: 64, flex: 'none' }} title="uid:gid">
+          Owner
+        </span>
         <span className="tcell tfiles num">Files</span>
         <span className="tcell tlayer num" title="Layer that last wrote the path">
           Layer
@@ -236,6 +314,7 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
       ) : (
         <VirtualList count={rows.length} rowHeight={ROW} renderRow={renderRow} activeIndex={active} onKeyDown={onKey} label="Files" testId="file-tree" />
       )}
+      {activeNode && <EntryDetails node={activeNode} />}
     </div>
   )
 }

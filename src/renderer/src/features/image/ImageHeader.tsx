@@ -1,7 +1,7 @@
 // The image's identity and its key numbers, each saying what it is.
 import { formatBytes, formatCount, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../../shared/format'
 import type { ImageAnalysis } from '../../../../shared/models/analysis'
-import { archiveFileName, imageName } from '../../../../shared/image-name'
+import { archiveFileName, imageName } from '../../../../shared/image-source'
 import { Button } from '../../components/Button'
 import { Tooltip } from '../../components/Tooltip'
 import { ExportReportButton } from '../report'
@@ -87,8 +87,10 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
           title={`${image.sizeKind === 'engine' ? 'inspect .Size' : 'Sum of layer content bytes (what docker images would show after docker load)'}: ${formatExactBytes(image.size)}`}
           testId="stat-size"
         />
-        {image.compressedSize !== undefined && (
-          <Stat label="Compressed" value={formatBytes(image.compressedSize)} sub="what a pull downloads" title={formatExactBytes(image.compressedSize)} />
+        {image.downloadSize !== undefined ? (
+          <Stat label="Download" value={formatBytes(image.downloadSize)} sub="layer blobs + config, what a pull transfers" title={formatExactBytes(image.downloadSize)} testId="stat-download" />
+        ) : (
+          image.compressedSize !== undefined && <Stat label="Compressed" value={formatBytes(image.compressedSize)} sub="what a pull downloads" title={formatExactBytes(image.compressedSize)} />
         )}
         <Stat label="Created" value={formatRelative(image.created)} sub={image.created ? formatTimestamp(image.created).slice(0, 16) : undefined} title={formatTimestamp(image.created)} />
         <Stat

@@ -14,8 +14,9 @@ import { LayersPanel } from './LayersPanel'
 import { TreemapPanel } from './TreemapPanel'
 import { SavingsPanel } from './SavingsPanel'
 import { WastePanel } from './WastePanel'
+import { DuplicatesPanel } from './DuplicatesPanel'
 
-type Tab = 'files' | 'waste' | 'savings'
+type Tab = 'files' | 'waste' | 'savings' | 'duplicates'
 
 /** Why a layer's treemap is empty, in words: most often a layer that only deletes. */
 function emptyLayerText(l: LayerSummary, mode: ScopeMode): string | undefined {
@@ -102,8 +103,27 @@ export function ImageView({ analysis }: { analysis: ImageAnalysis }): React.JSX.
               >
                 Savings {analysis.savings && analysis.savings.bytes > 0 && <span className="count num">{formatBytes(analysis.savings.bytes)}</span>}
               </button>
+              <button
+                type="button"
+                role="tab"
+                aria-selected={tab === 'duplicates'}
+                className={tab === 'duplicates' ? 'on' : ''}
+                onClick={() => setTab('duplicates')}
+                data-testid="tab-duplicates"
+                title="Files with the same content at several paths (same sha256)"
+              >
+                Duplicates {analysis.duplicates && analysis.duplicates.bytes > 0 && <span className="count num">{formatBytes(analysis.duplicates.bytes)}</span>}
+              </button>
             </div>
-            {tab === 'files' ? <FileTree scope={scope} /> : tab === 'waste' ? <WastePanel analysis={analysis} /> : <SavingsPanel analysis={analysis} />}
+            {tab === 'files' ? (
+              <FileTree scope={scope} />
+            ) : tab === 'waste' ? (
+              <WastePanel analysis={analysis} />
+            ) : tab === 'duplicates' ? (
+              <DuplicatesPanel analysis={analysis} />
+            ) : (
+              <SavingsPanel analysis={analysis} />
+            )}
           </section>
         </div>
       </div>

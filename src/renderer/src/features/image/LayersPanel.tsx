@@ -41,6 +41,9 @@ export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JS
     document.getElementById(`layer-row-${l ?? 'all'}`)?.scrollIntoView({ block: 'nearest' })
   }
 
+  // Download bytes beside content bytes when the source knows them (registry, OCI archives).
+  const download = analysis.layers.some((l) => l.compressedBytes !== undefined)
+
   return (
     <section className="panel layers-panel" aria-label="Layers">
       <div className="panel-head">
@@ -70,6 +73,7 @@ export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JS
               <th className="col-idx num">#</th>
               <th>Instruction</th>
               <th className="num" title="Paths added / changed / deleted by the layer">Changes</th>
+              {download && <th className="num" title="Download bytes: the layer blob as the registry or manifest stores it (compressed)">Download</th>}
               <th className="num" title="Layer content bytes (regular files in the layer tar)">Size</th>
             </tr>
           </thead>
@@ -80,6 +84,11 @@ export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JS
                 <strong>Whole image</strong> <span className="muted">— every layer stacked</span>
               </td>
               <td className="num muted">{formatCount(analysis.final.files, 'file')}</td>
+              {download && (
+                <td className="num muted" title={analysis.image.downloadSize !== undefined ? `Download size (layer blobs + config): ${formatExactBytes(analysis.image.downloadSize)}` : undefined}>
+                  {analysis.image.downloadSize !== undefined ? formatBytes(analysis.image.downloadSize) : analysis.image.compressedSize !== undefined ? formatBytes(analysis.image.compressedSize) : ''}
+                </td>
+              )}
               <td className="num" title={formatExactBytes(analysis.final.bytes)}>
                 {formatBytes(analysis.final.bytes)}
               </td>
@@ -92,6 +101,7 @@ export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JS
                     <td className="col-idx num" />
                     <td className="instr mono">{r.instruction}</td>
                     <td className="num" />
+                    {download && <td className="num" />}
                     <td className="num">—</td>
                   </tr>
                 )
@@ -119,6 +129,11 @@ export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JS
                     {l.changed > 0 && <span className="c-changed">~{groupDigits(l.changed)}</span>}
                     {l.deleted > 0 && <span className="c-deleted">-{groupDigits(l.deleted)}</span>}
                   </td>
+                  {download && (
+                    <td className="num muted" title={l.compressedBytes !== undefined ? `Download bytes: ${formatExactBytes(l.compressedBytes)}` : 'Not known for this source'}>
+                      {l.compressedBytes !== undefined ? formatBytes(l.compressedBytes) : '–'}
+                    </td>
+                  )}
                   <td className="num" title={`Layer content bytes: ${formatExactBytes(l.contentBytes)}${l.compressedBytes ? `\nCompressed blob: ${formatExactBytes(l.compressedBytes)}` : ''}`}>
                     {formatBytes(l.contentBytes)}
                   </td>

@@ -8,6 +8,7 @@ import { EmptyState } from '../../components/States'
 import { displayPath } from '../../lib/paths'
 import { useApp } from '../../stores'
 import { baseFacts, groupSavings } from './savings-groups'
+import { BaseAlternatives } from '../registry/BaseAlternatives'
 
 const GROUP_LABEL: Record<SavingsCandidate['group'], string> = {
   cache: 'cache',
@@ -117,6 +118,7 @@ export function SavingsPanel({ analysis }: { analysis: ImageAnalysis }): React.J
           (an estimate in file content bytes, uncompressed). Measured in this image: check that your app does not need a path before removing it.
         </span>
       </div>
+      {s.baseAlternatives && <BaseAlternatives alt={s.baseAlternatives} />}
       <div className="sv-list">
         {groups.map((g) => (
           <section key={g.id} className="sv-group-section" data-testid={`savings-group-${g.id}`}>

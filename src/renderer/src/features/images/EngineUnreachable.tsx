@@ -4,6 +4,7 @@ import type { ApiError } from '../../../../shared/errors'
 import { Button } from '../../components/Button'
 import { useApp } from '../../stores'
 import { OpenArchiveForm } from './OpenArchive'
+import { OpenRegistryForm } from '../registry/OpenRegistry'
 import { SampleArchives } from './Samples'
 
 const ADVICE: Record<string, string> = {
@@ -44,6 +45,11 @@ export function EngineUnreachable({ engine, backendError }: { engine: Extract<En
         <h3>Open archive…</h3>
         <p className="muted">A `docker save` tar or an OCI image layout (directory or tar), on this machine.</p>
         <OpenArchiveForm />
+      </section>
+      <section className="card">
+        <h3>Open from registry…</h3>
+        <p className="muted">An image straight from a registry (registry://HOST[:PORT]/REPO[:TAG]): no engine needed.</p>
+        <OpenRegistryForm />
       </section>
     </div>
   )

@@ -9,6 +9,7 @@ import { ImageTable } from './ImageTable'
 import { OpenArchiveForm } from './OpenArchive'
 import { RecentImages } from './RecentImages'
 import './images.css'
+import { OpenRegistryForm } from '../registry/OpenRegistry'
 import { SampleArchives } from './Samples'
 
 export function ImagesScreen(): React.JSX.Element {
@@ -25,6 +26,7 @@ export function ImagesScreen(): React.JSX.Element {
   const clearSelection = useApp((s) => s.clearImageSelection)
   const startCompare = useApp((s) => s.startCompare)
   const [showOpen, setShowOpen] = useState(false)
+  const [showRegistry, setShowRegistry] = useState(false)
 
   useEffect(() => {
     if (!images && !loading) void loadImages()
@@ -73,6 +75,9 @@ export function ImagesScreen(): React.JSX.Element {
           <Button onClick={() => setShowOpen((v) => !v)} aria-expanded={showOpen}>
             Open archive…
           </Button>
+          <Button onClick={() => setShowRegistry((v) => !v)} aria-expanded={showRegistry} data-testid="open-registry-toggle">
+            Open from registry…
+          </Button>
           <Button onClick={() => void loadImages()} disabled={loading} title="Reload the list from the engine">
             {loading ? 'Refreshing…' : 'Refresh'}
           </Button>
@@ -95,6 +100,11 @@ export function ImagesScreen(): React.JSX.Element {
       {showOpen && (
         <div className="card open-card">
           <OpenArchiveForm autoFocus />
+        </div>
+      )}
+      {showRegistry && (
+        <div className="card open-card">
+          <OpenRegistryForm autoFocus />
         </div>
       )}
       <RecentImages />

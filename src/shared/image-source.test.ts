@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { imageName, sourceName } from './image-name'
+import { imageName, sourceName } from './image-source'
 
 const id = 'sha256:' + 'ab'.repeat(32)
 
@@ -15,7 +15,8 @@ describe('imageName', () => {
     expect(imageName({ image: { id, repoTags: [] }, source: { kind: 'engine', ref: id } })).toBe('abababababab')
   })
   it('names a source before analysis by its reference or file name', () => {
-    expect(sourceName({ kind: 'archive', path: 'C:\\images\\a.tar' })).toBe('a.tar')
+    expect(sourceName({ kind: 'archive', path: 'C:\\images\\a.tar' }, true)).toBe('a.tar')
+    expect(sourceName({ kind: 'registry', ref: 'localhost:5000/app:1' })).toBe('registry://localhost:5000/app:1')
     expect(sourceName({ kind: 'engine', ref: 'nginx:1.27' })).toBe('nginx:1.27')
   })
 })

@@ -1,0 +1,38 @@
+// Every bound the archive readers enforce, in one place (documented in docs/limits.md).
+// Each is far above what a real image needs and low enough that hostile input stays small.
+import { LayerscopeError } from '../errors'
+
+/** zstd window: 2^30 = 1 GiB, what `zstd --long=30` writes (`zstd -d` accepts 2^27 by default). */
+export const ZSTD_MAX_WINDOW_LOG = 30
+/** Tar entries in one layer. */
+export const MAX_ENTRIES_PER_LAYER = 4_000_000
+/** Tar entries summed over the layers of one image. */
+export const MAX_ENTRIES_PER_IMAGE = 10_000_000
+/** Bytes of one entry path (after PAX / GNU long-name resolution). */
+export const MAX_PATH_BYTES = 32 * 1024
+/** Segments of one entry path. */
+export const MAX_PATH_DEPTH = 4096
+/** Any JSON blob (manifest, index, config, manifest.json). */
+export const MAX_JSON_BYTES = 16 * 1024 * 1024
+/** Files kept from the outer tar of one archive (layers, configs, manifests). */
+export const MAX_BLOBS = 100_000
+/** A GNU long name or PAX record block. */
+export const MAX_META_BYTES = 1024 * 1024
+/** Nested OCI indexes. */
+export const MAX_INDEX_DEPTH = 8
+
+export type LimitName =
+  | 'zstdWindow'
+  | 'entriesPerLayer'
+  | 'entriesPerImage'
+  | 'pathBytes'
+  | 'pathDepth'
+  | 'jsonBytes'
+  | 'blobs'
+  | 'metaBytes'
+  | 'indexDepth'
+
+/** A limit crossed: ARCHIVE_INVALID, with detail.limit naming which one. */
+export function limitError(limit: LimitName, max: number, message: string): LayerscopeError {
+  return new LayerscopeError('ARCHIVE_INVALID', `${message} (limit ${limit}: ${max.toLocaleString('en-US')}; see docs/limits.md).`, { limit, max })
+}

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { imageFromLayers } from '../archive/testdata/build'
+import { findDuplicates } from './duplicates'
+
+const sha = (s: string): string => `sha256:${createHash('sha256').update(s).digest('hex')}`
+
+describe('duplicates in the final filesystem', () => {
+  it('groups regular files by content, counts what a dedup saves, leaves out hard links, empty files and hidden copies', async () => {
+    const lib = 'x'.repeat(1000)
+    const img = await imageFromLayers([
+      [
+        { path: 'app/node_modules/a/lib.js', content: lib },
+        { path: 'app/node_modules/b/lib.js', content: lib },
+        { path: 'usr/bin/tool', content: 'tool-binary' },
+        { path: 'usr/bin/tool-hard', type: 'hardlink', linkName: 'usr/bin/tool' },
+        { path: 'etc/empty1', content: '' },
+        { path: 'etc/empty2', content: '' },
+        { path: 'same-size', content: 'y'.repeat(1000) },
+        { path: 'gone', content: lib }
+      ],
+      [
+        { path: 'opt/tool-copy', content: 'tool-binary' },
+        { path: 'app/vendor/lib.js', content: lib },
+        { path: '.wh.gone' }
+      ]
+    ])
+    const d = img.analysis.duplicates!
+    expect(d).toEqual({
+      bytes: 2000 + 11,
+      groupCount: 2,
+      files: 5,
+      truncated: false,
+      groups: [
+        { digest: sha(lib), size: 1000, bytes: 2000, copies: 3, paths: ['/app/node_modules/a/lib.js', '/app/node_modules/b/lib.js', '/app/vendor/lib.js'] },
+        { digest: sha('tool-binary'), size: 11, bytes: 11, copies: 2, paths: ['/opt/tool-copy', '/usr/bin/tool'] }
+      ]
+    })
+    // Waste keeps its own definition: the deleted copy of lib is waste, not a duplicate.
+    expect(img.analysis.waste.bytes).toBe(1000)
+    const capped = findDuplicates(img.paths, img.layers, img.refs, img.stack.vis, { maxGroups: 1, maxPaths: 2 })
+    expect(capped).toMatchObject({ bytes: 2011, groupCount: 2, truncated: true })
+    expect(capped.groups).toHaveLength(1)
+    expect(capped.groups[0]!.paths).toHaveLength(2)
+  })
+})

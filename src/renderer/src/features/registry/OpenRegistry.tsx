@@ -1,0 +1,113 @@
+// "Open from registry…": a reference field (recent references offered), Open, and the
+// repository's tags so a person can open one or tick two and compare them. No engine needed.
+import { useState } from 'react'
+import { Button } from '../../components/Button'
+import { call, toApiError } from '../../lib/call'
+import { useApp } from '../../stores'
+import { recentRefs, refFromInput, rememberRef, repositoryOf } from './recent'
+import './registry.css'
+
+export function OpenRegistryForm({ autoFocus }: { autoFocus?: boolean }): React.JSX.Element {
+  const openImage = useApp((s) => s.openImage)
+  const startCompare = useApp((s) => s.startCompare)
+  const [input, setInput] = useState('')
+  const [recent, setRecent] = useState(recentRefs)
+  const [error, setError] = useState<string | null>(null)
+  const [tags, setTags] = useState<{ repository: string; tags: string[] } | null>(null)
+  const [picked, setPicked] = useState<string[]>([])
+  const [loadingTags, setLoadingTags] = useState(false)
+
+  const open = (ref: string): void => {
+    if (!ref) return setError('Type a reference: registry://HOST[:PORT]/REPO[:TAG], e.g. registry://127.0.0.1:5000/app:1.')
+    setError(null)
+    setRecent(rememberRef(ref))
+    void openImage({ kind: 'registry', ref }, `registry://${ref}`)
+  }
+  const listTags = async (): Promise<void> => {
+    const ref = refFromInput(input)
+    if (!ref) return setError('Type a repository first: registry://HOST[:PORT]/REPO.')
+    setError(null)
+    setLoadingTags(true)
+    try {
+      setTags(await call('registry:tags', { ref: repositoryOf(ref) }))
+      setPicked([])
+    } catch (e) {
+      setTags(null)
+      setError(toApiError(e).message)
+    } finally {
+      setLoadingTags(false)
+    }
+  }
+  const toggle = (t: string): void => setPicked((p) => (p.includes(t) ? p.filter((x) => x !== t) : [...p, t].slice(-2)))
+  const compare = (): void => {
+    if (!tags || picked.length !== 2) return
+    const [a, b] = picked.map((t) => `${tags.repository}:${t}`) as [string, string]
+    setRecent(rememberRef(b))
+    setRecent(rememberRef(a))
+    void startCompare({ kind: 'registry', ref: a }, { kind: 'registry', ref: b })
+  }
+
+  return (
+    <div className="open-registry" data-testid="open-registry">
+      <form
+        className="open-archive"
+        onSubmit={(e) => {
+          e.preventDefault()
+          open(refFromInput(input))
+        }}
+      >
+        <input
+          type="text"
+          className="input mono"
+          list="registry-recent"
+          placeholder="registry://HOST[:PORT]/REPO[:TAG|@DIGEST]"
+          value={input}
+          autoFocus={autoFocus}
+          onChange={(e) => setInput(e.target.value)}
+          aria-label="Registry reference"
+          data-testid="registry-ref"
+        />
+        <datalist id="registry-recent">
+          {recent.map((r) => (
+            <option key={r} value={`registry://${r}`} />
+          ))}
+        </datalist>
+        <Button onClick={() => void listTags()} disabled={loadingTags} data-testid="registry-list-tags" title="List the repository's tags">
+          {loadingTags ? 'Listing…' : 'Tags'}
+        </Button>
+        <Button type="submit" variant="primary" data-testid="registry-open">
+          Open
+        </Button>
+        {error && <div className="form-error">{error}</div>}
+        {!error && <div className="hint muted">Read straight from the registry: no engine, no pull. Layers already known are never downloaded again.</div>}
+      </form>
+      {tags && (
+        <div className="registry-tags" data-testid="registry-tags">
+          <div className="registry-tags-head">
+            <span className="mono">{tags.repository}</span>
+            <span className="muted">
+              {tags.tags.length} tag{tags.tags.length === 1 ? '' : 's'} · tick two to compare
+            </span>
+            <Button variant="primary" size="sm" disabled={picked.length !== 2} onClick={compare} data-testid="registry-compare">
+              Compare{picked.length ? ` (${picked.length}/2)` : ''}
+            </Button>
+          </div>
+          {tags.tags.length === 0 && <div className="muted">This repository has no tags.</div>}
+          <ul>
+            {tags.tags.map((t) => (
+              <li key={t}>
+                <label>
+                  <input type="checkbox" checked={picked.includes(t)} onChange={() => toggle(t)} data-testid={`registry-tag-${t}`} />
+                  <span className="mono">{t}</span>
+                </label>
+                <Button variant="ghost" size="sm" onClick={() => open(`${tags.repository}:${t}`)}>
+                  Open
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,41 @@
+// How an image and its source are named wherever they are shown or compared (one place for
+// every front): one name per image on every screen and in every report.
+import { shortId } from './format'
+import type { ImageIdentity, ImageSource } from './models/analysis'
+
+/** The file or folder name an archive source reads from ("app.tar.gz"). */
+export function archiveFileName(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).pop() ?? path
+}
+
+/** What a person typed: the engine ref, the archive path (or its file name), `registry://HOST/REPO:TAG`. */
+export function sourceName(s: ImageSource, short = false): string {
+  if (s.kind === 'engine') return s.ref
+  if (s.kind === 'registry') return `registry://${s.ref}`
+  return short ? archiveFileName(s.path) : s.path
+}
+
+/** A string that is equal for the same image argument (platform not included). */
+export function sourceId(s: ImageSource): string {
+  return s.kind === 'archive' ? `archive:${s.path}` : `${s.kind}:${s.ref}`
+}
+
+export function sameSource(a: ImageSource, b: ImageSource): boolean {
+  return sourceId(a) === sourceId(b)
+}
+
+export interface Nameable {
+  image: Pick<ImageIdentity, 'id' | 'repoTags'>
+  source: ImageSource
+}
+
+const NO_TAG = '<none>:<none>'
+
+/** An analysed image's name: its repo:tag, else the reference it was opened by, else the archive's file name, else its short ID. */
+export function imageName(a: Nameable): string {
+  const tag = a.image.repoTags.find((t) => t !== NO_TAG)
+  if (tag) return tag
+  if (a.source.kind === 'archive') return archiveFileName(a.source.path)
+  if (!/^(sha256:)?[0-9a-f]{12,64}$/i.test(a.source.ref)) return a.source.kind === 'registry' ? sourceName(a.source) : a.source.ref
+  return shortId(a.image.id)
+}
