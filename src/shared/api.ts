@@ -10,6 +10,7 @@ import type { ReportOutput, ReportRequest } from './models/report'
 import type { RequestIn, RequestOut, RequestSchemas } from './schemas/requests'
 import type { ResponseOf } from './schemas/responses'
 import type { AppCommand } from './models/app-command'
+import type { HistoryJumps, TagSeries } from './models/history'
 
 /** Requests of long jobs carry a jobId chosen by the caller: progress events and job:cancel use it. */
 export interface JobRequest {
@@ -54,6 +55,11 @@ export interface Channels {
   'report:copy': { req: RequestIn<'report:copy'>; res: ResponseOf<'report:copy'> }
   /** Tags of a registry repository (`registry://HOST[:PORT]/REPO`), every page, registry order. */
   'registry:tags': { req: RequestIn<'registry:tags'>; res: { repository: string; tags: string[] } }
+
+  /** A repository's tags as one series, from manifests + configs (registry) or inspect (engine): no layer read. */
+  'history:series': { req: RequestIn<'history:series'>; res: TagSeries }
+  /** The biggest steps of the series, each explained by a compare of its two tags. */
+  'history:jumps': { req: RequestIn<'history:jumps'>; res: HistoryJumps }
 }
 
 export type Channel = keyof Channels
@@ -86,7 +92,9 @@ export const CHANNELS = [
   'report:render',
   'report:save',
   'report:copy',
-  'registry:tags'
+  'registry:tags',
+  'history:series',
+  'history:jumps'
 ] as const satisfies readonly Channel[]
 
 // Compile-time checks: CHANNELS lists every channel, every channel has a schema and no schema

@@ -5,6 +5,7 @@ import { appHandlers } from './handlers/app'
 import { compareHandlers } from './handlers/compare'
 import { dockerfileHandlers } from './handlers/dockerfile'
 import { registryHandlers } from './handlers/registry'
+import { historyHandlers } from './handlers/history'
 import { reportHandlers } from './handlers/report'
 import { Services, type ServiceDeps } from './services'
 
@@ -26,7 +27,8 @@ export function createBackend(options: BackendOptions, deps: ServiceDeps = {}): 
     ...compareHandlers(services),
     ...dockerfileHandlers(services),
     ...reportHandlers(services),
-    ...registryHandlers(services)
+    ...registryHandlers(services),
+    ...historyHandlers(services)
   })
   return { services, dispatcher }
 }

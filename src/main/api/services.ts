@@ -3,6 +3,7 @@ import { AnalysisService } from '../core/analysis/analysis-service'
 import { CompareService } from '../core/compare/compare-service'
 import { DockerfileService } from '../core/dockerfile/dockerfile-service'
 import { EngineClient } from '../core/engine/engine-client'
+import { HistoryService } from '../core/history/history-service'
 import { RegistryClient } from '../core/registry'
 import { ReportService } from '../core/report/report-service'
 import type { BackendOptions } from './backend'
@@ -25,6 +26,7 @@ export class Services {
   private dockerfileService?: DockerfileService
   private compareService?: CompareService
   private reportService?: ReportService
+  private historyService?: HistoryService
 
   constructor(
     readonly options: BackendOptions,
@@ -92,5 +94,12 @@ export class Services {
       generator: `Layerscope ${this.options.version}`
     })
     return this.reportService
+  }
+
+  /** Size over time: series from manifests/configs or inspect; jumps through the compare service (shared layer cache). */
+  history(): HistoryService {
+    // Its own client (same options as registry()) so a series can count the requests it made.
+    this.historyService ??= new HistoryService({ engine: () => this.engine(), compare: () => this.compare(), registry: { insecureRegistries: this.options.insecureRegistries ?? [] } })
+    return this.historyService
   }
 }

@@ -10,6 +10,7 @@ import { registerDockerfile } from './commands/dockerfile'
 import { registerReport } from './commands/report'
 import { registerTags } from './commands/tags'
 import { registerFiles } from './commands/files'
+import { registerHistory } from './commands/history'
 
 const program = new Command()
 program
@@ -28,6 +29,7 @@ registerDockerfile(program)
 registerReport(program)
 registerTags(program)
 registerFiles(program)
+registerHistory(program)
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : String(e))

@@ -1,4 +1,4 @@
-// The app shell: sidebar (Images, Compare, Dockerfile), top bar with the engine status,
+// The app shell: sidebar (Images, Compare, Dockerfile, History), top bar with the engine status,
 // theme, drag-and-drop of archives anywhere, and the current screen.
 import { useEffect, useState } from 'react'
 import { api } from './api'
@@ -6,6 +6,7 @@ import { AppShell, Icons } from './components/AppShell'
 import { Segmented } from './components/Button'
 import { CompareScreen } from './features/compare'
 import { DockerfileScreen } from './features/dockerfile'
+import { HistoryIcon, HistoryScreen } from './features/history'
 import { ImageScreen } from './features/image'
 import { ImagesScreen } from './features/images'
 import { EngineStatusBadge } from './features/images/EngineStatusBadge'
@@ -42,6 +43,8 @@ export function App(): React.JSX.Element {
         return <CompareScreen />
       case 'dockerfile':
         return <DockerfileScreen />
+      case 'history':
+        return <HistoryScreen />
     }
   })()
 
@@ -51,7 +54,8 @@ export function App(): React.JSX.Element {
         nav={[
           { id: 'images', label: 'Images', icon: Icons.images, active: view.name === 'images' || view.name === 'image', onSelect: () => navigate({ name: 'images' }) },
           { id: 'compare', label: 'Compare', icon: Icons.compare, active: view.name === 'compare', onSelect: () => navigate({ name: 'compare' }) },
-          { id: 'dockerfile', label: 'Dockerfile', icon: Icons.dockerfile, active: view.name === 'dockerfile', onSelect: () => navigate({ name: 'dockerfile' }) }
+          { id: 'dockerfile', label: 'Dockerfile', icon: Icons.dockerfile, active: view.name === 'dockerfile', onSelect: () => navigate({ name: 'dockerfile' }) },
+          { id: 'history', label: 'History', icon: HistoryIcon, active: view.name === 'history', onSelect: () => navigate({ name: 'history' }) }
         ]}
         topRight={<EngineStatusBadge />}
         footer={

@@ -2,6 +2,7 @@
 // handler runs, and the contract's request types are derived from them (see ../api.ts).
 import { z } from 'zod'
 import { analyzeOptions, buildArgs, fsPath, imageSource, jobId, noRequest, text, treeScope, wholeNumber } from './fields'
+import { HISTORY_REQUESTS } from './history'
 
 const sourceMessage = 'source must be { kind: "engine", ref }, { kind: "archive", path } or { kind: "registry", ref }.'
 const sideMessage = (side: 'A' | 'B'): string =>
@@ -111,7 +112,9 @@ export const REQUESTS = {
   /** Desktop app only: renders the report as PNG and puts the picture on the clipboard. */
   'report:copy': reportRequest,
 
-  'registry:tags': z.object({ ref: text('ref', 'a registry repository, registry://HOST[:PORT]/REPO') })
+  'registry:tags': z.object({ ref: text('ref', 'a registry repository, registry://HOST[:PORT]/REPO') }),
+
+  ...HISTORY_REQUESTS
 } as const
 
 export type RequestSchemas = typeof REQUESTS

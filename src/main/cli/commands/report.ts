@@ -13,6 +13,7 @@ import { evaluateGate, checkBaselineNeeded, formatGateTable } from '../../core/r
 import { gateJunit } from '../../core/report/junit'
 import { checkRenderOptions, isReportFormat, REPORT_FORMATS } from '../../core/report/render-report'
 import { DEFAULT_RULE_FILES, DEFAULT_RULES, hasRules, parseRules, type CiRules } from '../../core/report/rules'
+import { growthCause, medianBaseline } from '../../core/history/growth-baseline'
 import { cliBackend, cliContext, type CliGlobals } from '../context'
 import { parseSource } from '../source-arg'
 
@@ -118,6 +119,8 @@ interface CiOpts {
   json?: boolean
   maxSize?: string
   minEfficiency?: string
+  maxGrowth?: string
+  maxGrowthSinceTags?: string
 }
 
 /** Rules from --rules, else the first default file in the working directory, else dive's defaults. */
@@ -142,16 +145,34 @@ async function runCi(image: string, opts: CiOpts, globals: CliGlobals): Promise<
   // Command-line limits override the file's (quick gates without a file).
   if (opts.maxSize !== undefined) Object.assign(rules, parseRules(`maxSize: ${opts.maxSize}`, '--max-size'))
   if (opts.minEfficiency !== undefined) Object.assign(rules, parseRules(`minEfficiency: ${opts.minEfficiency}`, '--min-efficiency'))
-  checkBaselineNeeded(rules, opts.baseline !== undefined)
+  if (opts.maxGrowth !== undefined) Object.assign(rules, parseRules(`maxGrowth: ${opts.maxGrowth}`, '--max-growth'))
+  if (opts.maxGrowthSinceTags !== undefined) Object.assign(rules, parseRules(`maxGrowthSinceTags: ${opts.maxGrowthSinceTags}`, '--max-growth-since-tags'))
+  const sinceTags = rules.maxGrowthSinceTags
+  if (sinceTags !== undefined && opts.baseline !== undefined) throw new LayerscopeError('INVALID_INPUT', 'Give --baseline or --max-growth-since-tags, not both: each names what growth is measured against.')
+  if (sinceTags !== undefined && rules.maxGrowthBytes === undefined && rules.maxGrowthPercent === undefined) {
+    throw new LayerscopeError('INVALID_INPUT', 'maxGrowthSinceTags needs a growth limit: add --max-growth 10% (or 20MB), or maxGrowth in the rules file.')
+  }
+  checkBaselineNeeded(rules, opts.baseline !== undefined || sinceTags !== undefined)
   if (opts.junit) checkWritable(opts.junit)
   const backend = cliBackend(globals)
   const signal = interruptSignal()
   const img = await openImage(backend, image, signal, 'Image')
-  const base = opts.baseline ? await openImage(backend, opts.baseline, signal, 'Baseline') : undefined
+  let base = opts.baseline ? await openImage(backend, opts.baseline, signal, 'Baseline') : undefined
+  let since: { repository: string; tags: string[]; median: string; medianBytes: number; cause: string } | undefined
+  if (sinceTags !== undefined) {
+    // The baseline is the median of the last N other tags; the cause comes from their compare.
+    const mb = await medianBaseline(backend.services.history(), image, sinceTags, img.image.id, signal)
+    base = await openImage(backend, mb.median.ref, signal, 'Baseline')
+    const cause = await growthCause(backend.services.compare(), mb, image, parseSource(image), signal)
+    since = { repository: mb.repository, tags: mb.tags.map((t) => t.tag), median: mb.median.tag, medianBytes: mb.medianBytes, cause: cause.line }
+  }
   const result = evaluateGate(rules, img, base)
   if (opts.junit) await writeFileAtomic(opts.junit, gateJunit(result, Date.now() - started))
-  if (opts.json) process.stdout.write(JSON.stringify({ ...result, rulesFrom: from }, null, 2) + '\n')
-  else process.stdout.write(`Rules:    ${from}\n${formatGateTable(result)}`)
+  if (opts.json) process.stdout.write(JSON.stringify({ ...result, rulesFrom: from, ...(since ? { sinceTags: since } : {}) }, null, 2) + '\n')
+  else {
+    const sinceText = since ? `Median of the last ${since.tags.length} tags of ${since.repository} (${since.tags.join(', ')}): ${since.median}\nCause:    ${since.cause}\n` : ''
+    process.stdout.write(`Rules:    ${from}\n${sinceText}${formatGateTable(result)}`)
+  }
   process.exitCode = result.passed ? 0 : 1
 }
 
@@ -189,6 +210,8 @@ export function registerReport(program: Command): void {
     .option('--rules <file>', `rules file (default: ${DEFAULT_RULE_FILES.join(', ')} in the working directory)`)
     .option('--max-size <size>', 'shortcut rule: maximum size, e.g. 200MB')
     .option('--min-efficiency <ratio>', 'shortcut rule: minimum efficiency, e.g. 0.95 or 95%')
+    .option('--max-growth <limit>', 'shortcut rule: maximum growth against the baseline, e.g. 10% or 20MB')
+    .option('--max-growth-since-tags <n>', 'measure growth against the median of the last N other tags of the image\'s repository (by created time) instead of --baseline')
     .option('--junit <file>', 'also write the result as JUnit XML')
     .option('--json', 'print the result as JSON instead of a table')
     .addHelpText('after', '\nRules file format: see docs/ci.md.')

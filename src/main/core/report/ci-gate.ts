@@ -47,7 +47,10 @@ function sizeBasis(a: ImageAnalysis, base: ImageAnalysis): [number, number] {
   return engine ? [a.image.size, base.image.size] : [a.layerBytes, base.layerBytes]
 }
 
-const RULES: Record<RuleKey, RuleDef> = {
+/** maxGrowthSinceTags picks the baseline (the median tag) rather than being a check of its own. */
+type CheckKey = Exclude<RuleKey, 'maxGrowthSinceTags'>
+
+const RULES: Record<CheckKey, RuleDef> = {
   maxSize: {
     rule: 'max size',
     dir: 'max',
@@ -118,7 +121,7 @@ const RULES: Record<RuleKey, RuleDef> = {
 
 /** Rules that need --baseline but have none: an error before any image is analysed. */
 export function checkBaselineNeeded(rules: CiRules, hasBaseline: boolean): void {
-  const missing = (Object.keys(rules) as RuleKey[]).filter((k) => rules[k] !== undefined && RULES[k].needsBaseline)
+  const missing = (Object.keys(rules) as RuleKey[]).filter((k) => rules[k] !== undefined && k !== 'maxGrowthSinceTags' && RULES[k].needsBaseline)
   if (missing.length > 0 && !hasBaseline) {
     throw new LayerscopeError('INVALID_INPUT', `${missing.join(' and ')} compare against a baseline: give --baseline IMAGE, or drop the rule.`)
   }
@@ -127,7 +130,7 @@ export function checkBaselineNeeded(rules: CiRules, hasBaseline: boolean): void 
 export function evaluateGate(rules: CiRules, image: ImageAnalysis, baseline?: ImageAnalysis): GateResult {
   checkBaselineNeeded(rules, baseline !== undefined)
   const checks: GateCheck[] = []
-  for (const key of Object.keys(RULES) as RuleKey[]) {
+  for (const key of Object.keys(RULES) as CheckKey[]) {
     const limit = rules[key]
     if (limit === undefined) continue
     const def = RULES[key]

@@ -20,6 +20,8 @@ export interface CiRules {
   /** Growth against --baseline: absolute bytes, or a ratio of the baseline's size. */
   maxGrowthBytes?: number
   maxGrowthPercent?: number
+  /** The growth rules measure against the median of the repository's last N tags instead of --baseline (core/history/growth-baseline.ts). */
+  maxGrowthSinceTags?: number
   /** dive's own rules, checked against dive's figures (waste.dive). */
   lowestEfficiency?: number
   highestWastedBytes?: number
@@ -28,7 +30,7 @@ export interface CiRules {
 
 export type RuleKey = keyof CiRules
 
-type ValueKind = 'bytes' | 'ratio' | 'growth'
+type ValueKind = 'bytes' | 'ratio' | 'growth' | 'count'
 
 /** Keys a file may use, with what their value must be. `maxGrowth` takes bytes or a percent. */
 const KEYS: Record<string, ValueKind> = {
@@ -39,6 +41,7 @@ const KEYS: Record<string, ValueKind> = {
   maxGrowth: 'growth',
   maxGrowthBytes: 'bytes',
   maxGrowthPercent: 'ratio',
+  maxGrowthSinceTags: 'count',
   lowestEfficiency: 'ratio',
   highestWastedBytes: 'bytes',
   highestUserWastedPercent: 'ratio'
@@ -197,7 +200,8 @@ function fail(file: string, line: number, message: string): never {
 const EXPECTED: Record<ValueKind, string> = {
   bytes: 'a size like 200MB, 1.5GB, 512MiB or a number of bytes',
   ratio: 'a ratio like 0.95 or a percent like 95%',
-  growth: 'a size like 10MB or a percent like 5%'
+  growth: 'a size like 10MB or a percent like 5%',
+  count: 'a whole number of tags from 1 to 1000, like 10'
 }
 
 /**
@@ -241,6 +245,10 @@ function apply(rules: CiRules, file: string, line: number, key: string, raw: str
     ;(rules as Record<string, number>)[key] = v
   } else if (kind === 'ratio') {
     const v = parseRatio(raw) ?? bad()
+    ;(rules as Record<string, number>)[key] = v
+  } else if (kind === 'count') {
+    const v = Number(raw)
+    if (!Number.isInteger(v) || v < 1 || v > 1000 || (typeof raw === 'string' && !/^\s*\d+\s*$/.test(raw))) bad()
     ;(rules as Record<string, number>)[key] = v
   } else {
     // maxGrowth: "5%" -> percent; anything else must be bytes.

@@ -7,7 +7,7 @@ import { api } from '../api'
 import { call, newJobId, toApiError } from '../lib/call'
 
 /** The channels that run as jobs: they take a jobId, stream events and obey job:cancel. */
-export type JobChannel = 'analysis:open' | 'compare:open' | 'dockerfile:build'
+export type JobChannel = 'analysis:open' | 'compare:open' | 'dockerfile:build' | 'history:series' | 'history:jumps'
 
 export type JobEvents = { [E in EventName]?: (payload: Events[E]) => void }
 

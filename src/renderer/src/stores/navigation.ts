@@ -14,6 +14,8 @@ export type View =
   /** aKey/bKey: analysis keys; a/b: sources to open (e.g. two images picked in the list). */
   | { name: 'compare'; aKey?: string; bKey?: string; a?: ImageSource; b?: ImageSource }
   | { name: 'dockerfile'; path?: string }
+  /** A repository's tags over time (registry://HOST/REPO or a local repository name). */
+  | { name: 'history'; repository?: string }
 
 export interface NavigationSlice {
   view: View
@@ -24,7 +26,7 @@ export interface NavigationSlice {
   replaceView: (view: View) => void
 }
 
-const VIEW_NAMES = ['images', 'image', 'compare', 'dockerfile']
+const VIEW_NAMES = ['images', 'image', 'compare', 'dockerfile', 'history']
 function isView(v: unknown): v is View {
   return typeof v === 'object' && v !== null && VIEW_NAMES.includes((v as { name?: string }).name ?? '')
 }
