@@ -95,6 +95,10 @@ function pickNamed(list: OciDescriptor[], image: string | undefined, where: stri
   const show = (): string => names.map((n, i) => `${i + 1}. ${n || '(unnamed)'}`).join('; ')
   if (image === undefined) {
     if (names.length <= 1) return list
+    // One entry per platform (a flat multi-platform index whose entries carry names): a
+    // platform choice, made below like any index's, not several images.
+    const platforms = list.map((d) => (d.platform ? platformName(d) : ''))
+    if (platforms.every(Boolean) && new Set(platforms).size === list.length) return list
     throw new LayerscopeError(
       'INVALID_INPUT',
       `${where} holds ${names.length} images: ${show()}. Pick one by name or number, e.g. "${where}#${names.find(Boolean) ?? '1'}".`,

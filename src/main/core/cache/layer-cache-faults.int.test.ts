@@ -203,7 +203,9 @@ describe('layer cache faults', () => {
         `const cache = new LayerCache(process.argv[2]!, { onProblem: (p) => problems.push(p.message) })`,
         `const paths = new PathTable()`,
         `const e = new LayerEntries(paths)`,
-        `for (let i = 0; i < 20000; i++) e.push(paths.intern('dir/file-' + i), 0, 0, i, 0o644, 0, 0, 1)`,
+        // Every regular file carries its content digest, as the layer pipeline records it.
+        `const digest = new Uint8Array(32).fill(7)`,
+        `for (let i = 0; i < 20000; i++) { const k = e.push(paths.intern('dir/file-' + i), 0, 0, i, 0o644, 0, 0, 1); e.setDigest(e.allocDigest(k), digest) }`,
         `let bad = 0`,
         `for (let round = 0; round < 25; round++) {`,
         `  if (!(await cache.saveLayer(D, e))) bad++`,
