@@ -72,7 +72,7 @@ test('compare in the dark theme and a missing side', async ({ app }) => {
 
   // An archive path that does not exist: the error names the side.
   await app.getByTestId('pick-b').selectOption('__other__')
-  await app.getByRole('textbox', { name: 'Archive path for side B' }).fill('/nonexistent/image.tar')
+  await app.getByRole('textbox', { name: 'Archive path or registry reference for side B' }).fill('/nonexistent/image.tar')
   await app.getByRole('button', { name: 'Use' }).click()
   await app.getByTestId('compare-run').click()
   await expect(app.getByTestId('compare-error')).toContainText('Side B')
