@@ -115,7 +115,9 @@ export class AnalysisService {
     const ci = o.noCache ? null : this.cache.loadImage(id)
     const baseP = detectBase(docker, id, diffIds, ci?.base).catch(() => undefined)
     const total = inspect.Size
-    const progress = (phase: JobPhase, bytesDone: number): void => o.onProgress?.({ phase, bytesDone, bytesTotal: total })
+    let layersSeen = 0
+    const progress = (phase: JobPhase, bytesDone: number): void =>
+      o.onProgress?.({ phase, bytesDone, bytesTotal: total, layerCount: diffIds.length, ...(layersSeen > 0 ? { layerIndex: layersSeen - 1 } : {}) })
 
     // Fast path: the whole analysis is cached and every layer entry is intact. Layers are
     // read only when a tree or compare needs them; nothing is exported.
@@ -186,7 +188,7 @@ export class AnalysisService {
               },
               o.signal
             ),
-          { paths: paths2, label: `The export of ${source.ref}`, signal: o.signal }
+          { paths: paths2, label: `The export of ${source.ref}`, signal: o.signal, onLayerStart: (n) => (layersSeen = n) }
         )
       } catch (e) {
         if (isCancelled(e) || o.signal?.aborted) throw new LayerscopeError('CANCELLED', 'Cancelled.')
@@ -377,12 +379,14 @@ export class AnalysisService {
       }
       // Compressed sizes are known from the manifest even for skipped layers.
     } else if (st.isFile()) {
+      let seen = 0
       read = await readImageFile(path, {
         paths,
         label: path,
         signal: o.signal,
         platform: o.platform,
-        onBytes: (n) => o.onProgress?.({ phase: 'read', bytesDone: n, bytesTotal: st.size })
+        onLayerStart: (n) => (seen = n),
+        onBytes: (n) => o.onProgress?.({ phase: 'read', bytesDone: n, bytesTotal: st.size, ...(seen > 0 ? { layerIndex: seen - 1 } : {}) })
       })
     } else {
       throw new LayerscopeError('ARCHIVE_INVALID', `${path} is neither a file nor a folder.`)

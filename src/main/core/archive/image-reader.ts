@@ -52,6 +52,8 @@ export interface ReadOptions {
   onBytes?: (bytesDone: number) => void
   /** OCI folders: called once the chosen image's blob bytes are known. */
   onTotal?: (bytesTotal: number) => void
+  /** A layer blob starts in the stream; `seen` counts them (progress: "layer i of n"). */
+  onLayerStart?: (seen: number) => void
 }
 
 interface Blob extends BlobResult {
@@ -62,6 +64,7 @@ interface Blob extends BlobResult {
 class Collector {
   readonly blobs = new Map<string, Blob>()
   readonly links = new Map<string, string>()
+  private layersSeen = 0
 
   constructor(private readonly opts: ReadOptions) {}
 
@@ -71,6 +74,7 @@ class Collector {
       label,
       onLayerStart: () => {
         entries = new LayerEntries(this.opts.paths)
+        this.opts.onLayerStart?.(++this.layersSeen)
       },
       onLayerEntry: (h) => entries!.addHeader(h),
       done: (r) => this.blobs.set(path, { ...r, entries })

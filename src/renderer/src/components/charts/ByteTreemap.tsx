@@ -32,6 +32,8 @@ export interface ByteTreemapProps<N extends ByteTreemapNode> {
   root: N
   /** Fill of a tile. `top` is the block (depth-1 node) it belongs to, `topIndex` its rank. */
   colorFor: (node: N, top: N, topIndex: number, p: ChartPalette) => string
+  /** A tile's area (default: its bytes). Give it a new identity only when the meaning changes. */
+  areaOf?: (node: N) => number
   /** When given and it answers, the tile is drawn as stripes instead of one fill. */
   partsFor?: (node: N, p: ChartPalette) => TileParts | undefined
   /** Click on a tile: `top` is its block. */
@@ -108,9 +110,14 @@ function ringStyle(b: Box): React.CSSProperties {
   return { transform: `translate(${b.x}px, ${b.y}px)`, width: b.w, height: b.h }
 }
 
-/** The block that is the path or holds it. */
+/** The block that is the path or holds it; else the level's "small entries" block, when the path is below that level. */
 function markOf(rects: Map<string, Box>, path: string): Box | undefined {
   for (const [p, b] of rects) if (path === p || path.startsWith(`${p}/`)) return b
+  for (const [p, b] of rects) {
+    if (!p.endsWith('/…')) continue
+    const level = p.slice(0, -2)
+    if (path.startsWith(`${level}/`)) return b
+  }
   return undefined
 }
 
@@ -148,7 +155,7 @@ function wasteRect(t: TileProps, share: number): React.ReactElement {
 }
 
 export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N>): React.JSX.Element {
-  const { root, colorFor, partsFor, onOpen, tooltipRows, tooltipFooter, onPainted, height, label, emptyText, focusPath, markPath, dim, dimKey } = props
+  const { root, areaOf, colorFor, partsFor, onOpen, tooltipRows, tooltipFooter, onPainted, height, label, emptyText, focusPath, markPath, dim, dimKey } = props
   const theme = useResolvedTheme()
   const p = chartPalette(theme)
   const box = useRef<HTMLDivElement>(null)
@@ -165,7 +172,7 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
     return () => ro.disconnect()
   }, [])
 
-  const data = useMemo(() => toTreemapData(root), [root])
+  const data = useMemo(() => toTreemapData(root, areaOf), [root, areaOf])
   // A new level: the tile under the pointer changed without a mouseenter.
   useEffect(() => setHover(null), [data])
 
@@ -210,7 +217,7 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
         <g opacity={faded ? 0.22 : undefined} data-dim={faded ? 'true' : undefined}>
           <rect x={t.x} y={t.y} width={t.width} height={t.height} fill={fill} stroke={p.surface} strokeWidth={1} className="tm-tile" data-change={main?.key} />
           {parts && stripes.length > 1 && stripeRects(t, stripes)}
-          {parts && parts.wasted > 0 && t.node.bytes > 0 && wasteRect(t, parts.wasted / t.node.bytes)}
+          {parts && parts.wasted > 0 && main && wasteRect(t, parts.wasted / stripes.reduce((a, x) => a + x.bytes, 0))}
           {parts && parts.deleted > 0 && t.width > 10 && t.height > 10 && (
             <path d={`M${t.x + t.width - 9} ${t.y + 1}h8v8z`} fill={p.change.deleted} stroke={p.surface} strokeWidth={0.5} data-mark="deleted" pointerEvents="none" />
           )}

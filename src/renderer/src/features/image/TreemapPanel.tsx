@@ -30,19 +30,26 @@ function colorOf(mode: TreemapColorMode) {
 }
 
 /** Change mode: every tile shows what it holds, whatever its depth (a folder its mix). */
-function partsOf(n: TreemapNode, p: ChartPalette): TileParts | undefined {
+function partsOf(n: TreemapNode, p: ChartPalette, deletedArea: boolean): TileParts | undefined {
   const b = n.split
   if (!b) return undefined
   return {
     stripes: [
       { key: 'added', color: p.change.added, bytes: b.added },
       { key: 'changed', color: p.change.changed, bytes: b.changed },
-      { key: 'unchanged', color: p.change.unchanged, bytes: b.unchanged }
+      { key: 'unchanged', color: p.change.unchanged, bytes: b.unchanged },
+      { key: 'deleted', color: p.change.deleted, bytes: deletedArea ? b.deleted : 0 }
     ],
     wasted: b.wasted,
     deleted: b.deleted
   }
 }
+
+/** A layer's own changes: what it deleted takes room too (drawn red), so a layer that only deletes is not an empty map. */
+const withDeleted = (n: TreemapNode): number => n.bytes + (n.split?.deleted ?? 0)
+
+const partsLayer = (n: TreemapNode, p: ChartPalette): TileParts | undefined => partsOf(n, p, true)
+const partsStacked = (n: TreemapNode, p: ChartPalette): TileParts | undefined => partsOf(n, p, false)
 
 /** Tooltip rows: each share of the block in bytes, only the kinds it holds. */
 function splitRows(n: TreemapNode, stacked: boolean): [string, string][] {
@@ -202,7 +209,8 @@ export function TreemapPanel({ scope, height, emptyText }: { scope: TreeScope; h
           root={root}
           height={height}
           colorFor={colorOf(colorMode)}
-          {...(colorMode === 'change' ? { partsFor: partsOf } : {})}
+          {...(colorMode === 'change' ? { partsFor: stacked ? partsStacked : partsLayer } : {})}
+          {...(colorMode === 'change' && !stacked ? { areaOf: withDeleted } : {})}
           onOpen={(top) => {
             if (top.kind === 'dir') drillTo(top.path)
           }}
@@ -227,7 +235,7 @@ export function TreemapPanel({ scope, height, emptyText }: { scope: TreeScope; h
             <LegendItem color={p.change.changed} label={stacked ? 'changed by this layer' : 'changed'} />
             <LegendItem color={p.change.unchanged} label={stacked ? 'from layers below' : 'unchanged'} />
             <LegendItem color={`repeating-linear-gradient(45deg, ${p.text} 0 2px, ${p.surface} 2px 5px)`} label="wasted: hidden by a later layer" />
-            <LegendItem color={p.change.deleted} label="corner: deleted here (hidden bytes)" />
+            <LegendItem color={p.change.deleted} label={stacked ? 'corner: deleted by this layer' : 'deleted here (the hidden bytes)'} />
             <span className="muted">mixed folders are striped by share of bytes</span>
           </>
         ) : (
