@@ -29,7 +29,7 @@ test('change colours: a base layer is drawn as added at every depth; deletions a
   expect(kinds.length).toBeGreaterThan(0)
   expect(new Set(kinds)).toEqual(new Set(['added']))
   // The legend explains every mark.
-  await expect(app.locator('.treemap-panel .chart-legend')).toContainText('wasted: hidden by a later layer')
+  await expect(app.locator('.treemap-panel .chart-legend')).toContainText('wasted later')
   await snap(app, 'treemap-change-base-layer')
 
   // A layer that deletes what a lower one shipped: what it hid is drawn red (not an empty map), and

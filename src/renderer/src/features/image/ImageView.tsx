@@ -27,7 +27,7 @@ function emptyLayerText(l: LayerSummary, mode: ScopeMode): string | undefined {
 
 /**
  * The treemap's height from the room the right column has: the file tree below it keeps at
- * least ~12 rows, the map gets the rest within 200-440 px (a short window still shows both).
+ * least ~12 rows, the map gets the rest within 180-440 px (a short window still shows both).
  */
 function useTreemapHeight(): [React.RefObject<HTMLDivElement | null>, number] {
   const ref = useRef<HTMLDivElement>(null)
@@ -35,7 +35,7 @@ function useTreemapHeight(): [React.RefObject<HTMLDivElement | null>, number] {
   useLayoutEffect(() => {
     const el = ref.current
     if (!el) return
-    const fit = (): void => setH(Math.round(Math.min(440, Math.max(200, (el.clientHeight - 120) * 0.5))))
+    const fit = (): void => setH(Math.round(Math.min(440, Math.max(180, (el.clientHeight - 120) * 0.5))))
     fit()
     const ro = new ResizeObserver(fit)
     ro.observe(el)

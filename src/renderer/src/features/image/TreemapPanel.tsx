@@ -232,11 +232,17 @@ export function TreemapPanel({ scope, height, emptyText }: { scope: TreeScope; h
         {colorMode === 'change' ? (
           <>
             <LegendItem color={p.change.added} label={stacked ? 'added by this layer' : 'added'} />
-            <LegendItem color={p.change.changed} label={stacked ? 'changed by this layer' : 'changed'} />
+            <LegendItem color={p.change.changed} label={stacked ? 'changed by it' : 'changed'} />
             <LegendItem color={p.change.unchanged} label={stacked ? 'from layers below' : 'unchanged'} />
-            <LegendItem color={`repeating-linear-gradient(45deg, ${p.text} 0 2px, ${p.surface} 2px 5px)`} label="wasted: hidden by a later layer" />
-            <LegendItem color={p.change.deleted} label={stacked ? 'corner: deleted by this layer' : 'deleted here (the hidden bytes)'} />
-            <span className="muted">mixed folders are striped by share of bytes</span>
+            <span title="Bytes a later layer hides again (deleted, overwritten, or copied by chmod/chown): shipped, never seen">
+              <LegendItem color={`repeating-linear-gradient(45deg, ${p.text} 0 2px, ${p.surface} 2px 5px)`} label="wasted later" />
+            </span>
+            <span title={stacked ? 'A corner mark: this layer deleted bytes below that block' : 'Bytes of the layers below that this layer deletes (they stay in the image: waste)'}>
+              <LegendItem color={p.change.deleted} label={stacked ? 'deleted (corner)' : 'deleted here'} />
+            </span>
+            <span className="muted" title="A folder holding several kinds is striped by the share of its bytes">
+              · mixed folders striped
+            </span>
           </>
         ) : (
           <>
