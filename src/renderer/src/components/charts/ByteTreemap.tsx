@@ -34,6 +34,8 @@ export interface ByteTreemapProps<N extends ByteTreemapNode> {
   colorFor: (node: N, top: N, topIndex: number, p: ChartPalette) => string
   /** A tile's area (default: its bytes). Give it a new identity only when the meaning changes. */
   areaOf?: (node: N) => number
+  /** A block label's figure (default: its bytes). */
+  sizeLabel?: (node: N) => string
   /** When given and it answers, the tile is drawn as stripes instead of one fill. */
   partsFor?: (node: N, p: ChartPalette) => TileParts | undefined
   /** Click on a tile: `top` is its block. */
@@ -155,7 +157,7 @@ function wasteRect(t: TileProps, share: number): React.ReactElement {
 }
 
 export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N>): React.JSX.Element {
-  const { root, areaOf, colorFor, partsFor, onOpen, tooltipRows, tooltipFooter, onPainted, height, label, emptyText, focusPath, markPath, dim, dimKey } = props
+  const { root, areaOf, sizeLabel, colorFor, partsFor, onOpen, tooltipRows, tooltipFooter, onPainted, height, label, emptyText, focusPath, markPath, dim, dimKey } = props
   const theme = useResolvedTheme()
   const p = chartPalette(theme)
   const box = useRef<HTMLDivElement>(null)
@@ -187,6 +189,8 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
   colorRef.current = colorFor
   const partsRef = useRef(partsFor)
   partsRef.current = partsFor
+  const sizeRef = useRef(sizeLabel)
+  sizeRef.current = sizeLabel
   const dimRef = useRef(dim)
   dimRef.current = dim
   /** Where each block landed (filled while recharts draws the labels), for keys and outlines. */
@@ -233,7 +237,7 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
       if (t.depth !== 1 || !t.node) return <g />
       rects.current.set(t.node.path, { x: t.x, y: t.y, w: t.width, h: t.height })
       const title = t.node.kind === 'aggregate' ? `${t.node.count ?? ''} small entries` : t.node.name
-      const size = formatBytes(t.node.bytes)
+      const size = sizeRef.current?.(t.node as N) ?? formatBytes(t.node.bytes)
       const big = t.width > 70 && t.height > 34
       const small = fits(t.width, t.height, title)
       return (

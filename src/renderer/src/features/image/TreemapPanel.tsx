@@ -47,6 +47,8 @@ function partsOf(n: TreemapNode, p: ChartPalette, deletedArea: boolean): TilePar
 
 /** A layer's own changes: what it deleted takes room too (drawn red), so a layer that only deletes is not an empty map. */
 const withDeleted = (n: TreemapNode): number => n.bytes + (n.split?.deleted ?? 0)
+/** A block that only deletes says what it hid, not "0 B". */
+const layerSizeLabel = (n: TreemapNode): string => (n.bytes === 0 && (n.split?.deleted ?? 0) > 0 ? `${formatBytes(n.split!.deleted)} deleted` : formatBytes(n.bytes))
 
 const partsLayer = (n: TreemapNode, p: ChartPalette): TileParts | undefined => partsOf(n, p, true)
 const partsStacked = (n: TreemapNode, p: ChartPalette): TileParts | undefined => partsOf(n, p, false)
@@ -210,7 +212,7 @@ export function TreemapPanel({ scope, height, emptyText }: { scope: TreeScope; h
           height={height}
           colorFor={colorOf(colorMode)}
           {...(colorMode === 'change' ? { partsFor: stacked ? partsStacked : partsLayer } : {})}
-          {...(colorMode === 'change' && !stacked ? { areaOf: withDeleted } : {})}
+          {...(colorMode === 'change' && !stacked ? { areaOf: withDeleted, sizeLabel: layerSizeLabel } : {})}
           onOpen={(top) => {
             if (top.kind === 'dir') drillTo(top.path)
           }}
