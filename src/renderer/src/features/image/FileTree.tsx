@@ -106,9 +106,12 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
 
   // The treemap drilled somewhere: open the tree down to that folder and select it.
   useEffect(() => {
-    if (!focus || focus.from !== 'treemap' || focus.path === ROOT_PATH) return
+    if (!focus || focus.from !== 'treemap' || focus.path === ROOT_PATH || search) return
     const chain = breadcrumbs(focus.path).slice(1).map((c) => c.path)
-    revealing.current = focus.path
+    const want = focus.path
+    revealing.current = want
+    // A folder that never shows up (a failed load) must not hold the tree's selection back.
+    setTimeout(() => revealing.current === want && (revealing.current = null), 3000)
     setExpanded((prev) => new Set([...prev, ...chain.slice(0, -1)]))
     for (const p of chain.slice(0, -1)) if (!loaded.has(p)) void loadDir(p)
     // eslint-disable-next-line react-hooks/exhaustive-deps
