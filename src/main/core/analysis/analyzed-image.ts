@@ -310,7 +310,8 @@ export class AnalyzedImage {
           const k = kids[i]!
           const left = kids.length - i
           if (budget <= (left > 1 ? 1 : 0)) break
-          if (s.bytes[k]! < small && left > 1) break
+          // A folder of many equal small children still shows its biggest few (not one grey block).
+          if (s.bytes[k]! < small && left > 1 && node.children.length >= (d === 0 ? 24 : 6)) break
           const child = mk(k)
           node.children.push(child)
           budget--

@@ -78,3 +78,20 @@ describe('bytes by change kind, per folder', () => {
     expect(sum).toBe(t.split!.added)
   })
 })
+
+describe('a folder of many equal small children', () => {
+  it('shows its biggest few as blocks instead of one "small entries" block', async () => {
+    const dirs = Array.from({ length: 100 }, (_, i) => [{ path: `d${i}`, type: 'dir' as const }, { path: `d${i}/f`, size: 10 }]).flat()
+    const inner = Array.from({ length: 50 }, (_, i) => ({ path: `big/s${i}`, size: 10 }))
+    const img = await imageFromLayers([[...dirs, { path: 'big', type: 'dir' as const }, { path: 'big/huge', size: 1_000_000 }, ...inner]])
+    const t = img.treemap(null, 'stacked', '/', 2, 400)
+    // The blocks level: 24 blocks (big and 23 of the tiny folders), the other 77 grouped.
+    expect(t.children!.filter((c) => c.kind !== 'aggregate')).toHaveLength(24)
+    expect(t.children!.find((c) => c.kind === 'aggregate')!.count).toBe(77)
+    // Inside a block: 6 tiles at least (huge and 5 of the small files), the rest grouped.
+    const big = t.children!.find((c) => c.name === 'big')!
+    expect(big.children!.filter((c) => c.kind !== 'aggregate')).toHaveLength(6)
+    expect(big.children!.find((c) => c.kind === 'aggregate')!.count).toBe(45)
+    expect(t.children!.reduce((s, c) => s + c.bytes, 0)).toBe(t.bytes)
+  })
+})
