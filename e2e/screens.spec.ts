@@ -68,6 +68,13 @@ for (const theme of THEMES) {
       await expect(page.getByTestId('treemap')).toBeVisible()
       await shot(page, `image-${suffix}`)
 
+      // One layer's own changes: the change-coloured treemap (added, wasted, deleted).
+      page = await open(theme, size, { name: 'image', key: '', source: { kind: 'archive', path: SINGLE }, label: 'app-single-stage.docker.tar.gz' })
+      await page.locator('[data-testid=layer-row][data-layer="4"]').click()
+      await expect(page.getByTestId('scope-bar')).toContainText('Layer 4')
+      await expect(page.locator('.byte-treemap rect.tm-tile').first()).toBeVisible()
+      await shot(page, `image-layer-${suffix}`)
+
       page = await open(theme, size, { name: 'compare', a: { kind: 'archive', path: SINGLE }, b: { kind: 'archive', path: MULTI } })
       await expect(page.getByTestId('compare-result')).toBeVisible()
       await shot(page, `compare-${suffix}`)

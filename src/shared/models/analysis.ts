@@ -259,12 +259,28 @@ export interface TreeScope {
   mode: 'layer' | 'stacked'
 }
 
+/**
+ * A treemap block's bytes by what the scope's layer did to them: added + changed + unchanged
+ * = bytes (unchanged = written by a lower layer, or re-listed as it was). `deleted` = bytes of
+ * lower files the layer hid here (no area: they are not in the scope); `wasted` = bytes of the
+ * block that a later layer hides again (shipped, never seen).
+ */
+export interface ChangeBytes {
+  added: number
+  changed: number
+  unchanged: number
+  deleted: number
+  wasted: number
+}
+
 export interface TreemapNode {
   name: string
   path: string
   bytes: number
   files: number
   change?: ChangeKind
+  /** Bytes by change kind (always present in answers of analysis:treemap). */
+  split?: ChangeBytes
   kind: EntryKind | 'aggregate'
   /** For kind 'aggregate': how many small entries it stands for. */
   count?: number

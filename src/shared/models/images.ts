@@ -13,6 +13,8 @@ export interface ImageSummary {
   layers: number
   os?: string
   arch?: string
+  /** Analysed before: its summary is in the layer cache, so opening it is quick. */
+  analysed?: boolean
 }
 
 /** A bundled or recently opened image archive (docker save output or OCI layout). */

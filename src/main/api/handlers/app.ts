@@ -19,7 +19,11 @@ export function appHandlers(s: Services): HandlerGroup<AppChannels> {
       if (!status.ok) s.resetEngine()
       return status
     },
-    'images:list': async (req, ctx) => s.engine().listImages({ all: req.all === true, filters: req.filters, signal: ctx.signal }),
+    'images:list': async (req, ctx) => {
+      const images = await s.engine().listImages({ all: req.all === true, filters: req.filters, signal: ctx.signal })
+      const cache = s.analysis().cache
+      return images.map((i) => (cache.hasImage(i.id) ? { ...i, analysed: true } : i))
+    },
     'images:samples': async () => listSamples(join(s.options.resourcesDir, 'samples')),
     // The native dialog in Electron; elsewhere noDesktop says what to do instead.
     'dialog:open': async (req) => ({ path: await s.desktop.openDialog(req.kind) })

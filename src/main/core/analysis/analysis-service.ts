@@ -207,13 +207,19 @@ export class AnalysisService {
     let total = ctx.described?.engineSize ?? 0
     // Before the first byte: the engine prepares its export (seconds on big images), an archive opens.
     o.onProgress?.({ phase: src.readPhase === 'export' ? 'preparing' : src.readPhase, bytesDone: 0, bytesTotal: total })
+    // "Layer i of n" where the source says which layer its bytes belong to (stream sources).
+    const layerCount = ctx.described?.layers.length
+    let layerIndex: number | undefined
+    const layerFields = (): { layerIndex?: number; layerCount?: number } =>
+      layerIndex === undefined ? {} : { layerIndex, ...(layerCount ? { layerCount } : {}) }
     const read: ReadImageResult = await src.read(ctx.described, {
       paths,
       skip: (d) => useCache && this.cache.hasLayer(d),
       signal: o.signal,
+      onLayer: (i) => (layerIndex = i),
       onBytes: (n, t) => {
         total = t || total
-        o.onProgress?.({ phase: src.readPhase, bytesDone: n, bytesTotal: total })
+        o.onProgress?.({ phase: src.readPhase, bytesDone: n, bytesTotal: total, ...layerFields() })
       }
     })
     let cached = 0

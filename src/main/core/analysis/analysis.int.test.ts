@@ -271,6 +271,13 @@ describe('API handlers', () => {
     const ctx = { front: 'browser' as const, emit: (_e: string, p: unknown) => void events.push(p as (typeof events)[number]) }
     const a = await backend.dispatcher.invoke('analysis:open', { jobId: 'j1', source: { kind: 'engine', ref: IMG } }, ctx)
     expect(events.some((e) => e.phase === 'export' && e.bytesTotal === first.image.size)).toBe(true)
+    // "Layer i of n": every export event knows n, and i climbs through the layers in the stream.
+    const exp = events.filter((e) => e.phase === 'export') as Array<{ layerIndex?: number; layerCount?: number }>
+    expect(exp.every((e) => e.layerCount === first.layers.length)).toBe(true)
+    const seen = exp.map((e) => e.layerIndex).filter((i): i is number => i !== undefined)
+    expect(seen.length).toBeGreaterThan(0)
+    expect(seen.every((i, k) => i >= 0 && i < first.layers.length && (k === 0 || i >= seen[k - 1]!))).toBe(true)
+    expect(Math.max(...seen)).toBe(first.layers.length - 1)
     expect(comparable(a)).toEqual(comparable(first))
     const key = a.key
     const root = await backend.dispatcher.invoke('analysis:tree', { scope: { key, layer: null, mode: 'stacked' }, path: '/' }, ctx)
@@ -291,6 +298,13 @@ describe('API handlers', () => {
     expect(found.matches.map((m) => m.path)).toEqual(['/work/sub/seq.txt'])
     const tm = await backend.dispatcher.invoke('analysis:treemap', { scope: { key, layer: null, mode: 'stacked' }, path: '/', depth: 3, maxNodes: 10 }, ctx)
     expect(tm.bytes).toBe(first.final.bytes)
+    // Bytes by change kind against the engine-built layers: each layer's root split is its summary.
+    for (const l of first.layers) {
+      const lt = await backend.dispatcher.invoke('analysis:treemap', { scope: { key, layer: l.index, mode: 'layer' }, path: '/', depth: 1, maxNodes: 10 }, ctx)
+      expect([lt.split!.added, lt.split!.changed, lt.split!.deleted]).toEqual([l.addedBytes, l.changedBytes, l.deletedBytes])
+      expect(lt.split!.added + lt.split!.changed + lt.split!.unchanged).toBe(lt.bytes)
+    }
+    expect(tm.split!.wasted).toBe(0)
     const waste = await backend.dispatcher.invoke('analysis:waste', { key, offset: 1, limit: 2 }, ctx)
     expect(waste.total).toBe(5)
     expect(waste.paths).toEqual(first.waste.paths.slice(1, 3))

@@ -1,9 +1,10 @@
-import type { EntryKind, FileNode, ImageAnalysis, TreemapNode, WastePath } from '../../../shared/models/analysis'
+import type { ChangeBytes, EntryKind, FileNode, ImageAnalysis, TreemapNode, WastePath } from '../../../shared/models/analysis'
 import { normalizePath } from '../model/paths'
 import { LayerscopeError } from '../errors'
 import { F_OPAQUE, F_WHITEOUT, K_FILE, KIND_NAMES, type LayerEntries } from '../model/layer-entries'
 import { ROOT, type PathTable } from '../model/path-table'
 import { Lru } from '../model/lru'
+import { rollUpChanges, type ChangeRollup } from './change-rollup'
 import { CHANGE_NAMES, REASON_NAMES, Refs, stackLayers, type StackResult } from './stack'
 
 /** One visible path of the stacked final filesystem. */
@@ -34,6 +35,8 @@ interface Scope {
   /** 1 = visible or has a visible descendant; 2 also = has present children. */
   present: Uint8Array
   opaque?: Set<number>
+  /** Bytes by change kind, rolled up; made on the first treemap of the scope. */
+  changes?: ChangeRollup
 }
 
 const MAX_SCOPES = 4
@@ -293,9 +296,22 @@ export class AnalyzedImage {
     const rootId = this.resolve(s, path)
     const maxDepth = Math.min(Math.max(0, Math.floor(depth)), 8)
     const budgetMax = Math.min(Math.max(1, Math.floor(maxNodes)), 20000)
+    const ch = (s.changes ??= rollUpChanges({ paths: this.paths, layers: this.layers, refs: this.refs, stack: this.stack, vis: s.vis, layer: s.layer }))
+    const splitOf = (ids: ArrayLike<number>, from: number): ChangeBytes => {
+      const b: ChangeBytes = { added: 0, changed: 0, unchanged: 0, deleted: 0, wasted: 0 }
+      for (let j = from; j < ids.length; j++) {
+        const id = ids[j]!
+        b.added += ch.added[id]!
+        b.changed += ch.changed[id]!
+        b.unchanged += s.bytes[id]! - ch.added[id]! - ch.changed[id]!
+        b.deleted += ch.deleted[id]!
+        b.wasted += ch.wasted[id]!
+      }
+      return b
+    }
     const mk = (id: number): TreemapNode => {
       const f = this.node(s, id)
-      const t: TreemapNode = { name: f.name, path: f.path, bytes: f.bytes, files: f.files, kind: f.kind }
+      const t: TreemapNode = { name: f.name, path: f.path, bytes: f.bytes, files: f.files, kind: f.kind, split: splitOf([id], 0) }
       if (f.change) t.change = f.change
       return t
     }
@@ -317,7 +333,8 @@ export class AnalyzedImage {
           const k = kids[i]!
           const left = kids.length - i
           if (budget <= (left > 1 ? 1 : 0)) break
-          if (s.bytes[k]! < small && left > 1) break
+          // A folder of many equal small children still shows its biggest few (not one grey block).
+          if (s.bytes[k]! < small && left > 1 && node.children.length >= (d === 0 ? 24 : 6)) break
           const child = mk(k)
           node.children.push(child)
           budget--
@@ -331,7 +348,7 @@ export class AnalyzedImage {
             files += s.files[kids[j]!]! || (s.present[kids[j]!] === 2 ? 0 : 1)
           }
           const count = kids.length - i
-          node.children.push({ name: `${count} small ${count === 1 ? 'entry' : 'entries'}`, path: `${node.path === '/' ? '' : node.path}/…`, bytes, files, kind: 'aggregate', count })
+          node.children.push({ name: `${count} small ${count === 1 ? 'entry' : 'entries'}`, path: `${node.path === '/' ? '' : node.path}/…`, bytes, files, kind: 'aggregate', count, split: splitOf(kids, i) })
           budget--
         }
       }

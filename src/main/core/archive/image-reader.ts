@@ -71,6 +71,8 @@ export interface ReadOptions {
   image?: string
   /** Entries over all layers (default MAX_ENTRIES_PER_IMAGE; lower for tests or small hosts). */
   maxEntriesPerImage?: number
+  /** A layer blob starts in the stream; `seen` counts them (progress: "layer i of n"). */
+  onLayerStart?: (seen: number) => void
 }
 
 /** "dir/x.tar#repo:tag" -> path and image selector, when the whole string is not itself a file. */
@@ -103,6 +105,7 @@ class Collector {
   readonly blobs = new Map<string, Blob>()
   readonly links = new Map<string, string>()
   private opened = 0
+  private layersSeen = 0
 
   constructor(
     private readonly opts: ReadOptions,
@@ -121,6 +124,7 @@ class Collector {
       onLayerStart: () => {
         entries = new LayerEntries(this.opts.paths)
         record = recordEntries(entries)
+        this.opts.onLayerStart?.(++this.layersSeen)
       },
       onLayerEntry: (h) => {
         this.budget.add()

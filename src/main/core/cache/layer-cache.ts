@@ -116,6 +116,12 @@ export class LayerCache {
     return m ? join(this.root, 'images', `${m[1]}.json`) : null
   }
 
+  /** An image summary is stored (a cheap stat, for marking analysed images in lists). */
+  hasImage(id: string): boolean {
+    const f = this.imageFile(id)
+    return f !== null && existsSync(f)
+  }
+
   /** An entry is there and whole (its frame's length matches the file; the checksum is checked on load). */
   hasLayer(diffId: string): boolean {
     const f = this.layerFile(diffId)

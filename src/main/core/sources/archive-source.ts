@@ -68,6 +68,7 @@ export class ArchiveSource implements LayerSource {
         platform: this.platform,
         image: this.image,
         verifyDiffIds: true,
+        onLayerStart: (n) => opts.onLayer?.(n - 1),
         onBytes: (n) => opts.onBytes?.(n, st.size)
       })
     } else {

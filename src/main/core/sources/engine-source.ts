@@ -97,7 +97,7 @@ export class EngineSource implements LayerSource {
             },
             opts.signal
           ),
-        { paths: opts.paths, label: `The export of ${this.ref}`, signal: opts.signal }
+        { paths: opts.paths, label: `The export of ${this.ref}`, signal: opts.signal, onLayerStart: (n) => opts.onLayer?.(n - 1) }
       )
     } catch (e) {
       throw await this.explainReadFailure(e, image.id, opts.signal)

@@ -69,6 +69,8 @@ export interface ReadLayersOptions {
   signal?: AbortSignal
   /** Bytes read so far, of `total` (0 when unknown). */
   onBytes?: (bytesDone: number, bytesTotal: number) => void
+  /** A layer's bytes start (stream sources: the i-th layer blob met, 0-based), for "layer i of n". */
+  onLayer?: (index: number) => void
 }
 
 export interface LayerSource {

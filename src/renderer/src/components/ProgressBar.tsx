@@ -1,9 +1,11 @@
 // Progress of a long job (export, analysis, build): bytes done of total, rate, and Cancel.
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { formatBytes } from '../../../shared/format'
 import type { JobProgress } from '../../../shared/models/analysis'
 import { ratePerSecond } from '../lib/time'
 import { Button } from './Button'
+import { describeProgress } from './progress-text'
+import './progress.css'
 
 export interface ProgressBarProps {
   title: string
@@ -14,21 +16,6 @@ export interface ProgressBarProps {
   cancelling?: boolean
 }
 
-const PHASES: Record<string, string> = {
-  preparing: 'The engine prepares the export',
-  export: 'Exporting from the engine',
-  read: 'Reading layers',
-  cache: 'Loading cached layers',
-  stack: 'Stacking layers',
-  analyse: 'Analysing',
-  analyze: 'Analysing',
-  build: 'Building'
-}
-function phaseText(phase: string | undefined): string {
-  if (!phase) return 'Starting…'
-  return PHASES[phase] ?? phase.charAt(0).toUpperCase() + phase.slice(1)
-}
-
 export function ProgressBar({ title, progress, startedAt, onCancel, cancelling }: ProgressBarProps): React.JSX.Element {
   // Re-render every half second so elapsed time and rate move even between events.
   const [now, setNow] = useState(() => Date.now())
@@ -37,18 +24,25 @@ export function ProgressBar({ title, progress, startedAt, onCancel, cancelling }
     return () => clearInterval(t)
   }, [])
   const done = progress?.bytesDone ?? 0
-  const total = progress?.bytesTotal ?? 0
-  const fraction = total > 0 ? Math.min(1, done / total) : null
+  // Time left is measured from the first byte, not from the start (the engine's preparing
+  // time says nothing about the rate).
+  const flowFrom = useRef<number | null>(null)
+  if (flowFrom.current === null && done > 0 && (progress?.phase === 'export' || progress?.phase === 'read')) flowFrom.current = Date.now()
+  const flowMs = flowFrom.current === null ? 0 : now - flowFrom.current
+  const t = describeProgress(progress, flowMs)
+  const fraction = t.fraction
   const elapsed = Math.max(0, now - startedAt)
-  const rate = ratePerSecond(done, elapsed)
+  const rate = flowFrom.current === null ? 0 : ratePerSecond(done, Math.max(1, flowMs))
   return (
     <div className="progress" data-testid="progress">
       <div className="progress-head">
         <strong>{title}</strong>
-        <span className="muted">{progress?.message ?? phaseText(progress?.phase)}</span>
+        <span className="muted" data-testid="progress-phase">
+          {t.phase}
+        </span>
       </div>
       <div
-        className={`progress-track${fraction === null ? ' indeterminate' : ''}`}
+        className={`progress-track${fraction === null ? ' indeterminate' : ''}${t.over ? ' over' : ''}`}
         role="progressbar"
         aria-valuemin={0}
         aria-valuemax={100}
@@ -57,10 +51,10 @@ export function ProgressBar({ title, progress, startedAt, onCancel, cancelling }
         <div className="progress-fill" style={fraction === null ? undefined : { width: `${(fraction * 100).toFixed(1)}%` }} />
       </div>
       <div className="progress-foot">
-        <span className="num">
-          {formatBytes(done)}
-          {total > 0 ? ` of ${formatBytes(total)}` : ''}
-          {rate > 0 ? ` · ${formatBytes(rate)}/s` : ''} · {(elapsed / 1000).toFixed(0)} s
+        <span className="num" data-testid="progress-bytes">
+          {t.bytes ? `${t.bytes} · ` : ''}
+          {rate > 0 ? `${formatBytes(rate)}/s · ` : ''}
+          {(elapsed / 1000).toFixed(0)} s{t.eta ? ` · ${t.eta}` : ''}
         </span>
         {onCancel && (
           <Button size="sm" onClick={onCancel} disabled={cancelling}>

@@ -36,6 +36,15 @@ export interface AnalysisSlice {
   dismissOpenError: () => void
   selectLayer: (index: number | null) => void
   setScopeMode: (mode: ScopeMode) => void
+  /**
+   * The path the treemap and file tree agree on: the treemap's drilled folder (the tree opens
+   * to it) or the tree's selected row (the treemap outlines its block). `from` says who moved.
+   */
+  focusPath: { path: string; from: 'tree' | 'treemap' } | null
+  setFocusPath: (path: string | null, from: 'tree' | 'treemap') => void
+  /** The path filter, applied to the file tree and the treemap alike. */
+  pathFilter: string
+  setPathFilter: (filter: string) => void
 }
 
 export function sourceLabel(source: ImageSource): string {
@@ -57,6 +66,8 @@ export const createAnalysisSlice: StateCreator<AppState, [], [], AnalysisSlice> 
   openJob: null,
   selectedLayer: null,
   scopeMode: 'layer',
+  focusPath: null,
+  pathFilter: '',
   openImage: async (source, label, options) => {
     const name = label ?? sourceLabel(source)
     const view = get().view
@@ -67,7 +78,7 @@ export const createAnalysisSlice: StateCreator<AppState, [], [], AnalysisSlice> 
       channel: 'analysis:open',
       request: { source, ...(options?.noCache ? { options: { noCache: true } } : {}) },
       kind: 'open',
-      begin: (jobId) => set({ openJob: { jobId, source, label: name, startedAt: Date.now(), progress: null, error: null, cancelling: false }, selectedLayer: null }),
+      begin: (jobId) => set({ openJob: { jobId, source, label: name, startedAt: Date.now(), progress: null, error: null, cancelling: false }, selectedLayer: null, focusPath: null, pathFilter: '' }),
       isCurrent: (jobId) => get().openJob?.jobId === jobId,
       on: { 'job:progress': (progress) => set((s) => (s.openJob && !s.openJob.error ? { openJob: { ...s.openJob, progress } } : s)) }
     })
@@ -95,5 +106,7 @@ export const createAnalysisSlice: StateCreator<AppState, [], [], AnalysisSlice> 
   },
   dismissOpenError: () => set({ openJob: null }),
   selectLayer: (selectedLayer) => set({ selectedLayer }),
-  setScopeMode: (scopeMode) => set({ scopeMode })
+  setScopeMode: (scopeMode) => set({ scopeMode }),
+  setFocusPath: (path, from) => set((s) => (path === null ? { focusPath: null } : s.focusPath?.path === path && s.focusPath.from === from ? s : { focusPath: { path, from } })),
+  setPathFilter: (pathFilter) => set({ pathFilter })
 })

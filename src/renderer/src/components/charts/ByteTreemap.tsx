@@ -11,15 +11,34 @@ import { useResolvedTheme } from '../../lib/theme'
 import { ChartTooltipBox } from './ChartTooltip'
 import { chartPalette, type ChartPalette } from './palette'
 import { toTreemapData, type ByteTreemapNode } from './treemap-data'
+import { markOf, nextBlock, type Box } from './treemap-nav'
+import './charts.css'
 
 export type { ByteTreemapNode }
 
+
+/**
+ * A tile drawn as proportional stripes (a mixed folder shows its mix) with marks on top:
+ * `wasted` bytes hatched over that share of the tile, `deleted` (hidden bytes, which have no
+ * area) as a corner mark.
+ */
+export interface TileParts {
+  stripes: Array<{ key: string; color: string; bytes: number }>
+  wasted: number
+  deleted: number
+}
 
 export interface ByteTreemapProps<N extends ByteTreemapNode> {
   /** The level shown: its children are the blocks. */
   root: N
   /** Fill of a tile. `top` is the block (depth-1 node) it belongs to, `topIndex` its rank. */
   colorFor: (node: N, top: N, topIndex: number, p: ChartPalette) => string
+  /** A tile's area (default: its bytes). Give it a new identity only when the meaning changes. */
+  areaOf?: (node: N) => number
+  /** A block label's figure (default: its bytes). */
+  sizeLabel?: (node: N) => string
+  /** When given and it answers, the tile is drawn as stripes instead of one fill. */
+  partsFor?: (node: N, p: ChartPalette) => TileParts | undefined
   /** Click on a tile: `top` is its block. */
   onOpen?: (top: N, node: N) => void
   /** Tooltip rows for a node (path and exact bytes are always shown). */
@@ -31,6 +50,13 @@ export interface ByteTreemapProps<N extends ByteTreemapNode> {
   label?: string
   /** Shown instead of the chart when the level has no bytes. */
   emptyText?: string
+  /** The block that takes the keyboard focus on a new level (the folder Back came up from). */
+  focusPath?: string | null
+  /** Outline the block holding this path (the file tree's selection). */
+  markPath?: string | null
+  /** Faded tiles (the path filter leaves them out); `dimKey` changes when the answer does. */
+  dim?: (node: N) => boolean
+  dimKey?: string
 }
 
 interface TileProps {
@@ -54,8 +80,45 @@ function fits(w: number, h: number, text: string): boolean {
   return w > Math.min(90, text.length * 6.4 + 8) && h > 15
 }
 
+function ringStyle(b: Box): React.CSSProperties {
+  return { transform: `translate(${b.x}px, ${b.y}px)`, width: b.w, height: b.h }
+}
+
+/** Stripes across the tile's longer side, in proportion to their bytes (largest first). */
+function stripeRects(t: TileProps, stripes: TileParts['stripes']): React.ReactElement {
+  const total = stripes.reduce((a, s) => a + s.bytes, 0)
+  const across = t.width >= t.height
+  const len = across ? t.width : t.height
+  let at = 0
+  return (
+    <g pointerEvents="none">
+      {stripes.map((s) => {
+        const from = at
+        at += (s.bytes / total) * len
+        const w = at - from
+        return across ? (
+          <rect key={s.key} x={t.x + from} y={t.y} width={w} height={t.height} fill={s.color} data-change={s.key} />
+        ) : (
+          <rect key={s.key} x={t.x} y={t.y + from} width={t.width} height={w} fill={s.color} data-change={s.key} />
+        )
+      })}
+    </g>
+  )
+}
+
+/** Wasted bytes: that share of the tile hatched, along its bottom (or right) edge. */
+function wasteRect(t: TileProps, share: number): React.ReactElement {
+  const f = Math.min(1, share)
+  const across = t.width >= t.height
+  return across ? (
+    <rect x={t.x} y={t.y + t.height * (1 - f)} width={t.width} height={t.height * f} fill="url(#tm-hatch)" data-mark="wasted" pointerEvents="none" />
+  ) : (
+    <rect x={t.x + t.width * (1 - f)} y={t.y} width={t.width * f} height={t.height} fill="url(#tm-hatch)" data-mark="wasted" pointerEvents="none" />
+  )
+}
+
 export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N>): React.JSX.Element {
-  const { root, colorFor, onOpen, tooltipRows, tooltipFooter, onPainted, height, label, emptyText } = props
+  const { root, areaOf, sizeLabel, colorFor, partsFor, onOpen, tooltipRows, tooltipFooter, onPainted, height, label, emptyText, focusPath, markPath, dim, dimKey } = props
   const theme = useResolvedTheme()
   const p = chartPalette(theme)
   const box = useRef<HTMLDivElement>(null)
@@ -72,7 +135,7 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
     return () => ro.disconnect()
   }, [])
 
-  const data = useMemo(() => toTreemapData(root), [root])
+  const data = useMemo(() => toTreemapData(root, areaOf), [root, areaOf])
   // A new level: the tile under the pointer changed without a mouseenter.
   useEffect(() => setHover(null), [data])
 
@@ -85,22 +148,44 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
   // The chart only re-renders when data, size or theme change — never on hover.
   const colorRef = useRef(colorFor)
   colorRef.current = colorFor
+  const partsRef = useRef(partsFor)
+  partsRef.current = partsFor
+  const sizeRef = useRef(sizeLabel)
+  sizeRef.current = sizeLabel
+  const dimRef = useRef(dim)
+  dimRef.current = dim
+  /** Where each block landed (filled while recharts draws the labels), for keys and outlines. */
+  const rects = useRef(new Map<string, Box>())
+  const [kbd, setKbd] = useState<string | null>(null)
+  const [rings, setRings] = useState<{ focus?: Box; mark?: Box }>({})
+  // Re-draw when striping is switched on or off (the colour mode), not on every render.
+  const striped = partsFor !== undefined
   const openRef = useRef(onOpen)
   openRef.current = onOpen
   const chart = useMemo(() => {
     if (width <= 0) return null
+    rects.current = new Map()
     const tile = (t: TileProps): React.ReactElement => {
       if (t.depth === 0 || !t.node || !t.top) return <g />
       const isBlock = t.depth === 1
       const hasKids = isBlock && Array.isArray(t.children) && t.children.length > 0
       if (hasKids) return <rect x={t.x} y={t.y} width={t.width} height={t.height} fill="none" />
-      const fill = colorRef.current(t.node as N, t.top as N, t.topIndex ?? 0, p)
+      const parts = striped ? partsRef.current?.(t.node as N, p) : undefined
+      const stripes = parts?.stripes.filter((s) => s.bytes > 0) ?? []
+      const main = stripes.length > 0 ? stripes.reduce((a, b) => (b.bytes > a.bytes ? b : a)) : undefined
+      const fill = main?.color ?? colorRef.current(t.node as N, t.top as N, t.topIndex ?? 0, p)
       const name = t.node.kind === 'aggregate' ? `${t.node.count ?? ''} small entries` : t.node.name
+      const faded = dimKey !== undefined && (dimRef.current?.(t.node as N) ?? false)
       // Tile names sit below the block label strip (top 20px) so the two never overlap.
       const show = !isBlock && t.height > 36 && fits(t.width, t.height, name)
       return (
-        <g>
-          <rect x={t.x} y={t.y} width={t.width} height={t.height} fill={fill} stroke={p.surface} strokeWidth={1} className="tm-tile" />
+        <g opacity={faded ? 0.22 : undefined} data-dim={faded ? 'true' : undefined}>
+          <rect x={t.x} y={t.y} width={t.width} height={t.height} fill={fill} stroke={p.surface} strokeWidth={1} className="tm-tile" data-change={main?.key} />
+          {parts && stripes.length > 1 && stripeRects(t, stripes)}
+          {parts && parts.wasted > 0 && main && wasteRect(t, parts.wasted / stripes.reduce((a, x) => a + x.bytes, 0))}
+          {parts && parts.deleted > 0 && t.width > 10 && t.height > 10 && (
+            <path d={`M${t.x + t.width - 9} ${t.y + 1}h8v8z`} fill={p.change.deleted} stroke={p.surface} strokeWidth={0.5} data-mark="deleted" pointerEvents="none" />
+          )}
           {show && (
             <text x={t.x + 5} y={t.y + Math.min(32, t.height - 5)} fontSize={10.5} fill={p.textOn(fill)} className="tm-text" pointerEvents="none">
               {name}
@@ -111,8 +196,9 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
     }
     const blockLabel = (t: TileProps): React.ReactElement => {
       if (t.depth !== 1 || !t.node) return <g />
+      rects.current.set(t.node.path, { x: t.x, y: t.y, w: t.width, h: t.height })
       const title = t.node.kind === 'aggregate' ? `${t.node.count ?? ''} small entries` : t.node.name
-      const size = formatBytes(t.node.bytes)
+      const size = sizeRef.current?.(t.node as N) ?? formatBytes(t.node.bytes)
       const big = t.width > 70 && t.height > 34
       const small = fits(t.width, t.height, title)
       return (
@@ -156,7 +242,35 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
         </div>
       </>
     )
-  }, [data, width, height, p])
+  }, [data, width, height, p, striped, dimKey])
+
+  // A new level: the keyboard focus goes to the block asked for (or none).
+  useEffect(() => setKbd(focusPath ?? null), [data, focusPath])
+  // Outlines follow the blocks' places once recharts has drawn them.
+  useLayoutEffect(() => {
+    const place = (): void => setRings({ focus: kbd ? rects.current.get(kbd) : undefined, mark: markPath ? markOf(rects.current, markPath) : undefined })
+    place()
+    const r = requestAnimationFrame(place)
+    return () => cancelAnimationFrame(r)
+  }, [chart, kbd, markPath])
+
+  const onKey = (e: React.KeyboardEvent): void => {
+    const all = [...rects.current.entries()]
+    if (all.length === 0) return
+    if (e.key.startsWith('Arrow') && !e.altKey) {
+      e.preventDefault()
+      const cur = kbd ? rects.current.get(kbd) : undefined
+      const next = cur ? nextBlock(cur, all, e.key) : all[0]![0]
+      if (next) setKbd(next)
+    } else if (e.key === 'Enter' && kbd) {
+      const d = data.find((x) => x.node.path === kbd)
+      if (d) {
+        e.preventDefault()
+        openRef.current?.(d.top as N, d.node as N)
+      }
+    }
+  }
+  const focused = kbd ? data.find((x) => x.node.path === kbd)?.node : undefined
 
   const onMove = (e: React.MouseEvent): void => {
     const el = tip.current
@@ -172,7 +286,32 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
   }
 
   return (
-    <div ref={box} className="byte-treemap" style={{ height }} onMouseMove={onMove} onMouseLeave={() => setHover(null)} aria-label={label} data-testid="treemap">
+    <div
+      ref={box}
+      className="byte-treemap"
+      style={{ height }}
+      onMouseMove={onMove}
+      onMouseLeave={() => setHover(null)}
+      onKeyDown={onKey}
+      tabIndex={data.length > 0 ? 0 : undefined}
+      role="group"
+      aria-label={`${label ?? 'Treemap'}: arrows move between blocks, Enter opens, Backspace goes back`}
+      aria-describedby={focused ? 'tm-focused' : undefined}
+      data-testid="treemap"
+      data-focused={kbd ?? undefined}
+    >
+      {rings.mark && <div className="tm-ring tm-ring-mark" style={ringStyle(rings.mark)} data-testid="treemap-mark" />}
+      {rings.focus && <div className="tm-ring tm-ring-focus" style={ringStyle(rings.focus)} data-testid="treemap-focus" />}
+      <span id="tm-focused" className="tm-sr" aria-live="polite">
+        {focused ? `${focused.name}, ${formatBytes(focused.bytes)}` : ''}
+      </span>
+      <svg width={0} height={0} aria-hidden style={{ position: 'absolute' }}>
+        <defs>
+          <pattern id="tm-hatch" width={6} height={6} patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+            <rect width={2.2} height={6} fill={p.text} opacity={0.45} />
+          </pattern>
+        </defs>
+      </svg>
       {data.length === 0 ? <div className="tm-empty muted">{emptyText ?? 'Nothing to show here: no file bytes at this level.'}</div> : chart}
       <div ref={tip} className="tm-tip" style={{ visibility: hover ? 'visible' : 'hidden' }}>
         {hover && (

@@ -6,6 +6,6 @@
 // - ChartTooltipBox / LegendItem: the tooltip and legend look, for custom charts.
 // Use chartPalette(useResolvedTheme()) for colours; never hard-code them in a screen.
 export { ByteBarChart, LegendItem, type ByteBar, type ByteBarChartProps } from './ByteBarChart'
-export { ByteTreemap, type ByteTreemapNode, type ByteTreemapProps } from './ByteTreemap'
+export { ByteTreemap, type ByteTreemapNode, type ByteTreemapProps, type TileParts } from './ByteTreemap'
 export { ChartTooltipBox } from './ChartTooltip'
 export { categoryColor, chartPalette, type ChartPalette } from './palette'

@@ -21,18 +21,19 @@ export interface Datum {
   children?: Datum[]
 }
 
-export function toTreemapData(root: ByteTreemapNode): Datum[] {
-  return (root.children ?? [])
-    .filter((c) => c.bytes > 0)
+/** `area` sizes a block (default: its bytes; a layer's changes also give deleted bytes room). */
+export function toTreemapData<N extends ByteTreemapNode>(root: N, area: (n: N) => number = (n) => n.bytes): Datum[] {
+  return ((root.children ?? []) as N[])
+    .filter((c) => area(c) > 0)
     .map((top, topIndex) => {
-      const kids = (top.children ?? []).filter((k) => k.bytes > 0)
+      const kids = ((top.children ?? []) as N[]).filter((k) => area(k) > 0)
       return {
         name: top.name,
-        size: top.bytes,
+        size: area(top),
         node: top,
         top,
         topIndex,
-        ...(kids.length > 0 ? { children: kids.map((k) => ({ name: k.name, size: k.bytes, node: k, top, topIndex })) } : {})
+        ...(kids.length > 0 ? { children: kids.map((k) => ({ name: k.name, size: area(k), node: k, top, topIndex })) } : {})
       }
     })
 }

@@ -58,6 +58,8 @@ export function SidePicker({ side, value, onChange }: { side: 'a' | 'b'; value: 
           value={current}
           onChange={(e) => {
             if (e.target.value === OTHER) {
+              // The side is empty until a path is given: Compare never runs with the old one.
+              onChange(null)
               setTyping(true)
               return
             }

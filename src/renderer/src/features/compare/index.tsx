@@ -14,7 +14,7 @@ import { LayersCompare } from './LayersCompare'
 import { SidePicker } from './SidePicker'
 import { sourceKey } from './view-model'
 import './compare.css'
-import { sourceName } from '../../../../shared/image-source'
+import { imageName, sourceName } from '../../../../shared/image-source'
 
 function PickerBar(): React.JSX.Element {
   const pick = useApp((s) => s.comparePick)
@@ -90,6 +90,9 @@ export function CompareScreen(): React.JSX.Element {
   const runCompare = useApp((s) => s.runCompare)
   const setPick = useApp((s) => s.setComparePick)
   const v = view.name === 'compare' ? view : null
+  const pick = useApp((s) => s.comparePick)
+  // The result stays readable, but marked, while the picker shows other sides.
+  const stale = !!comparison && (sourceKey(comparison.a.source) !== sourceKey(pick.a) || sourceKey(comparison.b.source) !== sourceKey(pick.b))
 
   useEffect(() => {
     if (!images) void loadImages()
@@ -118,7 +121,7 @@ export function CompareScreen(): React.JSX.Element {
       <div className="cmp-title">
         <h2>Compare images</h2>
         <span className="muted">Shared layers, the size delta and where it comes from</span>
-        {comparison && !job && (
+        {comparison && !job && !stale && (
           <span className="cmp-title-actions">
             <ExportReportButton aKey={comparison.a.key} bKey={comparison.b.key} />
           </span>
@@ -128,7 +131,14 @@ export function CompareScreen(): React.JSX.Element {
       {job ? (
         <JobState />
       ) : comparison ? (
-        <div className="cmp-result" data-testid="compare-result">
+        <div className={`cmp-result${stale ? ' cmp-stale' : ''}`} data-testid="compare-result" data-stale={stale ? 'true' : undefined}>
+          {stale && (
+            <div className="cmp-stale-note" role="status" data-testid="compare-stale">
+              <strong>Out of date:</strong> this result compares <span className="mono">{imageName(comparison.a)}</span> with{' '}
+              <span className="mono">{imageName(comparison.b)}</span>, not the sides picked above.{' '}
+              {pick.a && pick.b ? 'Press Compare to see them.' : 'Pick both sides, then press Compare.'}
+            </div>
+          )}
           <CompareSummary c={comparison} />
           <div className="cmp-grid">
             <ContributorsPanel />

@@ -11,7 +11,7 @@ import { Spinner } from '../../components/States'
 import { VirtualList } from '../../components/VirtualList'
 import { call, toApiError } from '../../lib/call'
 import { isTyping, moveIndex } from '../../lib/list-nav'
-import { ROOT_PATH, displayPath } from '../../lib/paths'
+import { ROOT_PATH, breadcrumbs, displayPath } from '../../lib/paths'
 import { useApp } from '../../stores'
 import { NodeMarkers } from './markers'
 import { PanelError } from './PanelError'
@@ -74,7 +74,12 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
   const [expanded, setExpanded] = useState(() => new Set<string>())
   const [active, setActive] = useState(-1)
   const [error, setError] = useState<ApiError | null>(null)
-  const [filter, setFilter] = useState('')
+  // The filter, the treemap's drilled folder and the selected row are shared with the treemap.
+  const filter = useApp((s) => s.pathFilter)
+  const setFilter = useApp((s) => s.setPathFilter)
+  const focus = useApp((s) => s.focusPath)
+  const setFocusPath = useApp((s) => s.setFocusPath)
+  const revealing = useRef<string | null>(null)
   const [changeFilter, setChangeFilter] = useState<ChangeFilter>('all')
   const [search, setSearch] = useState<{ query: string; matches: FileNode[]; total: number } | null>(null)
   const [searching, setSearching] = useState(false)
@@ -149,6 +154,33 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
     return changeFilter === 'all' ? all : all.filter((r) => keepRow(r, changeFilter))
   }, [search, loaded, expanded, changeFilter])
   const activeNode = rows[active]?.kind === 'node' ? (rows[active] as Extract<TreeRow, { kind: 'node' }>).node : undefined
+
+  // The treemap drilled somewhere: open the tree down to that folder and select it.
+  useEffect(() => {
+    if (!focus || focus.from !== 'treemap' || focus.path === ROOT_PATH || search) return
+    const chain = breadcrumbs(focus.path).slice(1).map((c) => c.path)
+    const want = focus.path
+    revealing.current = want
+    // A folder that never shows up (a failed load) must not hold the tree's selection back.
+    setTimeout(() => revealing.current === want && (revealing.current = null), 3000)
+    setExpanded((prev) => new Set([...prev, ...chain.slice(0, -1)]))
+    for (const p of chain.slice(0, -1)) if (!loaded.has(p)) void loadDir(p)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus, loadDir])
+  useEffect(() => {
+    const want = revealing.current
+    if (!want) return
+    const i = rows.findIndex((r) => r.kind === 'node' && r.node.path === want)
+    if (i >= 0) {
+      revealing.current = null
+      setActive(i)
+    }
+  }, [rows])
+  // The selected row is what the treemap outlines.
+  const activePath = rows[active]?.kind === 'node' ? (rows[active] as Extract<TreeRow, { kind: 'node' }>).node.path : null
+  useEffect(() => {
+    if (activePath && !revealing.current) setFocusPath(activePath, 'tree')
+  }, [activePath, setFocusPath])
 
   const toggle = (node: FileNode, open?: boolean): void => {
     if (!node.hasChildren) return

@@ -68,9 +68,11 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
         )}
         <div className="spacer" />
         <Button size="sm" onClick={() => {
-            // The compare screen starts with this image as side A; the person picks B there.
+            // The compare screen starts with this image as side A and B empty (to pick there):
+            // a result for other sides is then marked as not what the picker shows.
             setComparePick('a', analysis.source)
-            navigate({ name: 'compare' })
+            setComparePick('b', null)
+            navigate({ name: 'compare', a: analysis.source })
           }} title="Compare this image with another">
           Compare with…
         </Button>

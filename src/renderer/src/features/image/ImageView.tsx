@@ -1,6 +1,6 @@
 // Layout of an opened image: header; layers on the left; on the right the scope bar, the
 // treemap and, below it, the file tree, the waste list or the savings. One selected layer drives them all.
-import { useEffect, useState } from 'react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { formatBytes, formatCount, groupDigits } from '../../../../shared/format'
 import type { ImageAnalysis, LayerSummary } from '../../../../shared/models/analysis'
 import { Segmented } from '../../components/Button'
@@ -26,7 +26,27 @@ function emptyLayerText(l: LayerSummary, mode: ScopeMode): string | undefined {
   return 'This layer adds no file bytes (only directories, links or metadata).'
 }
 
+/**
+ * The treemap's height from the room the right column has: the file tree below it keeps at
+ * least ~12 rows, the map gets the rest within 180-440 px (a short window still shows both).
+ */
+function useTreemapHeight(): [React.RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null)
+  const [h, setH] = useState(300)
+  useLayoutEffect(() => {
+    const el = ref.current
+    if (!el) return
+    const fit = (): void => setH(Math.round(Math.min(440, Math.max(180, (el.clientHeight - 120) * 0.5))))
+    fit()
+    const ro = new ResizeObserver(fit)
+    ro.observe(el)
+    return () => ro.disconnect()
+  }, [])
+  return [ref, h]
+}
+
 export function ImageView({ analysis }: { analysis: ImageAnalysis }): React.JSX.Element {
+  const [rightRef, treemapHeight] = useTreemapHeight()
   const selected = useApp((s) => s.selectedLayer)
   const scopeMode = useApp((s) => s.scopeMode)
   const setScopeMode = useApp((s) => s.setScopeMode)
@@ -54,7 +74,7 @@ export function ImageView({ analysis }: { analysis: ImageAnalysis }): React.JSX.
       <div className="image-body" style={{ gridTemplateColumns: `min(${paneWidth}px, 50%) 10px minmax(0, 1fr)` }}>
         <LayersPanel analysis={analysis} />
         <Splitter width={paneWidth} onChange={(w) => updateSettings({ layersPaneWidth: w })} label="Resize the layers pane" />
-        <div className="image-right">
+        <div className="image-right" ref={rightRef}>
           <div className="scope-bar" data-testid="scope-bar">
             <span className="scope-title">
               {layer ? (
@@ -83,7 +103,7 @@ export function ImageView({ analysis }: { analysis: ImageAnalysis }): React.JSX.
               ]}
             />
           </div>
-          <TreemapPanel scope={scope} height={300} emptyText={layer ? emptyLayerText(layer, scopeMode) : undefined} />
+          <TreemapPanel scope={scope} height={treemapHeight} emptyText={layer ? emptyLayerText(layer, scopeMode) : undefined} />
           <section className="panel bottom-panel">
             <div className="tabs" role="tablist">
               <button type="button" role="tab" aria-selected={tab === 'files'} className={tab === 'files' ? 'on' : ''} onClick={() => setTab('files')} data-testid="tab-files">

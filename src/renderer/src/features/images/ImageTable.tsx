@@ -94,6 +94,11 @@ export function ImageTable({ images }: { images: ImageSummary[] }): React.JSX.El
                       {t}
                     </span>
                   ))}
+                  {img.analysed && (
+                    <span className="chip chip-analysed" title="Analysed before: its results are in the layer cache, so it opens at once" data-testid="image-analysed">
+                      analysed
+                    </span>
+                  )}
                 </td>
                 <td className="col-id mono muted" title={img.id}>
                   {shortId(img.id)}
