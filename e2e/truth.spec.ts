@@ -89,7 +89,7 @@ test('compare is never stale: a changed side marks the result, an empty side dis
   await app.getByTestId('pick-b').selectOption('__other__')
   await expect(run).toBeDisabled()
   await expect(app.getByTestId('compare-stale')).toBeVisible()
-  await app.getByLabel('Archive path for side B').press('Enter')
+  await app.getByLabel('Archive path or registry reference for side B').press('Enter')
   await expect(run).toBeDisabled()
   await expect(app.getByTestId('pick-b')).toHaveValue('')
   await snap(app, 'compare-stale')

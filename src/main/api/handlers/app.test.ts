@@ -20,7 +20,7 @@ function head(path: string, bytes: number, offset = 0): Buffer {
 describe('images:samples', () => {
   it('lists the bundled archives: a gzip docker save and an OCI layout tar, a few MB in all', () => {
     const samples = listSamples(SAMPLES)
-    expect(samples.map((s) => s.title)).toEqual(['Sample app — single-stage', 'Sample app — multi-stage'])
+    expect(samples.map((s) => s.title)).toEqual(['layerscope-sample/app:single-stage', 'layerscope-sample/app:multi-stage'])
     const [single, multi] = samples
     expect(head(single!.path, 2).toString('hex')).toBe('1f8b')
     expect(head(multi!.path, 5, 257).toString('latin1')).toBe('ustar')

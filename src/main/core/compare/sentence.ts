@@ -5,6 +5,9 @@ import type { Contributor } from '../../../shared/models/compare'
 import { formatBytes, formatDelta, formatPercent, formatRatio, shortId } from '../../../shared/format'
 
 function sourceName(source: ImageSource, image: ImageIdentity): string {
+  // One name per image: an archive that carries a repo:tag is called by it, as on every screen.
+  const tag = source.kind === 'archive' ? image.repoTags.find((t) => t !== '<none>:<none>') : undefined
+  if (tag) return tag
   if (source.kind === 'archive') {
     const base = source.path.split(/[\\/]/).filter(Boolean).pop() ?? source.path
     return base.replace(/\.(tar\.gz|tgz|tar\.zst|tar)$/i, '') || base
