@@ -6,7 +6,8 @@ import { formatBytes, formatDelta, formatPercent, formatRatio, shortId } from '.
 
 function sourceName(source: ImageSource, image: ImageIdentity): string {
   // One name per image: an archive that carries a repo:tag is called by it, as on every screen.
-  const tag = source.kind === 'archive' ? image.repoTags.find((t) => t !== '<none>:<none>') : undefined
+  // (A bare OCI ref name such as "1.0" is no repo:tag: such an archive keeps its file name.)
+  const tag = source.kind === 'archive' ? image.repoTags.find((t) => t !== '<none>:<none>' && /:[^/]+$/.test(t)) : undefined
   if (tag) return tag
   if (source.kind === 'archive') {
     const base = source.path.split(/[\\/]/).filter(Boolean).pop() ?? source.path
