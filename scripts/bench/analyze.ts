@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { BASE_IMAGE, buildImage, docker, ensureBaseImage, imageExists } from '../fixtures/base-image'
 import { DOCKERFILE_1M, IMG_1M } from '../fixtures/bench-images'
+import { bundleChild } from './bundle-child'
 
 const IMG_100K = 'layerscope-test/bench-100k:1'
 const IMG_1G = 'layerscope-test/bench-1g:1'
@@ -39,23 +40,6 @@ interface ChildResult {
   entries: number
   layerBytes: number
   cachedLayers: number
-}
-
-/** Bundles the child to one plain JS file (as the app ships), so tsx's own memory is not measured. */
-async function bundleChild(dir: string): Promise<string> {
-  const { build } = await import('esbuild')
-  const out = join(dir, 'analyze-child.mjs')
-  await build({
-    entryPoints: [fileURLToPath(new URL('./analyze-child.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: out,
-    packages: 'external',
-    logLevel: 'error'
-  })
-  return out
 }
 
 let childJs = ''
@@ -154,7 +138,7 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('../../node_modules/.cache/layerscope-bench/', import.meta.url))
   mkdirSync(dir, { recursive: true })
   try {
-    childJs = await bundleChild(dir)
+    childJs = await bundleChild('analyze-child', dir)
     for (const img of images) await bench(img, runs)
     if (synth) await synthetic(Number(synth.slice('--synthetic='.length)) || 1_000_000)
   } finally {

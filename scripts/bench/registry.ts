@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { BASE_IMAGE, buildImage, ensureBaseImage, imageExists } from '../fixtures/base-image'
 import { SKOPEO, pushImage, registrySkipReason, startRegistry } from '../test-env/registry'
+import { bundleChild } from './bundle-child'
 
 const IMG = 'layerscope-test/bench-registry:1'
 // ~1 GB of layer content that compresses like real images do (text and binaries, not zeros):
@@ -32,22 +33,6 @@ interface ChildResult {
   layerBytes: number
   downloadSize: number
   files: number
-}
-
-async function bundleChild(dir: string): Promise<string> {
-  const { build } = await import('esbuild')
-  const out = join(dir, 'registry-child.mjs')
-  await build({
-    entryPoints: [fileURLToPath(new URL('./registry-child.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: out,
-    packages: 'external',
-    logLevel: 'error'
-  })
-  return out
 }
 
 function runChild(js: string, ref: string, cacheDir: string): Promise<ChildResult> {
@@ -133,7 +118,7 @@ async function main(): Promise<void> {
     // Beside node_modules, so the bundle's external packages resolve as the app's do.
     const bundleDir = fileURLToPath(new URL('../../node_modules/.cache/layerscope-bench/', import.meta.url))
     mkdirSync(bundleDir, { recursive: true })
-    const js = await bundleChild(bundleDir)
+    const js = await bundleChild('registry-child', bundleDir)
     const ref = `${reg.host}/bench/app:1`
     // Interleaved: the machine is shared, so each side runs twice and the better run counts.
     const ours: ChildResult[] = []
