@@ -43,6 +43,7 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
+  const desktop = electronDesktop(() => mainWindow)
   const backend = createBackend(
     {
       cacheDir: join(app.getPath('userData'), 'cache'),
@@ -51,11 +52,11 @@ function start(): void {
       version: app.getVersion()
     },
     // Electron-only: native dialogs and the clipboard, modal to the app's window.
-    { desktop: electronDesktop(() => mainWindow) }
+    { desktop }
   )
 
   hardenSession()
-  const shellHabits = desktopShell(() => mainWindow)
+  const shellHabits = desktopShell(() => mainWindow, desktop)
   registerIpc(ipcMain, backend, {
     observe: (channel, req) => shellHabits.observe(channel, req),
     contents: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null),

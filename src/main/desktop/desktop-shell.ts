@@ -1,12 +1,13 @@
 // The desktop habits of the Electron front: the application menu, recent archives (the OS list
 // and the menu's), and archives handed to the app by the command line or the OS. Commands that
 // need the page go to it as `app:command` events.
-import { app, dialog, Menu, shell, type BrowserWindow } from 'electron'
+import { app, Menu, shell, type BrowserWindow } from 'electron'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { IPC_EVENT_CHANNEL } from '../../shared/api'
 import type { AppCommand } from '../../shared/models/app-command'
 import type { ImageSource } from '../../shared/models/analysis'
+import type { Desktop } from '../api/desktop-port'
 import { writeFileAtomic } from '../core/report/atomic-write'
 import { addRecent, appMenuTemplate, archiveFromArgv, type MenuCommand } from '../window/app-menu'
 
@@ -19,7 +20,8 @@ export interface DesktopShell {
   pageReady(): void
 }
 
-export function desktopShell(window: () => BrowserWindow | null): DesktopShell {
+/** `desktop` is the front's Desktop port: the menu's Open… items use its dialogs. */
+export function desktopShell(window: () => BrowserWindow | null, desktop: Desktop): DesktopShell {
   const recentFile = join(app.getPath('userData'), 'recent.json')
   let recent = readRecent(recentFile)
   let pending: AppCommand[] = []
@@ -41,24 +43,14 @@ export function desktopShell(window: () => BrowserWindow | null): DesktopShell {
     rebuildMenu()
   }
 
-  const pick = async (kind: 'archive' | 'dockerfile'): Promise<string | null> => {
-    const w = window()
-    const opts = {
-      title: kind === 'archive' ? 'Open an image archive' : 'Open a Dockerfile',
-      properties: ['openFile'] as Array<'openFile'>,
-      filters: kind === 'archive' ? [{ name: 'Image archives', extensions: ['tar', 'gz', 'tgz', 'zst', 'oci'] }, { name: 'All files', extensions: ['*'] }] : []
-    }
-    const r = w ? await dialog.showOpenDialog(w, opts) : await dialog.showOpenDialog(opts)
-    return r.canceled ? null : (r.filePaths[0] ?? null)
-  }
 
   const run = (c: MenuCommand): void => {
     switch (c.kind) {
       case 'open-archive':
-        void pick('archive').then((path) => path && send({ kind: 'open-archive', path }))
+        void desktop.openDialog('archive').then((path) => path && send({ kind: 'open-archive', path }))
         return
       case 'open-dockerfile':
-        void pick('dockerfile').then((path) => path && send({ kind: 'open-dockerfile', path }))
+        void desktop.openDialog('dockerfile').then((path) => path && send({ kind: 'open-dockerfile', path }))
         return
       case 'open-recent':
         send({ kind: 'open-archive', path: c.path })

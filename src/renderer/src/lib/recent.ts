@@ -1,6 +1,7 @@
 // The images and archives opened lately, newest first, remembered in localStorage (the desktop
 // front also tells the OS, for its own recent-documents list).
 import type { ImageSource } from '../../../shared/models/analysis'
+import { sourceId } from '../../../shared/image-source'
 import { loadJson, saveJson } from './persist'
 
 export interface RecentImage {
@@ -10,8 +11,6 @@ export interface RecentImage {
 
 const KEY = 'recent'
 const MAX = 8
-
-const sourceId = (s: ImageSource): string => (s.kind === 'archive' ? `archive:${s.path}` : `${s.kind}:${s.ref}`)
 
 function isRecentList(v: unknown): v is RecentImage[] {
   return Array.isArray(v) && v.every((r) => typeof r === 'object' && r !== null && typeof (r as RecentImage).name === 'string' && typeof (r as RecentImage).source === 'object')

@@ -1,5 +1,6 @@
 // The images and archives opened lately: one click opens one again (from the layer cache, fast).
 import { useState } from 'react'
+import { sourceId } from '../../../../shared/image-source'
 import { forgetRecent, recentImages } from '../../lib/recent'
 import { useApp } from '../../stores'
 
@@ -12,7 +13,7 @@ export function RecentImages(): React.JSX.Element | null {
       <span className="muted">Recent</span>
       {list.map((r) => (
         <button
-          key={`${r.source.kind}:${r.source.kind === 'archive' ? r.source.path : r.source.ref}`}
+          key={sourceId(r.source)}
           type="button"
           className="chip recent-chip"
           title={r.source.kind === 'archive' ? r.source.path : `${r.source.kind} image ${r.source.ref}`}
