@@ -38,6 +38,11 @@ export function builtRendererDir(): string | null {
   return null
 }
 
+/** Commander's collector for a repeatable option (`--build-arg A=1 --build-arg B=2`): every value, in order. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value]
+}
+
 export interface CliGlobals {
   cacheDir?: string
   /** `--insecure-registry HOST` (repeatable). */

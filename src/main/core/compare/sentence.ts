@@ -2,7 +2,7 @@
 // the biggest parts: /usr/lib -400 MB, /app/node_modules -140 MB".
 import type { ImageIdentity, ImageSource } from '../../../shared/models/analysis'
 import type { Contributor } from '../../../shared/models/compare'
-import { formatBytes, formatDelta, formatPercent, formatRatio, shortId } from '../../../shared/format'
+import { formatBytes, formatCount, formatDelta, formatPercent, formatRatio, shortId } from '../../../shared/format'
 import { imageName } from '../../../shared/image-source'
 
 /** "repo:tag" -> [repo, tag]; a registry port ("host:5000/x") is not a tag. */
@@ -51,18 +51,16 @@ export interface SentenceInput {
   metadata?: { count: number; example?: string }
 }
 
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`
-
 /** "2 files changed content at the same size (/etc/app.conf, …)", moves and mode/owner changes. */
 function contentFacts(x: SentenceInput): string[] {
   const out: string[] = []
   const eg = (n: number, s?: string): string => (s ? ` (${s}${n > 1 ? ', …' : ''})` : '')
-  if (x.sameSize && x.sameSize.count > 0) out.push(`${plural(x.sameSize.count, 'file', 'files')} changed content at the same size${eg(x.sameSize.count, x.sameSize.example)}`)
+  if (x.sameSize && x.sameSize.count > 0) out.push(`${formatCount(x.sameSize.count, 'file')} changed content at the same size${eg(x.sameSize.count, x.sameSize.example)}`)
   if (x.moved && x.moved.count > 0) {
     const e = x.moved.example
-    out.push(`${plural(x.moved.count, 'file', 'files')} moved${eg(x.moved.count, e ? `${e.from} -> ${e.to}` : undefined)}`)
+    out.push(`${formatCount(x.moved.count, 'file')} moved${eg(x.moved.count, e ? `${e.from} -> ${e.to}` : undefined)}`)
   }
-  if (x.metadata && x.metadata.count > 0) out.push(`${plural(x.metadata.count, 'file', 'files')} changed only mode or owner${eg(x.metadata.count, x.metadata.example)}`)
+  if (x.metadata && x.metadata.count > 0) out.push(`${formatCount(x.metadata.count, 'file')} changed only mode or owner${eg(x.metadata.count, x.metadata.example)}`)
   return out
 }
 
