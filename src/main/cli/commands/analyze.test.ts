@@ -19,4 +19,11 @@ describe('analyze text', () => {
     const lines = analyzeText(singleAnalysis()).split('\n')
     expect(lines.filter((l) => l.includes('— deleted in layer 4')).map((l) => l.slice(0, 13))).toEqual(['    2.05 MB  ', '     9.1 MB  '])
   })
+
+  it('names the image as the app and the reports do', () => {
+    const a = singleAnalysis()
+    expect(analyzeText(a).split('\n')[0]).toBe('Image     acme/web:single  (9f86d081884c)')
+    const archive = { ...a, source: { kind: 'archive' as const, path: '/tmp/web.oci.tar' }, image: { ...a.image, repoTags: ['1.0'] } }
+    expect(analyzeText(archive).split('\n')[0]).toBe('Image     web.oci.tar  (9f86d081884c)')
+  })
 })

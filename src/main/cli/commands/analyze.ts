@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { ImageAnalysis } from '../../../shared/models/analysis'
-import { sourceName } from '../../../shared/image-source'
+import { imageName } from '../../../shared/image-source'
 import { clip, formatBytes, formatCount, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../shared/format'
 import { cliBackend, cliContext, runCli, type CliGlobals } from '../context'
 import { terminalProgress } from '../progress'
@@ -9,7 +9,8 @@ import { parseSource } from '../source-arg'
 /** The readable summary: layers, totals, efficiency, the biggest wasted paths with reasons. */
 export function analyzeText(a: ImageAnalysis, top = 10): string {
   const out: string[] = []
-  const name = a.image.repoTags[0] ?? sourceName(a.source)
+  // One name per image, as the app and the reports call it.
+  const name = imageName(a)
   out.push(`Image     ${name}  (${shortId(a.image.id)})`)
   if (a.image.repoTags.length > 1) out.push(`Tags      ${a.image.repoTags.join(', ')}`)
   const sizeWhat = a.image.sizeKind === 'engine' ? 'as `docker images` shows it' : 'uncompressed layer content'
