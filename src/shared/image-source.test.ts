@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { imageName, sourceName } from './image-source'
+import { imageName, imagePlatform, sourceName } from './image-source'
 
 const id = 'sha256:' + 'ab'.repeat(32)
 
@@ -26,5 +26,13 @@ describe('imageName', () => {
     expect(sourceName({ kind: 'archive', path: 'C:\\images\\a.tar' }, true)).toBe('a.tar')
     expect(sourceName({ kind: 'registry', ref: 'localhost:5000/app:1' })).toBe('registry://localhost:5000/app:1')
     expect(sourceName({ kind: 'engine', ref: 'nginx:1.27' })).toBe('nginx:1.27')
+  })
+})
+
+describe('imagePlatform', () => {
+  it('writes os/arch[/variant] as docker does, and nothing when the image does not say', () => {
+    expect(imagePlatform({ os: 'linux', arch: 'arm64', variant: 'v8' })).toBe('linux/arm64/v8')
+    expect(imagePlatform({ os: 'linux', arch: 'amd64' })).toBe('linux/amd64')
+    expect(imagePlatform({})).toBe('')
   })
 })

@@ -20,6 +20,11 @@ export function sourceId(s: ImageSource): string {
   return s.kind === 'archive' ? `archive:${s.path}` : `${s.kind}:${s.ref}`
 }
 
+/** "linux/arm64/v8", as docker writes a platform; "" when the image does not say. */
+export function imagePlatform(i: Pick<ImageIdentity, 'os' | 'arch' | 'variant'>): string {
+  return [i.os, i.arch, i.variant].filter(Boolean).join('/')
+}
+
 export function sameSource(a: ImageSource, b: ImageSource): boolean {
   return sourceId(a) === sourceId(b)
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { ImageAnalysis } from '../../../shared/models/analysis'
-import { imageName } from '../../../shared/image-source'
+import { imageName, imagePlatform } from '../../../shared/image-source'
 import { clip, formatBytes, formatCount, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../shared/format'
 import { cliBackend, cliContext, runCli, type CliGlobals } from '../context'
 import { terminalProgress } from '../progress'
@@ -14,7 +14,7 @@ export function analyzeText(a: ImageAnalysis, top = 10): string {
   out.push(`Image     ${name}  (${shortId(a.image.id)})`)
   if (a.image.repoTags.length > 1) out.push(`Tags      ${a.image.repoTags.join(', ')}`)
   const sizeWhat = a.image.sizeKind === 'engine' ? 'as `docker images` shows it' : 'uncompressed layer content'
-  const platform = [a.image.os, a.image.arch, a.image.variant].filter(Boolean).join('/')
+  const platform = imagePlatform(a.image)
   if (a.image.platforms && a.image.platforms.length > 1) {
     out.push(`Platform  ${platform} (the archive holds ${a.image.platforms.join(', ')}; pick another with --platform)`)
   } else if (platform) out.push(`Platform  ${platform}`)

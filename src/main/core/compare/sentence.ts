@@ -3,7 +3,7 @@
 import type { ImageIdentity, ImageSource } from '../../../shared/models/analysis'
 import type { Contributor } from '../../../shared/models/compare'
 import { formatBytes, formatCount, formatDelta, formatPercent, formatRatio, shortId } from '../../../shared/format'
-import { imageName } from '../../../shared/image-source'
+import { imageName, imagePlatform } from '../../../shared/image-source'
 
 /** "repo:tag" -> [repo, tag]; a registry port ("host:5000/x") is not a tag. */
 function splitRef(ref: string): [string, string | undefined] {
@@ -24,8 +24,8 @@ export function sideLabels(
   const nb = imageName(b)
   if (na === nb) {
     // One multi-platform archive against itself: the platform is what tells the sides apart.
-    const pa = [a.image.os, a.image.arch, a.image.variant].filter(Boolean).join('/')
-    const pb = [b.image.os, b.image.arch, b.image.variant].filter(Boolean).join('/')
+    const pa = imagePlatform(a.image)
+    const pb = imagePlatform(b.image)
     if (pa && pb && pa !== pb) return { a: `${na} (${pa})`, b: `${nb} (${pb})` }
     return { a: `A (${na})`, b: `B (${nb})` }
   }
