@@ -5,7 +5,7 @@ import type { DockerfileAnalysis, StageGraph } from '../../../shared/models/dock
 import { formatBytes, formatCount, formatExactBytes, groupDigits } from '../../../shared/format'
 import { stageGraphBackground, stageGraphSvg } from '../../core/dockerfile/graph-svg'
 import { svgToPng } from '../../core/report/svg-to-png'
-import { appRoot, cliBackend, cliContext, collect, runCli, type CliGlobals } from '../context'
+import { appRoot, cliBackend, cliContext, collect, runCli, themeFlag, type CliGlobals } from '../context'
 
 interface DockerfileOptions {
   file?: string
@@ -117,8 +117,7 @@ export function registerDockerfile(program: Command): void {
       const out = resolve(opts.output)
       const kind = /\.png$/i.test(out) ? 'png' : /\.svg$/i.test(out) ? 'svg' : null
       if (!kind) throw new Error(`-o must end in .svg or .png, not "${opts.output}".`)
-      if (opts.theme !== 'light' && opts.theme !== 'dark') throw new Error(`--theme must be light or dark, not "${opts.theme}".`)
-      const theme = opts.theme
+      const theme = themeFlag(opts.theme)
       const a = await analyse(program, path, opts, signal)
       const svg = stageGraphSvg(a.graph, { title: a.path, theme })
       if (kind === 'svg') writeFileSync(out, svg)
