@@ -1,8 +1,19 @@
 // The layering rules in eslint.config.js must refuse a forbidden import (and allow the right ones).
 import { ESLint } from 'eslint'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 
-const eslint = new ESLint({ cwd: process.cwd() })
+// One ESLint instance over the house config, shared by every case. Loading that config
+// (typescript-eslint with TypeScript, the React hooks plugin) costs about 2 s of CPU once, which
+// on a loaded machine alone can pass vitest's 5 s per-test limit: it is paid in beforeAll with a
+// limit of its own, and each case then lints one small text in milliseconds.
+const LOAD_TIMEOUT_MS = 60_000
+let eslint: ESLint
+
+beforeAll(async () => {
+  eslint = new ESLint({ cwd: process.cwd() })
+  // A TypeScript file under a layered folder: loads the config, the parser and the rules.
+  await eslint.lintText('export const warm = 1\n', { filePath: 'src/shared/warm.ts' })
+}, LOAD_TIMEOUT_MS)
 
 async function restricted(filePath: string, code: string): Promise<string[]> {
   const [r] = await eslint.lintText(code, { filePath })

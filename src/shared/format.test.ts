@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatCount, formatDelta, formatDockerSize, formatPercent, groupDigits, modeString, shortId } from './format'
+import { clip, formatBytes, formatCount, formatDelta, formatDockerSize, formatPercent, groupDigits, modeString, shortId } from './format'
 
 describe('formatDockerSize (docker images rounding)', () => {
   it.each([
@@ -60,5 +60,14 @@ describe('modeString', () => {
     expect(modeString('file', 0o2644)).toBe('-rw-r-Sr--')
     expect(modeString('dir', 0o1777)).toBe('drwxrwxrwt')
     expect(modeString('symlink', 0o777)).toBe('lrwxrwxrwx')
+  })
+})
+
+describe('clip', () => {
+  it('keeps a text that fits and cuts a longer one to the limit, ending in an ellipsis', () => {
+    expect(clip('RUN make', 8)).toBe('RUN make')
+    expect(clip('RUN make all', 8)).toBe('RUN mak…')
+    expect(clip('RUN make all', 8)).toHaveLength(8)
+    expect(clip('', 3)).toBe('')
   })
 })

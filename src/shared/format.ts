@@ -81,6 +81,11 @@ export function shortId(id: string): string {
   return id.replace(/^sha256:/, '').slice(0, 12)
 }
 
+/** At most `max` characters: a longer text is cut and ends in "…" ("RUN apt-get install -y bu…"). */
+export function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`
+}
+
 /** "1 file", "12,034 files": a count with its noun, singular for exactly one. */
 export function formatCount(n: number, noun: string, plural = `${noun}s`): string {
   return `${groupDigits(n)} ${n === 1 ? noun : plural}`

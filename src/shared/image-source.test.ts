@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { imageName, sourceName } from './image-source'
+import { imageName, imagePlatform, sourceName } from './image-source'
 
 const id = 'sha256:' + 'ab'.repeat(32)
 
@@ -14,9 +14,25 @@ describe('imageName', () => {
     expect(imageName({ image: { id, repoTags: [] }, source: { kind: 'engine', ref: 'abababababab' } })).toBe('abababababab')
     expect(imageName({ image: { id, repoTags: [] }, source: { kind: 'engine', ref: id } })).toBe('abababababab')
   })
+  it('calls an image by the tag it was opened by, and a bare OCI ref name is no repo:tag', () => {
+    const tags = ['shop/app:1', 'shop/app:stable']
+    expect(imageName({ image: { id, repoTags: tags }, source: { kind: 'engine', ref: 'shop/app:stable' } })).toBe('shop/app:stable')
+    expect(imageName({ image: { id, repoTags: tags }, source: { kind: 'engine', ref: id } })).toBe('shop/app:1')
+    expect(imageName({ image: { id, repoTags: ['nginx:latest'] }, source: { kind: 'engine', ref: 'nginx' } })).toBe('nginx:latest')
+    expect(imageName({ image: { id, repoTags: ['1.0'] }, source: { kind: 'archive', path: '/x/app.oci.tar' } })).toBe('app.oci.tar')
+    expect(imageName({ image: { id, repoTags: ['localhost:5000/app'] }, source: { kind: 'archive', path: '/x/a.tar' } })).toBe('a.tar')
+  })
   it('names a source before analysis by its reference or file name', () => {
     expect(sourceName({ kind: 'archive', path: 'C:\\images\\a.tar' }, true)).toBe('a.tar')
     expect(sourceName({ kind: 'registry', ref: 'localhost:5000/app:1' })).toBe('registry://localhost:5000/app:1')
     expect(sourceName({ kind: 'engine', ref: 'nginx:1.27' })).toBe('nginx:1.27')
+  })
+})
+
+describe('imagePlatform', () => {
+  it('writes os/arch[/variant] as docker does, and nothing when the image does not say', () => {
+    expect(imagePlatform({ os: 'linux', arch: 'arm64', variant: 'v8' })).toBe('linux/arm64/v8')
+    expect(imagePlatform({ os: 'linux', arch: 'amd64' })).toBe('linux/amd64')
+    expect(imagePlatform({})).toBe('')
   })
 })

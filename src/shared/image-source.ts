@@ -20,6 +20,11 @@ export function sourceId(s: ImageSource): string {
   return s.kind === 'archive' ? `archive:${s.path}` : `${s.kind}:${s.ref}`
 }
 
+/** "linux/arm64/v8", as docker writes a platform; "" when the image does not say. */
+export function imagePlatform(i: Pick<ImageIdentity, 'os' | 'arch' | 'variant'>): string {
+  return [i.os, i.arch, i.variant].filter(Boolean).join('/')
+}
+
 export function sameSource(a: ImageSource, b: ImageSource): boolean {
   return sourceId(a) === sourceId(b)
 }
@@ -31,10 +36,26 @@ export interface Nameable {
 
 const NO_TAG = '<none>:<none>'
 
-/** An analysed image's name: its repo:tag, else the reference it was opened by, else the archive's file name, else its short ID. */
+/**
+ * A tag to call the image by. In an archive, a bare OCI ref name ("1.0", from
+ * `org.opencontainers.image.ref.name`) is no repo:tag: such an archive keeps its file name.
+ */
+function isName(t: string, source: ImageSource): boolean {
+  return t !== NO_TAG && (source.kind !== 'archive' || /:[^/]+$/.test(t))
+}
+
+/**
+ * An analysed image's name: its repo:tag (the one it was opened by, when it has several), else
+ * the reference it was opened by, else the archive's file name, else its short ID.
+ */
 export function imageName(a: Nameable): string {
-  const tag = a.image.repoTags.find((t) => t !== NO_TAG)
-  if (tag) return tag
+  const tags = a.image.repoTags.filter((t) => isName(t, a.source))
+  if (a.source.kind !== 'archive') {
+    const ref = a.source.ref
+    const typed = tags.find((t) => t === ref || t === `${ref}:latest`)
+    if (typed) return typed
+  }
+  if (tags[0]) return tags[0]
   if (a.source.kind === 'archive') return archiveFileName(a.source.path)
   if (!/^(sha256:)?[0-9a-f]{12,64}$/i.test(a.source.ref)) return a.source.kind === 'registry' ? sourceName(a.source) : a.source.ref
   return shortId(a.image.id)

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { VERSION, readVersion } from './context'
+import { Command } from 'commander'
+import { VERSION, collect, readVersion, themeFlag } from './context'
 
 describe('version', () => {
   it('is the one in package.json, not a copy', () => {
@@ -19,5 +20,23 @@ describe('version', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('repeatable options', () => {
+  it('collects every value of a repeated flag in order, through commander', () => {
+    const p = new Command().exitOverride().option('--build-arg <kv>', 'repeatable', collect, [])
+    p.parse(['--build-arg', 'A=1', '--build-arg', 'B=2', '--build-arg', 'A=3'], { from: 'user' })
+    expect(p.opts().buildArg).toEqual(['A=1', 'B=2', 'A=3'])
+    expect(new Command().option('--x <v>', '', collect, []).parse([], { from: 'user' }).opts().x).toEqual([])
+  })
+})
+
+describe('--theme', () => {
+  it('takes light or dark and refuses anything else in words, as INVALID_INPUT', () => {
+    expect(themeFlag('dark')).toBe('dark')
+    expect(themeFlag('light')).toBe('light')
+    expect(() => themeFlag('blue')).toThrow('--theme must be light or dark, not "blue".')
+    expect(() => themeFlag('Dark')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }))
   })
 })

@@ -4,6 +4,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createBackend, type Backend } from '../api'
 import { defaultCacheDir } from '../api/backend'
 import type { HandlerContext } from '../api/types'
+import { LayerscopeError } from '../core/errors'
+import type { ReportTheme } from '../../shared/models/report'
+import { REPORT_THEMES } from '../../shared/schemas/report'
 
 /** The version in package.json, found beside out/ (built CLI, installs) or src/ (tests, tsx). */
 export function readVersion(root = appRoot()): string {
@@ -36,6 +39,18 @@ export function builtRendererDir(): string | null {
     dir = resolve(dir, '..')
   }
   return null
+}
+
+/** Commander's collector for a repeatable option (`--build-arg A=1 --build-arg B=2`): every value, in order. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value]
+}
+
+/** `--theme light|dark` of every command that draws (graph, history); report checks it with the report schema. */
+export function themeFlag(value: string): ReportTheme {
+  const theme = REPORT_THEMES.find((t) => t === value)
+  if (!theme) throw new LayerscopeError('INVALID_INPUT', `--theme must be ${REPORT_THEMES.join(' or ')}, not "${value}".`)
+  return theme
 }
 
 export interface CliGlobals {

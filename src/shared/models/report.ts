@@ -1,5 +1,9 @@
-export type ReportFormat = 'png' | 'svg' | 'json' | 'md'
-export type ReportTheme = 'light' | 'dark'
+import type { REPORT_FORMATS, REPORT_THEMES } from '../schemas/report'
+
+/** 'png' | 'svg' | 'json' | 'md': the formats the report schema takes, listed once there. */
+export type ReportFormat = (typeof REPORT_FORMATS)[number]
+/** 'light' | 'dark'. */
+export type ReportTheme = (typeof REPORT_THEMES)[number]
 
 export interface ReportRequest {
   /** Analysis key of the image (or side A of a comparison). */

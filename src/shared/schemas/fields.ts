@@ -13,7 +13,11 @@ export function wholeNumber(name: string, min: number, max: number): z.ZodNumber
 
 /** A non-empty string; `what` says what it names ("the analysis key compare:open returned"). */
 export function text(name: string, what: string): z.ZodString {
-  const error = `${name} must be ${what}.`
+  return nonBlank(`${name} must be ${what}.`)
+}
+
+/** A string with more than white space in it; `error` is the whole message. */
+function nonBlank(error: string): z.ZodString {
   return z.string({ error }).refine((s) => s.trim() !== '', { error })
 }
 
@@ -27,14 +31,18 @@ export const jobId = z.string({ error: 'jobId must be a string chosen by the cal
 const platformError = (iss: { input?: unknown }): string => `platform must be written os/arch[/variant], e.g. linux/amd64 (got ${JSON.stringify(iss.input)}).`
 const platform = z.string({ error: platformError }).regex(/^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i, { error: platformError })
 
-/** Where an image comes from; `name` and `missing` word the message for the side it is. */
-export function imageSource(name: string, missing: string) {
+/**
+ * Where an image comes from; `name` and `missing` word the message for the side it is. With
+ * `blank`, an empty ref or path says that message (a compare side left empty is a missing side).
+ */
+export function imageSource(name: string, missing: string, blank?: string) {
+  const field = (key: string, what: string): z.ZodString => (blank ? nonBlank(blank) : text(`${name}.${key}`, what))
   return z.discriminatedUnion(
     'kind',
     [
-      z.object({ kind: z.literal('engine'), ref: text(`${name}.ref`, 'an image reference such as "myapp:1.0" or an image id'), platform: platform.optional() }),
-      z.object({ kind: z.literal('archive'), path: text(`${name}.path`, 'the path of an image archive (.tar, .tar.gz) or an OCI layout folder'), platform: platform.optional() }),
-      z.object({ kind: z.literal('registry'), ref: text(`${name}.ref`, 'a registry reference HOST[:PORT]/REPO[:TAG|@DIGEST]'), platform: platform.optional() })
+      z.object({ kind: z.literal('engine'), ref: field('ref', 'an image reference such as "myapp:1.0" or an image id'), platform: platform.optional() }),
+      z.object({ kind: z.literal('archive'), path: field('path', 'the path of an image archive (.tar, .tar.gz) or an OCI layout folder'), platform: platform.optional() }),
+      z.object({ kind: z.literal('registry'), ref: field('ref', 'a registry reference HOST[:PORT]/REPO[:TAG|@DIGEST]'), platform: platform.optional() })
     ],
     { error: missing }
   )

@@ -3,10 +3,11 @@
 import { z } from 'zod'
 import { analyzeOptions, buildArgs, fsPath, imageSource, jobId, noRequest, text, treeScope, wholeNumber } from './fields'
 import { HISTORY_REQUESTS } from './history'
+import { reportOptionFields } from './report'
 
 const sourceMessage = 'source must be { kind: "engine", ref }, { kind: "archive", path } or { kind: "registry", ref }.'
 const sideMessage = (side: 'A' | 'B'): string =>
-  `Side ${side} is missing: give an image reference ({ kind: 'engine', ref }) or an archive path ({ kind: 'archive', path }).`
+  `Side ${side} is missing: give an image reference ({ kind: 'engine', ref }), an archive path ({ kind: 'archive', path }) or a registry reference ({ kind: 'registry', ref }).`
 const analysisKey = (name: string): z.ZodString => text(name, 'the key of an open analysis (analysis:open returned it)')
 
 const filtersError = 'images:list filters must look like { "reference": ["myapp:*"] }.'
@@ -20,19 +21,11 @@ const dockerfilePath = text('path', 'the path of a Dockerfile or of the folder h
 const dockerfileTarget = z.string({ error: 'target must be the name of a stage in the Dockerfile.' }).optional()
 const contextDir = z.string({ error: 'contextDir must be the path of the build context folder.' }).optional()
 
-const REPORT_FORMATS = ['png', 'svg', 'json', 'md'] as const
 const reportRequest = z.object({
   a: text('a (the analysis key of the image to report on)', 'given'),
   b: text('b', 'the analysis key of the second image, or left out').optional(),
   dockerfile: text('dockerfile', 'the path of a Dockerfile, or left out').optional(),
-  format: z.enum(REPORT_FORMATS, { error: (iss) => `Unknown report format "${String(iss.input)}": use ${REPORT_FORMATS.join(', ')}.` }),
-  theme: z.enum(['light', 'dark'], { error: (iss) => `Unknown theme "${String(iss.input)}": use light or dark.` }).optional(),
-  width: z
-    .number({ error: (iss) => `Width must be a whole number of pixels from 400 to 4800 (got ${String(iss.input)}).` })
-    .int({ error: (iss) => `Width must be a whole number of pixels from 400 to 4800 (got ${String(iss.input)}).` })
-    .min(400, { error: (iss) => `Width must be a whole number of pixels from 400 to 4800 (got ${String(iss.input)}).` })
-    .max(4800, { error: (iss) => `Width must be a whole number of pixels from 400 to 4800 (got ${String(iss.input)}).` })
-    .optional()
+  ...reportOptionFields
 })
 
 const compareKeys = {
@@ -82,8 +75,8 @@ export const REQUESTS = {
 
   'compare:open': z.object({
     jobId: jobId.optional(),
-    a: imageSource('a', sideMessage('A')),
-    b: imageSource('b', sideMessage('B')),
+    a: imageSource('a', sideMessage('A'), sideMessage('A')),
+    b: imageSource('b', sideMessage('B'), sideMessage('B')),
     options: analyzeOptions
   }),
   'compare:contributors': z.object({ ...compareKeys, limit: wholeNumber('limit', 1, 10_000).optional() }),

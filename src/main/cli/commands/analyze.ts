@@ -1,23 +1,20 @@
 import type { Command } from 'commander'
 import type { ImageAnalysis } from '../../../shared/models/analysis'
-import { sourceName } from '../../../shared/image-source'
-import { formatBytes, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../shared/format'
+import { imageName, imagePlatform } from '../../../shared/image-source'
+import { clip, formatBytes, formatCount, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../shared/format'
 import { cliBackend, cliContext, runCli, type CliGlobals } from '../context'
 import { terminalProgress } from '../progress'
 import { parseSource } from '../source-arg'
 
-function pad(s: string, n: number, right = false): string {
-  return right ? s.padStart(n) : s.padEnd(n)
-}
-
 /** The readable summary: layers, totals, efficiency, the biggest wasted paths with reasons. */
 export function analyzeText(a: ImageAnalysis, top = 10): string {
   const out: string[] = []
-  const name = a.image.repoTags[0] ?? sourceName(a.source)
+  // One name per image, as the app and the reports call it.
+  const name = imageName(a)
   out.push(`Image     ${name}  (${shortId(a.image.id)})`)
   if (a.image.repoTags.length > 1) out.push(`Tags      ${a.image.repoTags.join(', ')}`)
   const sizeWhat = a.image.sizeKind === 'engine' ? 'as `docker images` shows it' : 'uncompressed layer content'
-  const platform = [a.image.os, a.image.arch, a.image.variant].filter(Boolean).join('/')
+  const platform = imagePlatform(a.image)
   if (a.image.platforms && a.image.platforms.length > 1) {
     out.push(`Platform  ${platform} (the archive holds ${a.image.platforms.join(', ')}; pick another with --platform)`)
   } else if (platform) out.push(`Platform  ${platform}`)
@@ -32,12 +29,12 @@ export function analyzeText(a: ImageAnalysis, top = 10): string {
   const width = Math.max(40, (process.stdout.columns ?? 120) - 52)
   // Download bytes beside content bytes when the source knows them (registry, OCI archives).
   const dl = a.layers.some((l) => l.compressedBytes !== undefined)
-  const dlCell = (l?: { compressedBytes?: number }): string => (dl ? `${pad(l ? (l.compressedBytes !== undefined ? formatBytes(l.compressedBytes) : '–') : 'DOWNLOAD', 9, true)}  ` : '')
-  out.push(`  ${pad('#', 3, true)}  ${dlCell()}${pad('CONTENT', 9, true)}  ${pad('FILES', 7, true)}  ${pad('+ADD', 6, true)} ${pad('~CHG', 6, true)} ${pad('-DEL', 6, true)}  INSTRUCTION`)
+  const dlCell = (l?: { compressedBytes?: number }): string => (dl ? `${(l ? (l.compressedBytes !== undefined ? formatBytes(l.compressedBytes) : '–') : 'DOWNLOAD').padStart(9)}  ` : '')
+  out.push(`  ${'#'.padStart(3)}  ${dlCell()}${'CONTENT'.padStart(9)}  ${'FILES'.padStart(7)}  ${'+ADD'.padStart(6)} ${'~CHG'.padStart(6)} ${'-DEL'.padStart(6)}  INSTRUCTION`)
   for (const l of a.layers) {
     const ins = (l.isBase ? '[base] ' : '') + l.createdBy.replace(/\s+/g, ' ')
     out.push(
-      `  ${pad(String(l.index), 3, true)}  ${dlCell(l)}${pad(formatBytes(l.contentBytes), 9, true)}  ${pad(groupDigits(l.files), 7, true)}  ${pad(String(l.added), 6, true)} ${pad(String(l.changed), 6, true)} ${pad(String(l.deleted), 6, true)}  ${ins.length > width ? `${ins.slice(0, width - 1)}…` : ins}`
+      `  ${String(l.index).padStart(3)}  ${dlCell(l)}${formatBytes(l.contentBytes).padStart(9)}  ${groupDigits(l.files).padStart(7)}  ${String(l.added).padStart(6)} ${String(l.changed).padStart(6)} ${String(l.deleted).padStart(6)}  ${clip(ins, width)}`
     )
   }
   const empty = a.history.filter((h) => h.emptyLayer).length
@@ -54,14 +51,14 @@ export function analyzeText(a: ImageAnalysis, top = 10): string {
     out.push(`Top wasted paths (${groupDigits(a.waste.pathCount)} in all)`)
     for (const p of a.waste.paths.slice(0, top)) {
       const why = p.reason === 'deleted' ? `deleted in layer ${p.byLayerIndex}` : p.reason === 'overwritten' ? `overwritten in layer ${p.byLayerIndex}` : `copied again in layer ${p.byLayerIndex} for a metadata-only change (chmod/chown)`
-      out.push(`  ${pad(formatBytes(p.bytes), 9, true)}  ${p.path}  — ${why}; shipped by layer ${p.layerIndex}`)
+      out.push(`  ${formatBytes(p.bytes).padStart(9)}  ${p.path}  — ${why}; shipped by layer ${p.layerIndex}`)
     }
   }
   const dup = a.duplicates
   if (dup && dup.groupCount > 0) {
     out.push('')
     out.push(`Duplicates ${formatBytes(dup.bytes)} a dedup would save: ${groupDigits(dup.files)} files hold ${groupDigits(dup.groupCount)} contents more than once (same sha256; apart from waste)`)
-    for (const g of dup.groups.slice(0, top)) out.push(`  ${pad(formatBytes(g.bytes), 9, true)}  ${g.copies} x ${formatBytes(g.size)}  ${g.paths.slice(0, 3).join(', ')}${g.copies > 3 ? ', ...' : ''}`)
+    for (const g of dup.groups.slice(0, top)) out.push(`  ${formatBytes(g.bytes).padStart(9)}  ${g.copies} x ${formatBytes(g.size)}  ${g.paths.slice(0, 3).join(', ')}${g.copies > 3 ? ', ...' : ''}`)
   }
   const sv = a.savings
   if (sv && sv.candidates.length > 0) {
@@ -72,8 +69,8 @@ export function analyzeText(a: ImageAnalysis, top = 10): string {
         .slice(0, 3)
         .map((l) => `layer ${l.layerIndex}`)
         .join(', ')
-      out.push(`  ${pad(formatBytes(c.bytes), 9, true)}  ${c.title} — ${groupDigits(c.files)} ${c.id === 'hidden' ? (c.files === 1 ? 'hidden copy' : 'hidden copies') : c.files === 1 ? 'file' : 'files'}, added by ${by}${c.layers.length > 3 ? ', ...' : ''}`)
-      out.push(`  ${pad('', 9)}  ${c.fix}`)
+      out.push(`  ${formatBytes(c.bytes).padStart(9)}  ${c.title} — ${c.id === 'hidden' ? formatCount(c.files, 'hidden copy', 'hidden copies') : formatCount(c.files, 'file')}, added by ${by}${c.layers.length > 3 ? ', ...' : ''}`)
+      out.push(`  ${' '.repeat(9)}  ${c.fix}`)
     }
   }
   return `${out.join('\n')}\n`

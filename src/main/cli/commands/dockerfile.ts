@@ -2,10 +2,10 @@ import type { Command } from 'commander'
 import { statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { DockerfileAnalysis, StageGraph } from '../../../shared/models/dockerfile'
-import { formatBytes, formatExactBytes, groupDigits } from '../../../shared/format'
+import { formatBytes, formatCount, formatExactBytes, groupDigits } from '../../../shared/format'
 import { stageGraphBackground, stageGraphSvg } from '../../core/dockerfile/graph-svg'
 import { svgToPng } from '../../core/report/svg-to-png'
-import { appRoot, cliBackend, cliContext, runCli, type CliGlobals } from '../context'
+import { appRoot, cliBackend, cliContext, collect, runCli, themeFlag, type CliGlobals } from '../context'
 
 interface DockerfileOptions {
   file?: string
@@ -23,8 +23,6 @@ interface GraphOptions extends DockerfileOptions {
   width?: string
   theme: string
 }
-
-const collect = (v: string, prev: string[]): string[] => [...prev, v]
 
 /** `docker build`-like PATH/--file/--context -> the Dockerfile and its context. */
 export function resolvePaths(path: string, opts: { file?: string; context?: string }): { path: string; contextDir?: string } {
@@ -119,8 +117,7 @@ export function registerDockerfile(program: Command): void {
       const out = resolve(opts.output)
       const kind = /\.png$/i.test(out) ? 'png' : /\.svg$/i.test(out) ? 'svg' : null
       if (!kind) throw new Error(`-o must end in .svg or .png, not "${opts.output}".`)
-      if (opts.theme !== 'light' && opts.theme !== 'dark') throw new Error(`--theme must be light or dark, not "${opts.theme}".`)
-      const theme = opts.theme
+      const theme = themeFlag(opts.theme)
       const a = await analyse(program, path, opts, signal)
       const svg = stageGraphSvg(a.graph, { title: a.path, theme })
       if (kind === 'svg') writeFileSync(out, svg)
@@ -135,11 +132,7 @@ export function registerDockerfile(program: Command): void {
   )
 }
 
-const files = (n: number): string => `${groupDigits(n)} file${n === 1 ? '' : 's'}`
-
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length)
-}
+const files = (n: number): string => formatCount(n, 'file')
 
 function stageRows(g: StageGraph): string[] {
   const rows: string[] = []
@@ -153,7 +146,7 @@ function stageRows(g: StageGraph): string[] {
         ? 'unused: cannot reach the target'
         : 'not built (use --build)'
     const passes = n.passesBytes !== undefined ? `, passes ${formatBytes(n.passesBytes)} on` : ''
-    rows.push(`  ${pad(n.name + (n.isTarget ? ' *' : ''), w)} lines ${pad(`${n.range?.startLine}-${n.range?.endLine}`, 7)} FROM ${pad(base, 28)} ${size}${passes}`)
+    rows.push(`  ${(n.name + (n.isTarget ? ' *' : '')).padEnd(w)} lines ${`${n.range?.startLine}-${n.range?.endLine}`.padEnd(7)} FROM ${base.padEnd(28)} ${size}${passes}`)
   }
   return rows
 }
@@ -174,22 +167,22 @@ export function formatAnalysis(a: DockerfileAnalysis): string {
     const name = (id: string): string => a.graph.nodes.find((n) => n.id === id)?.name ?? id
     for (const e of copies) {
       const bytes = e.bytes !== undefined ? formatBytes(e.bytes) : e.kind === 'copy' ? 'not measured' : 'mounted, not copied'
-      L.push(`  ${pad(`${name(e.from)} -> ${name(e.to)}`, 24)} line ${pad(String(e.line), 4)} ${pad(e.kind === 'copy' ? 'COPY --from' : 'RUN --mount', 12)} ${pad((e.paths ?? []).join(' '), 30)} ${bytes}`)
+      L.push(`  ${`${name(e.from)} -> ${name(e.to)}`.padEnd(24)} line ${String(e.line).padEnd(4)} ${(e.kind === 'copy' ? 'COPY --from' : 'RUN --mount').padEnd(12)} ${(e.paths ?? []).join(' ').padEnd(30)} ${bytes}`)
     }
     L.push('')
   }
   const c = a.context
   L.push('Build context (regular files)')
-  L.push(`  everything in the folder      ${pad(formatBytes(c.all.bytes), 9)} ${files(c.all.files)}`)
-  L.push(`  sent ${c.hasDockerignore ? 'with your .dockerignore ' : '(no .dockerignore)      '} ${pad(formatBytes(c.sent.bytes), 9)} ${files(c.sent.files)}  (${formatExactBytes(c.sent.bytes)})`)
-  if (c.suggestedSent) L.push(`  with the suggested one        ${pad(formatBytes(c.suggestedSent.bytes), 9)} ${files(c.suggestedSent.files)}`)
+  L.push(`  everything in the folder      ${formatBytes(c.all.bytes).padEnd(9)} ${files(c.all.files)}`)
+  L.push(`  sent ${c.hasDockerignore ? 'with your .dockerignore ' : '(no .dockerignore)      '} ${formatBytes(c.sent.bytes).padEnd(9)} ${files(c.sent.files)}  (${formatExactBytes(c.sent.bytes)})`)
+  if (c.suggestedSent) L.push(`  with the suggested one        ${formatBytes(c.suggestedSent.bytes).padEnd(9)} ${files(c.suggestedSent.files)}`)
   if (c.largest.length > 0) {
     L.push('  largest sent:')
-    for (const p of c.largest.slice(0, 8)) L.push(`    ${pad(formatBytes(p.bytes), 9)} ${pad(p.path, 36)} ${files(p.files)}`)
+    for (const p of c.largest.slice(0, 8)) L.push(`    ${formatBytes(p.bytes).padEnd(9)} ${p.path.padEnd(36)} ${files(p.files)}`)
   }
   if (c.secrets.length > 0) {
     L.push('  secrets that would be sent:')
-    for (const s of c.secrets) L.push(`    ${pad(s.path, 30)} ${s.reason}`)
+    for (const s of c.secrets) L.push(`    ${s.path.padEnd(30)} ${s.reason}`)
   }
   L.push('')
   L.push('Advice (ranked by bytes)')

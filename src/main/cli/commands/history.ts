@@ -6,7 +6,7 @@ import { LayerscopeError } from '../../core/errors'
 import { historyText } from '../../core/history/history-text'
 import { checkWritable, writeFileAtomic } from '../../core/report/atomic-write'
 import { renderHistoryPng, renderHistorySvg } from '../../core/report/history-svg'
-import { appRoot, cliBackend, cliContext, runCli, VERSION, type CliGlobals } from '../context'
+import { appRoot, cliBackend, cliContext, runCli, themeFlag, VERSION, type CliGlobals } from '../context'
 import { terminalProgress } from '../progress'
 
 interface HistoryOpts {
@@ -39,7 +39,7 @@ export function registerHistory(program: Command): void {
     .action((repository: string, opts: HistoryOpts) =>
       runCli(async (signal) => {
         if (opts.order !== 'created' && opts.order !== 'semver') throw new LayerscopeError('INVALID_INPUT', `--order must be created or semver (got "${opts.order}").`)
-        if (opts.theme !== 'light' && opts.theme !== 'dark') throw new LayerscopeError('INVALID_INPUT', `--theme must be light or dark (got "${opts.theme}").`)
+        const theme = themeFlag(opts.theme)
         const format = opts.output ? extname(opts.output).toLowerCase() : undefined
         if (opts.output && format !== '.png' && format !== '.svg') throw new LayerscopeError('INVALID_INPUT', `Cannot tell the report format from "${opts.output}": name it .png or .svg.`)
         if (opts.output) checkWritable(opts.output)
@@ -53,7 +53,7 @@ export function registerHistory(program: Command): void {
           const j = jumps > 0 && series.tags.length > 1 ? await backend.dispatcher.invoke('history:jumps', { ...req, limit: jumps, jobId: 'cli-history-jumps' }, c) : undefined
           progress.clear()
           if (opts.output) {
-            const o = { theme: opts.theme, generator: `Layerscope ${VERSION}` } as const
+            const o = { theme, generator: `Layerscope ${VERSION}` } as const
             await writeFileAtomic(opts.output, format === '.png' ? renderHistoryPng(series, j?.jumps ?? [], { ...o, fontsDir: join(appRoot(), 'resources', 'fonts') }) : renderHistorySvg(series, j?.jumps ?? [], o))
             process.stderr.write(`Wrote ${opts.output}.\n`)
           }

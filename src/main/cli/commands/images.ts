@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import type { ImageSummary } from '../../../shared/models/images'
 import { formatDockerSize, shortId } from '../../../shared/format'
-import { cliBackend, cliContext, runCli, type CliGlobals } from '../context'
+import { cliBackend, cliContext, collect, runCli, type CliGlobals } from '../context'
 
 interface ImagesOptions {
   json?: boolean
@@ -41,10 +41,6 @@ export function registerImages(program: Command): void {
         }
       }, 'images')
     )
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value]
 }
 
 /** `key=value` strings -> the engine's filter map. */

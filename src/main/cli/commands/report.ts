@@ -4,25 +4,26 @@ import type { Command, CommanderError } from 'commander'
 import { existsSync, readFileSync } from 'node:fs'
 import { extname, resolve } from 'node:path'
 import type { ImageAnalysis } from '../../../shared/models/analysis'
-import type { ReportFormat, ReportTheme } from '../../../shared/models/report'
+import type { ReportFormat } from '../../../shared/models/report'
 import { formatBytes } from '../../../shared/format'
 import type { Backend } from '../../api'
 import { isCancelled, LayerscopeError } from '../../core/errors'
 import { checkWritable, writeFileAtomic } from '../../core/report/atomic-write'
 import { evaluateGate, checkBaselineNeeded, formatGateTable } from '../../core/report/ci-gate'
 import { gateJunit } from '../../core/report/junit'
-import { checkRenderOptions, isReportFormat, REPORT_FORMATS } from '../../core/report/render-report'
 import { DEFAULT_RULE_FILES, DEFAULT_RULES, hasRules, parseRules, type CiRules } from '../../core/report/rules'
 import { growthCause, medianBaseline } from '../../core/history/growth-baseline'
 import { cliBackend, cliContext, type CliGlobals } from '../context'
 import { parseSource } from '../source-arg'
+import { reportFormat, reportOptions } from '../../../shared/schemas/report'
 
 const EXTENSIONS: Record<string, ReportFormat> = { '.png': 'png', '.svg': 'svg', '.json': 'json', '.md': 'md', '.markdown': 'md' }
 
 export function formatFor(output: string, explicit?: string): ReportFormat {
   if (explicit !== undefined) {
-    if (!isReportFormat(explicit)) throw new LayerscopeError('INVALID_INPUT', `Unknown report format "${explicit}": use ${REPORT_FORMATS.join(', ')}.`)
-    return explicit
+    const f = reportFormat.safeParse(explicit)
+    if (!f.success) throw new LayerscopeError('INVALID_INPUT', f.error.issues[0]!.message)
+    return f.data
   }
   const ext = extname(output).toLowerCase()
   const f = EXTENSIONS[ext]
@@ -89,7 +90,9 @@ interface ReportOpts {
 async function runReport(a: string, b: string | undefined, opts: ReportOpts, globals: CliGlobals): Promise<void> {
   const format = formatFor(opts.output, opts.format)
   const width = opts.width !== undefined ? Number(opts.width) : undefined
-  checkRenderOptions({ format, theme: opts.theme, width })
+  // The report channel's own schema, before any image is opened: the same words as the app.
+  const checked = reportOptions.safeParse({ format, theme: opts.theme, width })
+  if (!checked.success) throw new LayerscopeError('INVALID_INPUT', checked.error.issues[0]!.message)
   checkWritable(opts.output)
   if (opts.dockerfile && !existsSync(opts.dockerfile)) throw new LayerscopeError('NOT_FOUND', `Dockerfile ${opts.dockerfile} does not exist.`)
   const backend = cliBackend(globals)
@@ -103,7 +106,7 @@ async function runReport(a: string, b: string | undefined, opts: ReportOpts, glo
       ...(imgB ? { b: imgB.key } : {}),
       ...(opts.dockerfile ? { dockerfile: resolve(opts.dockerfile) } : {}),
       format,
-      theme: opts.theme as ReportTheme,
+      theme: checked.data.theme,
       ...(width !== undefined ? { width } : {})
     },
     cliContext(signal)

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { LayerscopeError } from '../../core/errors'
 import { RegistryClient, familiarReference, formatReference, isRegistrySource, parseImageReference, parseRegistrySource, type ImageReference } from '../../core/registry'
-import { runCli } from '../context'
+import { collect, runCli } from '../context'
 
 interface TagsOptions {
   json?: boolean
@@ -30,10 +30,6 @@ export function registerTags(program: Command): void {
         }
       }, 'tags')
     )
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value]
 }
 
 /** A repository (no tag, no digest): `registry://HOST/REPO`, or a bare name as docker writes it. */

@@ -2,6 +2,7 @@
 // every size in bytes, layers by diff ID. Kept apart from the Comparison model so the model
 // may grow without changing what scripts read.
 import type { Comparison, ComparedSide, LayerRef } from '../../../shared/models/compare'
+import { imagePlatform } from '../../../shared/image-source'
 
 export const COMPARE_JSON_VERSION = 1
 
@@ -18,7 +19,7 @@ function side(s: ComparedSide) {
     files: s.final.files,
     wastedBytes: s.waste.bytes,
     efficiency: s.waste.efficiency,
-    platform: [s.image.os, s.image.arch, s.image.variant].filter(Boolean).join('/') || null
+    platform: imagePlatform(s.image) || null
   }
 }
 

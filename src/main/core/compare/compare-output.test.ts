@@ -38,4 +38,11 @@ describe('compare outputs', () => {
     expect(t).toMatch(/1 shared \(1.03 kB\), 1 only in A, 1 only in B/)
     expect(t).toMatch(/ 1 {2}A\s+1.97 kB\s+COPY tool \/usr\/lib\/gcc\s+B\s+70 B\s+COPY --from=build/)
   })
+
+  it('text lines its columns up: paths padded to 48, figures right-aligned in 10, 10 and 11', async () => {
+    const lines = compareText(await service.open({ kind: 'engine', ref: 'app:single' }, { kind: 'engine', ref: 'app:multi' })).split('\n')
+    expect(lines).toContain('Where the difference comes from                          A         B      delta')
+    expect(lines).toContain('/usr/lib/gcc/cc1                                   1.97 kB       0 B   -1.97 kB')
+    expect(lines.find((l) => l.startsWith('/app/bin '))).toBe('/app/bin                                               0 B      70 B      +70 B')
+  })
 })

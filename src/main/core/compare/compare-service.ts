@@ -47,9 +47,8 @@ export class CompareService {
 
   constructor(private readonly images: () => ImageOpener) {}
 
+  /** The sides arrive checked: compare:open's schema refuses a missing or empty side, naming it. */
   async open(a: ImageSource, b: ImageSource, opts: CompareOptions = {}): Promise<Comparison> {
-    validateSource(a, 'A')
-    validateSource(b, 'B')
     const started = Date.now()
     // One side after the other: the second finds the shared base in the cache the first wrote.
     const imgA = await this.openSide(a, 'a', opts)
@@ -122,21 +121,6 @@ export class CompareService {
     const diff = diffFilesystems(a.finalEntries(), b.finalEntries(), { sharedLayers: shared, signal })
     this.remember(aKey, bKey, diff)
     return diff
-  }
-}
-
-function validateSource(s: ImageSource | undefined, side: 'A' | 'B'): void {
-  const ok =
-    s !== null &&
-    typeof s === 'object' &&
-    (((s.kind === 'engine' || s.kind === 'registry') && typeof s.ref === 'string' && s.ref.trim() !== '') ||
-      (s.kind === 'archive' && typeof s.path === 'string' && s.path.trim() !== ''))
-  if (!ok) {
-    throw new LayerscopeError(
-      'INVALID_INPUT',
-      `Side ${side} is missing: give an image reference ({ kind: 'engine', ref }), an archive path ({ kind: 'archive', path }) or a registry reference ({ kind: 'registry', ref }).`,
-      { side: side.toLowerCase() }
-    )
   }
 }
 

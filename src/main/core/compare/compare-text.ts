@@ -1,21 +1,11 @@
 // The readable text summary of `layerscope compare` (no colours: it is read in CI logs too).
 import type { Comparison, ComparedSide, LayerRef } from '../../../shared/models/compare'
-import { formatBytes, formatDelta, formatDockerSize, formatPercent, formatRatio, groupDigits, shortId } from '../../../shared/format'
+import { clip, formatBytes, formatDelta, formatDockerSize, formatPercent, formatRatio, groupDigits, shortId } from '../../../shared/format'
 import { splitByBytes } from './contributors'
 import { sourceName } from '../../../shared/image-source'
 
 /** Moves listed in the text summary; the JSON has them all. */
 const MOVES_SHOWN = 20
-
-function pad(s: string, n: number): string {
-  return s.length >= n ? s : s + ' '.repeat(n - s.length)
-}
-function padLeft(s: string, n: number): string {
-  return s.length >= n ? s : ' '.repeat(n - s.length) + s
-}
-function clip(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`
-}
 
 function sideLine(letter: string, label: string, s: ComparedSide): string {
   const name = sourceName(s.source)
@@ -25,7 +15,7 @@ function sideLine(letter: string, label: string, s: ComparedSide): string {
 
 function layerCell(l: LayerRef | undefined): string {
   if (!l) return ''
-  return `${padLeft(formatBytes(l.contentBytes), 9)}  ${clip(l.createdBy.replace(/\s+/g, ' '), 44)}`
+  return `${formatBytes(l.contentBytes).padStart(9)}  ${clip(l.createdBy.replace(/\s+/g, ' '), 44)}`
 }
 
 export function compareText(c: Comparison): string {
@@ -52,27 +42,27 @@ export function compareText(c: Comparison): string {
   )
   const { withBytes, zeroByte } = splitByBytes(c.contributors)
   if (withBytes.length > 0) {
-    out.push('', `${pad('Where the difference comes from', 48)}${padLeft('A', 10)}${padLeft('B', 10)}${padLeft('delta', 11)}`)
+    out.push('', `${'Where the difference comes from'.padEnd(48)}${'A'.padStart(10)}${'B'.padStart(10)}${'delta'.padStart(11)}`)
     for (const r of withBytes) {
-      out.push(`${pad(clip(r.path, 46), 48)}${padLeft(formatBytes(r.bytesA), 10)}${padLeft(formatBytes(r.bytesB), 10)}${padLeft(formatDelta(r.delta), 11)}`)
+      out.push(`${clip(r.path, 46).padEnd(48)}${formatBytes(r.bytesA).padStart(10)}${formatBytes(r.bytesB).padStart(10)}${formatDelta(r.delta).padStart(11)}`)
     }
   }
   if (zeroByte > 0) out.push(`(${zeroByte} more path${zeroByte === 1 ? '' : 's'} differ without bytes: links, empty files, directories)`)
   const moves = c.files.moved?.paths ?? []
   if (moves.length > 0) {
     out.push('', 'Moved (same content, other path)')
-    for (const m of moves.slice(0, MOVES_SHOWN)) out.push(`${padLeft(formatBytes(m.bytes), 9)}  ${m.from} -> ${m.to}`)
+    for (const m of moves.slice(0, MOVES_SHOWN)) out.push(`${formatBytes(m.bytes).padStart(9)}  ${m.from} -> ${m.to}`)
     const more = (c.files.moved?.count ?? moves.length) - Math.min(moves.length, MOVES_SHOWN)
     if (more > 0) out.push(`(${groupDigits(more)} more moved; compare --json lists them)`)
   }
   out.push('', 'Layers side by side (content bytes)')
-  c.sharedLayers.forEach((l, i) => out.push(`${padLeft(String(i), 3)}  shared  ${layerCell(l)}`))
+  c.sharedLayers.forEach((l, i) => out.push(`${String(i).padStart(3)}  shared  ${layerCell(l)}`))
   const n = Math.max(c.onlyA.length, c.onlyB.length)
   for (let i = 0; i < n; i++) {
     const a = c.onlyA[i]
     const b = c.onlyB[i]
-    const left = a ? `A ${pad(layerCell(a), 55)}` : pad('', 57)
-    out.push(`${padLeft(String(c.sharedLayers.length + i), 3)}  ${left}${b ? `  B ${layerCell(b)}` : ''}`.trimEnd())
+    const left = a ? `A ${layerCell(a).padEnd(55)}` : ' '.repeat(57)
+    out.push(`${String(c.sharedLayers.length + i).padStart(3)}  ${left}${b ? `  B ${layerCell(b)}` : ''}`.trimEnd())
   }
   if (c.notes.length > 0) out.push('', ...c.notes.map((x) => `Note: ${x}`))
   return out.join('\n') + '\n'

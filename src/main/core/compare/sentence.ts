@@ -2,21 +2,8 @@
 // the biggest parts: /usr/lib -400 MB, /app/node_modules -140 MB".
 import type { ImageIdentity, ImageSource } from '../../../shared/models/analysis'
 import type { Contributor } from '../../../shared/models/compare'
-import { formatBytes, formatDelta, formatPercent, formatRatio, shortId } from '../../../shared/format'
-
-function sourceName(source: ImageSource, image: ImageIdentity): string {
-  // One name per image: an archive that carries a repo:tag is called by it, as on every screen.
-  // (A bare OCI ref name such as "1.0" is no repo:tag: such an archive keeps its file name.)
-  const tag = source.kind === 'archive' ? image.repoTags.find((t) => t !== '<none>:<none>' && /:[^/]+$/.test(t)) : undefined
-  if (tag) return tag
-  if (source.kind === 'archive') {
-    const base = source.path.split(/[\\/]/).filter(Boolean).pop() ?? source.path
-    return base.replace(/\.(tar\.gz|tgz|tar\.zst|tar)$/i, '') || base
-  }
-  // A ref given as an ID reads better as the image's tag when it has exactly one.
-  if (/^(sha256:)?[0-9a-f]{12,64}$/i.test(source.ref) && image.repoTags.length === 1) return image.repoTags[0]!
-  return source.ref
-}
+import { formatBytes, formatCount, formatDelta, formatPercent, formatRatio, shortId } from '../../../shared/format'
+import { imageName, imagePlatform } from '../../../shared/image-source'
 
 /** "repo:tag" -> [repo, tag]; a registry port ("host:5000/x") is not a tag. */
 function splitRef(ref: string): [string, string | undefined] {
@@ -25,17 +12,20 @@ function splitRef(ref: string): [string, string | undefined] {
   return [ref, undefined]
 }
 
-/** Short labels for the two sides: just the tags when both share a repository. */
+/**
+ * Short labels for the two sides: each image's one name (imageName, as on every screen and in
+ * reports), shortened to just the tags when both share a repository.
+ */
 export function sideLabels(
   a: { source: ImageSource; image: ImageIdentity },
   b: { source: ImageSource; image: ImageIdentity }
 ): { a: string; b: string } {
-  const na = sourceName(a.source, a.image)
-  const nb = sourceName(b.source, b.image)
+  const na = imageName(a)
+  const nb = imageName(b)
   if (na === nb) {
     // One multi-platform archive against itself: the platform is what tells the sides apart.
-    const pa = [a.image.os, a.image.arch, a.image.variant].filter(Boolean).join('/')
-    const pb = [b.image.os, b.image.arch, b.image.variant].filter(Boolean).join('/')
+    const pa = imagePlatform(a.image)
+    const pb = imagePlatform(b.image)
     if (pa && pb && pa !== pb) return { a: `${na} (${pa})`, b: `${nb} (${pb})` }
     return { a: `A (${na})`, b: `B (${nb})` }
   }
@@ -61,18 +51,16 @@ export interface SentenceInput {
   metadata?: { count: number; example?: string }
 }
 
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`
-
 /** "2 files changed content at the same size (/etc/app.conf, …)", moves and mode/owner changes. */
 function contentFacts(x: SentenceInput): string[] {
   const out: string[] = []
   const eg = (n: number, s?: string): string => (s ? ` (${s}${n > 1 ? ', …' : ''})` : '')
-  if (x.sameSize && x.sameSize.count > 0) out.push(`${plural(x.sameSize.count, 'file', 'files')} changed content at the same size${eg(x.sameSize.count, x.sameSize.example)}`)
+  if (x.sameSize && x.sameSize.count > 0) out.push(`${formatCount(x.sameSize.count, 'file')} changed content at the same size${eg(x.sameSize.count, x.sameSize.example)}`)
   if (x.moved && x.moved.count > 0) {
     const e = x.moved.example
-    out.push(`${plural(x.moved.count, 'file', 'files')} moved${eg(x.moved.count, e ? `${e.from} -> ${e.to}` : undefined)}`)
+    out.push(`${formatCount(x.moved.count, 'file')} moved${eg(x.moved.count, e ? `${e.from} -> ${e.to}` : undefined)}`)
   }
-  if (x.metadata && x.metadata.count > 0) out.push(`${plural(x.metadata.count, 'file', 'files')} changed only mode or owner${eg(x.metadata.count, x.metadata.example)}`)
+  if (x.metadata && x.metadata.count > 0) out.push(`${formatCount(x.metadata.count, 'file')} changed only mode or owner${eg(x.metadata.count, x.metadata.example)}`)
   return out
 }
 

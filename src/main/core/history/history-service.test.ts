@@ -58,9 +58,4 @@ describe('HistoryService.jumps', () => {
     expect(s.tags.map((t) => t.ref)).toEqual(['app:1', 'app:2', 'app:3'])
     expect(s.tags.map((t) => t.baseBytes)).toEqual([50, 50, 50])
   })
-
-  it('refuses --last below 2', async () => {
-    const h = new HistoryService({ engine: () => engine, compare: () => comparer([]) })
-    await expect(h.series({ repository: 'app', last: 1 })).rejects.toThrow(/--last must be a whole number of at least 2/)
-  })
 })

@@ -66,9 +66,6 @@ export class HistoryService {
 
   async series(req: SeriesRequest, opts: RunOptions = {}): Promise<TagSeries> {
     const order = req.order ?? 'created'
-    if (req.last !== undefined && (!Number.isInteger(req.last) || req.last < 2)) {
-      throw new LayerscopeError('INVALID_INPUT', `--last must be a whole number of at least 2 tags (got ${req.last}).`)
-    }
     let series: TagSeries
     if (isRegistrySource(req.repository)) {
       const repo = parseRegistrySource(req.repository)

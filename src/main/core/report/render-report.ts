@@ -1,14 +1,10 @@
 // One entry point for every output format, shared by the handler (app) and the CLI.
 import type { ReportFormat, ReportOutput, ReportTheme } from '../../../shared/models/report'
-import { LayerscopeError } from '../errors'
 import { buildReportModel, type ReportInput, type ReportModel } from './report-model'
 import { renderReportJson } from './report-json'
 import { renderReportMarkdown } from './report-markdown'
 import { renderReportSvg, REPORT_WIDTH } from './report-svg'
 import { svgToPng } from './svg-to-png'
-
-export const REPORT_FORMATS: readonly ReportFormat[] = ['png', 'svg', 'json', 'md']
-export const REPORT_THEMES: readonly ReportTheme[] = ['light', 'dark']
 
 export const MIME: Record<ReportFormat, string> = {
   png: 'image/png',
@@ -17,32 +13,12 @@ export const MIME: Record<ReportFormat, string> = {
   md: 'text/markdown'
 }
 
-/** Smallest and largest pixel width accepted (a PNG beyond 4800 px wide is megabytes). */
-export const MIN_WIDTH = 400
-export const MAX_WIDTH = 4800
-
 export interface RenderOptions {
   format: ReportFormat
   theme?: ReportTheme
   width?: number
   /** resources/fonts: the only fonts the PNG may use. */
   fontsDir: string
-}
-
-export function isReportFormat(v: unknown): v is ReportFormat {
-  return typeof v === 'string' && (REPORT_FORMATS as readonly string[]).includes(v)
-}
-
-export function checkRenderOptions(o: { format?: unknown; theme?: unknown; width?: unknown }): void {
-  if (!isReportFormat(o.format)) {
-    throw new LayerscopeError('INVALID_INPUT', `Unknown report format "${String(o.format)}": use ${REPORT_FORMATS.join(', ')}.`)
-  }
-  if (o.theme !== undefined && !(REPORT_THEMES as readonly unknown[]).includes(o.theme)) {
-    throw new LayerscopeError('INVALID_INPUT', `Unknown theme "${String(o.theme)}": use light or dark.`)
-  }
-  if (o.width !== undefined && (typeof o.width !== 'number' || !Number.isInteger(o.width) || o.width < MIN_WIDTH || o.width > MAX_WIDTH)) {
-    throw new LayerscopeError('INVALID_INPUT', `Width must be a whole number of pixels from ${MIN_WIDTH} to ${MAX_WIDTH} (got ${String(o.width)}).`)
-  }
 }
 
 /** "layerscope-acme-web-single-vs-acme-web-multi.png": safe on every file system. */
@@ -57,8 +33,8 @@ export function suggestedName(m: ReportModel, format: ReportFormat): string {
   return `layerscope-${names.join('-vs-')}.${format}`
 }
 
+/** Options arrive checked: the report channels' schema (src/shared/schemas/report.ts) refuses bad ones. */
 export function renderModel(m: ReportModel, o: RenderOptions): ReportOutput {
-  checkRenderOptions(o)
   const base = { format: o.format, mime: MIME[o.format], suggestedName: suggestedName(m, o.format) }
   switch (o.format) {
     case 'json':

@@ -4,7 +4,7 @@ import type { BaseAlternatives, ImageAnalysis, WastePath, WasteReason } from '..
 import type { Comparison } from '../../../shared/models/compare'
 import type { Advice, DockerfileAnalysis, StageGraph } from '../../../shared/models/dockerfile'
 import { formatRatio } from '../../../shared/format'
-import { imageName } from '../../../shared/image-source'
+import { imageName, imagePlatform } from '../../../shared/image-source'
 import { splitByBytes } from '../compare/contributors'
 
 export const REPORT_SCHEMA = 'layerscope-report/1'
@@ -158,7 +158,7 @@ function reportSavings(a: ImageAnalysis): ReportSavings | undefined {
 export { imageName }
 
 function reportImage(a: ImageAnalysis, label: string): ReportImage {
-  const platform = a.image.os ? [a.image.os, a.image.arch, a.image.variant].filter(Boolean).join('/') : undefined
+  const platform = a.image.os ? imagePlatform(a.image) : undefined
   return {
     label,
     name: imageName(a),

@@ -4,7 +4,7 @@ import type { Comparison, ComparedSide } from '../../../../shared/models/compare
 import { formatBytes, formatDelta, formatExactBytes, formatPercent, formatRatio, groupDigits, shortId } from '../../../../shared/format'
 import { Bytes } from '../../components/Bytes'
 import { useApp } from '../../stores'
-import { imageName } from '../../../../shared/image-source'
+import { imageName, imagePlatform } from '../../../../shared/image-source'
 
 
 function SideCard({ side, s, label, shared }: { side: 'a' | 'b'; s: ComparedSide; label: string; shared: number }): React.JSX.Element {
@@ -43,7 +43,7 @@ function SideCard({ side, s, label, shared }: { side: 'a' | 'b'; s: ComparedSide
           {shortId(s.image.id)}
         </dd>
         <dt>Platform</dt>
-        <dd>{[s.image.os, s.image.arch, s.image.variant].filter(Boolean).join('/') || '—'}</dd>
+        <dd>{imagePlatform(s.image) || '—'}</dd>
         <dt>Layers</dt>
         <dd>
           {s.layers.length} <span className="muted">({shared} shared)</span>

@@ -2,15 +2,11 @@
 // side's own layers with their instruction and size; above, both images' layer sizes as bars.
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { Comparison, LayerRef } from '../../../../shared/models/compare'
-import { formatBytes, formatExactBytes } from '../../../../shared/format'
+import { clip, formatBytes, formatExactBytes } from '../../../../shared/format'
 import { ChartTooltipBox, LegendItem, chartPalette } from '../../components/charts'
 import { useResolvedTheme } from '../../lib/theme'
 import { layerBars, layerPairs, shortDiffId, type LayerBar } from './view-model'
 import { useDiffColors } from './use-diff-colors'
-
-function clip(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n - 1)}…`
-}
 
 function LayerCell({ l, side }: { l?: LayerRef; side: 'a' | 'b' }): React.JSX.Element {
   if (!l) return <div className="cmp-layer-cell empty" />

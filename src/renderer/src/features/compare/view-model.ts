@@ -44,11 +44,8 @@ export function shortDiffId(d: string): string {
   return d.replace(/^sha256:/, '').slice(0, 8)
 }
 
-/** "/usr/lib/gcc" -> /, usr, lib, gcc with their paths. */
-export function breadcrumbs(path: string): Array<{ name: string; path: string }> {
-  const parts = path.split('/').filter(Boolean)
-  return [{ name: '/', path: '/' }, ...parts.map((name, i) => ({ name, path: `/${parts.slice(0, i + 1).join('/')}` }))]
-}
+/** "/usr/lib/gcc" -> /, usr, lib, gcc with their paths: the same crumbs as the image screen's. */
+export { breadcrumbs } from '../../lib/paths'
 
 export function sourceKey(s: ImageSource | null | undefined): string {
   if (!s) return ''

@@ -44,7 +44,7 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
         <span className="mono muted" title={image.id} data-testid="image-id">
           {shortId(image.id)}
         </span>
-        {image.repoTags.slice(label === image.repoTags[0] ? 1 : 0).map((t) => (
+        {image.repoTags.filter((t) => t !== label).map((t) => (
           <span key={t} className="chip">
             {t}
           </span>
