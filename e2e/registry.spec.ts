@@ -107,6 +107,7 @@ test.describe('registry', () => {
 
       // A reload reads the setting back from the backend; Remove takes it out of the file.
       await page.goto(served.url)
+      await page.getByTestId('nav-images').click() // the reload comes back to the image view
       await page.getByTestId('open-registry-toggle').click()
       await page.getByTestId('plain-http').locator('summary').click()
       await expect(page.getByTestId('plain-http-list')).toContainText(host)

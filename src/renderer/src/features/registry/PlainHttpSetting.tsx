@@ -15,7 +15,12 @@ export function PlainHttpSetting(): React.JSX.Element {
     let live = true
     call('settings:get', {})
       .then((s) => live && setHosts(s.insecureRegistries))
-      .catch((e: unknown) => live && setError(toApiError(e).message))
+      .catch((e: unknown) => {
+        if (!live) return
+        // A broken settings file: say so, and let the person set the list again (that rewrites it).
+        setHosts([])
+        setError(toApiError(e).message)
+      })
     return () => {
       live = false
     }
