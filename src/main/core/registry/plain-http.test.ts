@@ -1,5 +1,7 @@
 // The plain-HTTP policy (dockerd's isSecureIndex rule) and the one wording of how to allow a host.
-import { describe, expect, it } from 'vitest'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { RegistryClient } from './client'
 import { allowPlainHttpAdvice, isLoopbackAddress, plainHttpAllowed, systemLookup } from './plain-http'
 
@@ -58,5 +60,45 @@ describe('how to allow plain HTTP, in the front\'s words', () => {
     expect(allowPlainHttpAdvice('registry.lan:5000', 'setting')).toBe(
       'add registry.lan:5000 to "Plain HTTP allowed for" in Open from registry… (its traffic and credentials then travel unencrypted)'
     )
+  })
+})
+
+describe('refusals to follow plain HTTP elsewhere name the setting (a local HTTP server on 127.0.0.1)', () => {
+  // It redirects manifests to http://blobs.lan:5000 and asks for a token at http://auth.lan; the
+  // policy is told those names resolve to LAN addresses, so nothing is looked up or left 127.0.0.1.
+  let server: Server
+  let port = 0
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url?.includes('/manifests/redirect')) res.writeHead(307, { location: 'http://blobs.lan:5000/blob' }).end()
+      else res.writeHead(401, { 'www-authenticate': 'Bearer realm="http://auth.lan/token",service="test"' }).end()
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+    port = (server.address() as AddressInfo).port
+  })
+  afterAll(() => new Promise<void>((r) => server.close(() => r())))
+  const client = (insecureHint: 'flag' | 'setting'): RegistryClient => new RegistryClient({ env: {}, insecureHint, retries: 0, lookupAddresses: async () => ['192.0.2.20'] })
+
+  it('a redirect to plain HTTP on a host not named', async () => {
+    const c = client('setting')
+    await expect(c.getManifest(`registry://127.0.0.1:${port}/app:redirect`)).rejects.toMatchObject({
+      code: 'REGISTRY_ERROR',
+      message: `127.0.0.1:${port}/app:redirect: the registry redirects to plain HTTP at blobs.lan:5000; not followed (to allow it, add blobs.lan:5000 to "Plain HTTP allowed for" in Open from registry… (its traffic and credentials then travel unencrypted)).`
+    })
+    c.close()
+  })
+
+  it('a token realm on plain HTTP', async () => {
+    for (const [hint, advice] of [
+      ['setting', 'add auth.lan to "Plain HTTP allowed for" in Open from registry… (its traffic and credentials then travel unencrypted)'],
+      ['flag', 'name it insecure (--insecure-registry auth.lan)']
+    ] as const) {
+      const c = client(hint)
+      await expect(c.getManifest(`registry://127.0.0.1:${port}/app:1`)).rejects.toMatchObject({
+        code: 'REGISTRY_AUTH',
+        message: `127.0.0.1:${port} asks for a login at http://auth.lan, which is not HTTPS; refused (to allow it, ${advice}).`
+      })
+      c.close()
+    }
   })
 })
