@@ -95,6 +95,8 @@ export class RegistryClient {
   private readonly agents: Agents
   /** host -> the scheme that works (https unless plain HTTP was allowed and needed). */
   private readonly schemes = new Map<string, 'https:' | 'http:'>()
+  /** Bumped when the insecure list changes, so a request begun before does not cache its scheme after. */
+  private policyGeneration = 0
   /** host -> its last auth challenge, so the next request sends a token without a 401 first. */
   private readonly challenges = new Map<string, Challenge>()
   /** host|scope -> bearer token, in memory only. */
@@ -124,6 +126,7 @@ export class RegistryClient {
    */
   setInsecureRegistries(hosts: readonly string[]): void {
     this.insecure = [...hosts]
+    this.policyGeneration++
     this.schemes.clear()
   }
 
@@ -393,14 +396,15 @@ export class RegistryClient {
   /** One exchange to `url`, falling back to plain HTTP where allowed when the host does not speak TLS. */
   private async exchangeTo(host: string, url: URL, method: 'GET' | 'HEAD' | 'POST', headers: OutgoingHttpHeaders, signal: AbortSignal | undefined, body?: Buffer): Promise<Sent> {
     const insecureTls = isNamedInsecure(hostPortOf(url), this.insecure)
+    const generation = this.policyGeneration
     try {
       const res = await exchange(this.agents, { method, url, headers, signal, idleTimeoutMs: this.idleMs, insecureTls, ...(body ? { body } : {}) })
-      if (hostPortOf(url) === host && !this.schemes.has(host)) this.schemes.set(host, url.protocol as 'https:' | 'http:')
+      if (hostPortOf(url) === host && !this.schemes.has(host) && generation === this.policyGeneration) this.schemes.set(host, url.protocol as 'https:' | 'http:')
       return { res, url }
     } catch (e) {
       if (e instanceof NotTlsError) {
         if (hostPortOf(url) === host && (await this.allowsHttp(host))) {
-          this.schemes.set(host, 'http:')
+          if (generation === this.policyGeneration) this.schemes.set(host, 'http:')
           const plain = new URL(url.href)
           plain.protocol = 'http:'
           return this.exchangeTo(host, plain, method, headers, signal, body)
