@@ -1,6 +1,6 @@
 // Screenshots of every screen, light and dark, at 1440x900 and 1024x700, into docs/screens/
 // (the README shows them). Uses the bundled samples, so it needs no engine image.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from '@playwright/test'
@@ -22,9 +22,10 @@ const THEMES = ['light', 'dark'] as const
 
 let serve: ServeHandle
 let browser: Browser
+let configHome: string
 test.beforeAll(async () => {
   // The registry dialog is shown with two hosts in its "Plain HTTP allowed for" setting.
-  const configHome = mkdtempSync(join(tmpdir(), 'layerscope-screens-config-'))
+  configHome = mkdtempSync(join(tmpdir(), 'layerscope-screens-config-'))
   mkdirSync(join(configHome, 'layerscope'))
   writeFileSync(join(configHome, 'layerscope', 'settings.json'), JSON.stringify({ insecureRegistries: ['registry.lan:5000', 'build-cache.lan'] }))
   serve = await startServe({ XDG_CONFIG_HOME: configHome })
@@ -34,6 +35,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await browser?.close()
   await serve?.stop()
+  if (configHome) rmSync(configHome, { recursive: true, force: true })
 })
 
 /** A page whose remembered settings and view are set before the app starts. */
