@@ -1,8 +1,10 @@
 // Registry images in a real browser against the real backend and a real registry (Debian's
 // docker-registry): open one from a registry, list the repository's tags, pick two and
 // compare them, export the report. No engine pull, no docker save.
-import { readFileSync } from 'node:fs'
-import { test, expect, snap } from './fixtures'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test, expect, launchChromium, snap, startServe } from './fixtures'
 import { BASE_IMAGE, buildImage, ensureBaseImage, removeTestImages } from '../scripts/fixtures/base-image'
 import { pushImage, registrySkipReason, skopeoRawManifest, startRegistry, type TestRegistry } from '../scripts/test-env/registry'
 import { formatBytes } from '../src/shared/format'
@@ -66,5 +68,56 @@ test.describe('registry', () => {
     const [svg] = await Promise.all([app.waitForEvent('download'), app.getByRole('menuitem', { name: /Download SVG/ }).click()])
     const texts = svgTexts(readFileSync((await svg.path())!, 'utf8'))
     expect(texts).toContain('Where the difference comes from')
+  })
+
+  test('the "Plain HTTP allowed for" setting: set in the app, saved by the backend, used to open an image', async () => {
+    // serve with a config folder of its own: the setting lands in <it>/layerscope/settings.json.
+    const configHome = mkdtempSync(join(tmpdir(), 'layerscope-e2e-config-'))
+    const settingsFile = join(configHome, 'layerscope', 'settings.json')
+    const served = await startServe({ XDG_CONFIG_HOME: configHome })
+    const browser = await launchChromium()
+    const host = `localhost:${reg.port}`
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage()
+      await page.goto(served.url)
+      await page.getByTestId('open-registry-toggle').click()
+      const setting = page.getByTestId('plain-http')
+      await setting.locator('summary').click()
+      await expect(setting).toContainText('travel in plain text')
+
+      // A URL is refused with the backend's words, and nothing is saved.
+      await page.getByTestId('plain-http-host').fill(`http://${host}/v2`)
+      await page.getByTestId('plain-http-add').click()
+      await expect(page.getByTestId('plain-http-error')).toHaveText(`"http://${host}/v2" has a scheme: write the host only, e.g. ${host}.`)
+      expect(() => readFileSync(settingsFile)).toThrow(/ENOENT/)
+
+      await page.getByTestId('plain-http-host').fill(host.toUpperCase())
+      await page.getByTestId('plain-http-add').click()
+      await expect(page.getByTestId('plain-http-list')).toContainText(host)
+      await expect(page.getByTestId('plain-http-error')).toHaveCount(0)
+      await expect(setting.locator('summary')).toContainText(`Plain HTTP allowed for (1)${host}`)
+      expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toEqual({ insecureRegistries: [host] })
+      await snap(page, 'registry-plain-http')
+
+      // Open an image from the host named in the setting (the backend reads it over http://).
+      const m = (await skopeoRawManifest(reg.host, 'e2e/app:1')).json as { config: { size: number }; layers: Array<{ size: number }> }
+      await page.getByTestId('registry-ref').fill(`registry://${host}/e2e/app:1`)
+      await page.getByTestId('registry-open').click()
+      await expect(page.getByTestId('stat-download')).toContainText(formatBytes(m.layers.reduce((s, l) => s + l.size, 0) + m.config.size), { timeout: 120_000 })
+
+      // A reload reads the setting back from the backend; Remove takes it out of the file.
+      await page.goto(served.url)
+      await page.getByTestId('nav-images').click() // the reload comes back to the image view
+      await page.getByTestId('open-registry-toggle').click()
+      await page.getByTestId('plain-http').locator('summary').click()
+      await expect(page.getByTestId('plain-http-list')).toContainText(host)
+      await page.getByTestId(`plain-http-remove-${host}`).click()
+      await expect(page.getByTestId('plain-http-list')).toHaveCount(0)
+      expect(JSON.parse(readFileSync(settingsFile, 'utf8'))).toEqual({ insecureRegistries: [] })
+    } finally {
+      await browser.close()
+      await served.stop()
+      rmSync(configHome, { recursive: true, force: true })
+    }
   })
 })

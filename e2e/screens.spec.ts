@@ -1,6 +1,7 @@
 // Screenshots of every screen, light and dark, at 1440x900 and 1024x700, into docs/screens/
 // (the README shows them). Uses the bundled samples, so it needs no engine image.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from '@playwright/test'
 import { ROOT, expect, launchChromium, startServe, test, type ServeHandle } from './fixtures'
@@ -21,14 +22,20 @@ const THEMES = ['light', 'dark'] as const
 
 let serve: ServeHandle
 let browser: Browser
+let configHome: string
 test.beforeAll(async () => {
-  serve = await startServe()
+  // The registry dialog is shown with two hosts in its "Plain HTTP allowed for" setting.
+  configHome = mkdtempSync(join(tmpdir(), 'layerscope-screens-config-'))
+  mkdirSync(join(configHome, 'layerscope'))
+  writeFileSync(join(configHome, 'layerscope', 'settings.json'), JSON.stringify({ insecureRegistries: ['registry.lan:5000', 'build-cache.lan'] }))
+  serve = await startServe({ XDG_CONFIG_HOME: configHome })
   browser = await launchChromium()
   mkdirSync(OUT, { recursive: true })
 })
 test.afterAll(async () => {
   await browser?.close()
   await serve?.stop()
+  if (configHome) rmSync(configHome, { recursive: true, force: true })
 })
 
 /** A page whose remembered settings and view are set before the app starts. */
@@ -62,6 +69,12 @@ for (const theme of THEMES) {
       await expect(page.getByTestId('nav-images')).toBeVisible()
       await expect(page.getByTestId('engine-status')).toBeVisible()
       await shot(page, `images-${suffix}`)
+
+      page = await open(theme, size, { name: 'images' })
+      await page.getByTestId('open-registry-toggle').click()
+      await page.getByTestId('plain-http').locator('summary').click()
+      await expect(page.getByTestId('plain-http-list')).toContainText('registry.lan:5000')
+      await shot(page, `registry-open-${suffix}`)
 
       page = await open(theme, size, { name: 'image', key: '', source: { kind: 'archive', path: SINGLE }, label: 'app-single-stage.docker.tar.gz' })
       await expect(page.getByTestId('image-view')).toBeVisible()

@@ -47,6 +47,7 @@ function start(): void {
   const backend = createBackend(
     {
       cacheDir: join(app.getPath('userData'), 'cache'),
+      settingsFile: join(app.getPath('userData'), 'settings.json'),
       resourcesDir: resourcesDir(),
       front: 'electron',
       version: app.getVersion()

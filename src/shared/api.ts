@@ -11,6 +11,7 @@ import type { RequestIn, RequestOut, RequestSchemas } from './schemas/requests'
 import type { ResponseOf } from './schemas/responses'
 import type { AppCommand } from './models/app-command'
 import type { HistoryJumps, TagSeries } from './models/history'
+import type { AppSettings } from './schemas/settings'
 
 /** Requests of long jobs carry a jobId chosen by the caller: progress events and job:cancel use it. */
 export interface JobRequest {
@@ -60,6 +61,11 @@ export interface Channels {
   'history:series': { req: RequestIn<'history:series'>; res: TagSeries }
   /** The biggest steps of the series, each explained by a compare of its two tags. */
   'history:jumps': { req: RequestIn<'history:jumps'>; res: HistoryJumps }
+
+  /** The app's settings the backend keeps (settings.json in the app's data folder). */
+  'settings:get': { req: RequestIn<'settings:get'>; res: AppSettings }
+  /** Saves the settings given and applies them at once; answers the settings in force. */
+  'settings:set': { req: RequestIn<'settings:set'>; res: AppSettings }
 }
 
 export type Channel = keyof Channels
@@ -94,7 +100,9 @@ export const CHANNELS = [
   'report:copy',
   'registry:tags',
   'history:series',
-  'history:jumps'
+  'history:jumps',
+  'settings:get',
+  'settings:set'
 ] as const satisfies readonly Channel[]
 
 // Compile-time checks: CHANNELS lists every channel, every channel has a schema and no schema

@@ -7,6 +7,7 @@ import { dockerfileHandlers } from './handlers/dockerfile'
 import { registryHandlers } from './handlers/registry'
 import { historyHandlers } from './handlers/history'
 import { reportHandlers } from './handlers/report'
+import { settingsHandlers } from './handlers/settings'
 import { Services, type ServiceDeps } from './services'
 
 export interface Backend {
@@ -28,7 +29,8 @@ export function createBackend(options: BackendOptions, deps: ServiceDeps = {}): 
     ...dockerfileHandlers(services),
     ...reportHandlers(services),
     ...registryHandlers(services),
-    ...historyHandlers(services)
+    ...historyHandlers(services),
+    ...settingsHandlers(services)
   })
   return { services, dispatcher }
 }

@@ -4,14 +4,19 @@ import { CompareService } from '../core/compare/compare-service'
 import { DockerfileService } from '../core/dockerfile/dockerfile-service'
 import { EngineClient } from '../core/engine/engine-client'
 import { HistoryService } from '../core/history/history-service'
-import { RegistryClient } from '../core/registry'
+import { LayerscopeError } from '../core/errors'
+import { RegistryClient, type RegistryClientOptions } from '../core/registry'
+import { SettingsFile } from '../core/registry/settings-file'
 import { ReportService } from '../core/report/report-service'
 import type { BackendOptions } from './backend'
 import { noDesktop, type Desktop } from './desktop-port'
+import { DEFAULT_SETTINGS, type AppSettings } from '../../shared/schemas/settings'
 
 export interface ServiceDeps {
   /** Native dialogs and the clipboard: the Electron front's; the browser and CLI get noDesktop. */
   desktop?: Desktop
+  /** Extra options of the one registry client (tests: a request log, what names resolve to). */
+  registry?: Pick<RegistryClientOptions, 'onRequest' | 'lookupAddresses' | 'env' | 'certsDirs'>
 }
 
 /**
@@ -27,12 +32,42 @@ export class Services {
   private compareService?: CompareService
   private reportService?: ReportService
   private historyService?: HistoryService
+  private readonly settingsFile?: SettingsFile
+  private appSettings?: AppSettings
 
   constructor(
     readonly options: BackendOptions,
-    deps: ServiceDeps = {}
+    private readonly deps: ServiceDeps = {}
   ) {
     this.desktop = deps.desktop ?? noDesktop
+    if (options.settingsFile) this.settingsFile = new SettingsFile(options.settingsFile)
+  }
+
+  /** The app's settings as saved (read once; the defaults for the CLI, whose settings are its flags). */
+  settings(): AppSettings {
+    this.appSettings ??= this.settingsFile ? this.settingsFile.read() : { ...DEFAULT_SETTINGS }
+    return this.appSettings
+  }
+
+  /** Saves the settings given over the current ones and applies them to the registry client at once. */
+  async updateSettings(patch: Partial<AppSettings>): Promise<AppSettings> {
+    if (!this.settingsFile) throw new LayerscopeError('INVALID_INPUT', 'Only the app keeps settings; on the command line pass --insecure-registry HOST instead.')
+    let current: AppSettings
+    try {
+      current = this.settings()
+    } catch {
+      current = { ...DEFAULT_SETTINGS } // a broken file is replaced by what the person sets now
+    }
+    const next: AppSettings = { ...current, ...patch }
+    await this.settingsFile.write(next)
+    this.appSettings = next
+    this.registryClient?.setInsecureRegistries(this.insecureRegistries())
+    return next
+  }
+
+  /** Hosts allowed plain HTTP: the front's flags (`--insecure-registry`) and the app's setting. */
+  private insecureRegistries(): string[] {
+    return [...new Set([...(this.options.insecureRegistries ?? []), ...this.settings().insecureRegistries])]
   }
 
   /** The engine as DOCKER_HOST / the Docker context / the default socket / Podman say (resolved once). */
@@ -46,9 +81,17 @@ export class Services {
     this.engineClient = undefined
   }
 
-  /** One registry client per process: kept-alive connections and tokens (in memory only). */
+  /**
+   * One registry client per process, used by every service (analysis, history, tags): kept-alive
+   * connections and tokens (in memory only), the plain-HTTP policy of the flags and the setting.
+   */
   registry(): RegistryClient {
-    this.registryClient ??= new RegistryClient({ insecureRegistries: this.options.insecureRegistries ?? [] })
+    this.registryClient ??= new RegistryClient({
+      ...this.deps.registry,
+      insecureRegistries: this.insecureRegistries(),
+      // The app names its setting in refusals, the CLI its flag.
+      insecureHint: this.options.front === 'cli' ? 'flag' : 'setting'
+    })
     return this.registryClient
   }
 
@@ -98,8 +141,7 @@ export class Services {
 
   /** Size over time: series from manifests/configs or inspect; jumps through the compare service (shared layer cache). */
   history(): HistoryService {
-    // Its own client (same options as registry()) so a series can count the requests it made.
-    this.historyService ??= new HistoryService({ engine: () => this.engine(), compare: () => this.compare(), registry: { insecureRegistries: this.options.insecureRegistries ?? [] } })
+    this.historyService ??= new HistoryService({ engine: () => this.engine(), compare: () => this.compare(), registry: () => this.registry() })
     return this.historyService
   }
 }

@@ -2,7 +2,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { existsSync, readFileSync } from 'node:fs'
 import { createBackend, type Backend } from '../api'
-import { defaultCacheDir } from '../api/backend'
+import { defaultCacheDir, defaultSettingsFile } from '../api/backend'
 import type { HandlerContext } from '../api/types'
 import { LayerscopeError } from '../core/errors'
 import type { ReportTheme } from '../../shared/models/report'
@@ -65,7 +65,9 @@ export function cliBackend(globals: CliGlobals = {}, front: 'cli' | 'browser' = 
     resourcesDir: join(appRoot(), 'resources'),
     front,
     version: VERSION,
-    insecureRegistries: globals.insecureRegistry ?? []
+    insecureRegistries: globals.insecureRegistry ?? [],
+    // `serve` is the app in a browser: it keeps the app's settings; the other commands take flags.
+    ...(front === 'browser' ? { settingsFile: defaultSettingsFile() } : {})
   })
 }
 

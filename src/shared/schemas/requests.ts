@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { analyzeOptions, buildArgs, fsPath, imageSource, jobId, noRequest, text, treeScope, wholeNumber } from './fields'
 import { HISTORY_REQUESTS } from './history'
 import { reportOptionFields } from './report'
+import { SETTINGS_REQUESTS } from './settings'
 
 const sourceMessage = 'source must be { kind: "engine", ref }, { kind: "archive", path } or { kind: "registry", ref }.'
 const sideMessage = (side: 'A' | 'B'): string =>
@@ -107,7 +108,8 @@ export const REQUESTS = {
 
   'registry:tags': z.object({ ref: text('ref', 'a registry repository, registry://HOST[:PORT]/REPO') }),
 
-  ...HISTORY_REQUESTS
+  ...HISTORY_REQUESTS,
+  ...SETTINGS_REQUESTS
 } as const
 
 export type RequestSchemas = typeof REQUESTS

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { Comparison } from '../../../shared/models/compare'
 import type { EngineClient } from '../engine/engine-client'
 import { HistoryService, type StepComparer } from './history-service'
+import { RegistryClient } from '../registry'
 
 const tags = [
   { tag: '1', size: 100, layers: ['b', 'x1'], created: '2026-01-01T00:00:00Z' },
@@ -44,7 +45,7 @@ function comparer(calls: string[]): StepComparer {
 describe('HistoryService.jumps', () => {
   it('compares the biggest steps only, biggest first, one after the other', async () => {
     const calls: string[] = []
-    const h = new HistoryService({ engine: () => engine, compare: () => comparer(calls) })
+    const h = new HistoryService({ engine: () => engine, compare: () => comparer(calls), registry: () => new RegistryClient({ env: {} }) })
     const r = await h.jumps({ repository: 'app', limit: 1 })
     expect(calls).toEqual(['app:1>app:2'])
     expect(r.steps.map((s) => [s.to, s.bytes])).toEqual([

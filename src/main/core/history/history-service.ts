@@ -7,7 +7,7 @@ import type { HistoryJump, HistoryJumps, HistoryOrder, HistoryStep, TagSeries } 
 import type { EngineClient } from '../engine/engine-client'
 import { LayerscopeError, throwIfCancelled } from '../errors'
 import { Lru } from '../model/lru'
-import { RegistryClient, formatReference, isRegistrySource, parseRegistrySource, type RegistryClientOptions, type RequestRecord } from '../registry'
+import { formatReference, isRegistrySource, parseRegistrySource, type RegistryClient, type RequestRecord } from '../registry'
 import { measureEngineTags } from './engine-tags'
 import { jumpLine } from './jump-cause'
 import { measureRegistryTags } from './registry-tags'
@@ -40,29 +40,16 @@ export interface StepComparer {
 export interface HistoryDeps {
   engine: () => EngineClient
   compare: () => StepComparer
-  /** Options of the registry client history makes (one per service, kept alive). */
-  registry?: RegistryClientOptions
+  /** The process's one registry client (its settings and logins apply here too). */
+  registry: () => RegistryClient
 }
 
 export const DEFAULT_JUMPS = 3
 
 export class HistoryService {
-  private client?: RegistryClient
-  private readonly tallies = new Set<(r: RequestRecord) => void>()
   private readonly kept = new Lru<string, TagSeries>(4)
 
   constructor(private readonly deps: HistoryDeps) {}
-
-  private registry(): RegistryClient {
-    this.client ??= new RegistryClient({
-      ...this.deps.registry,
-      onRequest: (r) => {
-        for (const t of this.tallies) t(r)
-        this.deps.registry?.onRequest?.(r)
-      }
-    })
-    return this.client
-  }
 
   async series(req: SeriesRequest, opts: RunOptions = {}): Promise<TagSeries> {
     const order = req.order ?? 'created'
@@ -78,13 +65,10 @@ export class HistoryService {
         else if (r.kind === 'manifest') requests.manifests++
         else if (r.kind === 'blob') requests.blobs++
       }
-      this.tallies.add(tally)
-      try {
-        const { measured, skipped } = await measureRegistryTags(this.registry(), repo, { order, last: req.last, platform: req.platform, ...opts })
-        series = buildSeries(measured, { repository: `registry://${formatReference(repo)}`, kind: 'registry', order, last: req.last, requests, skipped })
-      } finally {
-        this.tallies.delete(tally)
-      }
+      // The shared client tells this tally only about the requests this series makes.
+      const client = this.deps.registry()
+      const { measured, skipped } = await client.observeRequests(tally, () => measureRegistryTags(client, repo, { order, last: req.last, platform: req.platform, ...opts }))
+      series = buildSeries(measured, { repository: `registry://${formatReference(repo)}`, kind: 'registry', order, last: req.last, requests, skipped })
     } else {
       const { measured, inspects } = await measureEngineTags(this.deps.engine(), req.repository, { order, last: req.last, ...opts })
       series = buildSeries(measured, { repository: req.repository.trim(), kind: 'engine', order, last: req.last, requests: { tags: 1, manifests: 0, blobs: 0, inspects } })
@@ -125,8 +109,9 @@ export class HistoryService {
     return { repository: series.repository, jumps, steps, unpacked }
   }
 
+  /** Closes the registry client's kept-alive connections (the CLI, to exit); it still works afterwards. */
   close(): void {
-    this.client?.close()
+    this.deps.registry().close()
   }
 }
 

@@ -100,7 +100,8 @@ describe.skipIf(SKIP)('history of a registry repository', () => {
   let reg: TestRegistry
   const records: RequestRecord[] = []
   const be = backend()
-  const history = new HistoryService({ engine: () => be.services.engine(), compare: () => be.services.compare(), registry: { onRequest: (r) => records.push(r) } })
+  const historyClient = new RegistryClient({ onRequest: (r) => records.push(r) })
+  const history = new HistoryService({ engine: () => be.services.engine(), compare: () => be.services.compare(), registry: () => historyClient })
   const manifests = new Map<string, { body: Buffer; digest: string; json: Record<string, unknown> }>()
 
   beforeAll(async () => {
@@ -170,7 +171,8 @@ describe.skipIf(SKIP)('history of a registry repository', () => {
     const client = new RegistryClient({ onRequest: (r) => records.push(r) })
     const analysis = new AnalysisService({ engine: () => be.services.engine(), registry: () => client, cacheDir: layerCache })
     const compare = new CompareService(() => analysis)
-    const h = new HistoryService({ engine: () => be.services.engine(), compare: () => compare, registry: { onRequest: (r) => records.push(r) } })
+    // One client for analysis and history, as Services wires them.
+    const h = new HistoryService({ engine: () => be.services.engine(), compare: () => compare, registry: () => client })
     try {
       records.length = 0
       const repo = `registry://${reg.host}/history/app`

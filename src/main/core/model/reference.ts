@@ -2,6 +2,7 @@
 // (regexp.go) with Docker's normalisation (normalize.go: `nginx` -> docker.io/library/nginx),
 // plus Layerscope's source form `registry://HOST[:PORT]/REPO[:TAG|@DIGEST]`.
 // Pure: no I/O. Every refusal is INVALID_INPUT saying what is wrong.
+import { DOMAIN_AND_PORT } from '../../../shared/registry-host'
 import { LayerscopeError } from '../errors'
 
 export const REGISTRY_SCHEME = 'registry://'
@@ -31,14 +32,10 @@ export interface ImageReference {
 // distribution/reference regexp.go, verbatim in JS syntax.
 const alphanumeric = '[a-z0-9]+'
 const separator = '(?:[._]|__|[-]+)'
-const domainNameComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])'
-const optionalPort = '(?::[0-9]+)?'
 const tagPat = '[\\w][\\w.-]{0,127}'
 const digestPat = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}'
-const ipv6address = '\\[(?:[a-fA-F0-9:]+)\\]'
-const domainName = `${domainNameComponent}(?:\\.${domainNameComponent})*`
-const host = `(?:${domainName}|${ipv6address})`
-const domainAndPort = `${host}${optionalPort}`
+// domainAndPort is the settings' host rule too: one copy, in src/shared.
+const domainAndPort = DOMAIN_AND_PORT
 const pathComponent = `${alphanumeric}(?:${separator}${alphanumeric})*`
 const remoteName = `${pathComponent}(?:/${pathComponent})*`
 const namePat = `(?:${domainAndPort}/)?${remoteName}`

@@ -2,7 +2,9 @@
 // flow, TLS and plain-HTTP rules, retries with backoff and cancellation at every step.
 // Credentials and tokens live in this object's memory only, are sent only to the registry
 // host (and the token realm it names), never across a redirect to another host, never logged.
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
+import { isIP } from 'node:net'
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
 import { LayerscopeError } from '../errors'
@@ -11,7 +13,8 @@ import { pickChallenge, pullScope, type Challenge } from './challenge'
 import { findCredentials, type Credentials } from './credentials'
 import { Agents, NotTlsError, RetryableError, drain, exchange, hostPortOf, readBody } from './exchange'
 import { MANIFEST_ACCEPT, choosePlatform, classifyManifest, indexEntries, parseImageManifest, platformEntries, platformName, type ManifestKind } from './manifest'
-import { defaultCertsDirs, isLoopback, isNamedInsecure } from './tls'
+import { allowPlainHttpAdvice, plainHttpAllowed, systemLookup, type AddressLookup, type InsecureHint } from './plain-http'
+import { defaultCertsDirs, isNamedInsecure, splitHost } from './tls'
 import type { CallOptions, Descriptor, FetchedManifest, RegistryClientOptions, RequestRecord, ResolvedImage } from './types'
 import { openVerifiedBlob } from './verified-blob'
 
@@ -74,9 +77,14 @@ async function registryErrors(res: IncomingMessage, idleMs: number): Promise<Arr
   }
 }
 
+/** Per-call request observers (observeRequests): each sees only the requests its own work made. */
+const observers = new AsyncLocalStorage<ReadonlyArray<(r: RequestRecord) => void>>()
+
 export class RegistryClient {
   private readonly env: Readonly<Record<string, string | undefined>>
-  private readonly insecure: readonly string[]
+  private insecure: readonly string[]
+  private readonly insecureHint: InsecureHint
+  private readonly lookupAddresses: AddressLookup
   private readonly idleMs: number
   private readonly retries: number
   private readonly retryBaseMs: number
@@ -87,6 +95,8 @@ export class RegistryClient {
   private readonly agents: Agents
   /** host -> the scheme that works (https unless plain HTTP was allowed and needed). */
   private readonly schemes = new Map<string, 'https:' | 'http:'>()
+  /** Bumped when the insecure list changes, so a request begun before does not cache its scheme after. */
+  private policyGeneration = 0
   /** host -> its last auth challenge, so the next request sends a token without a 401 first. */
   private readonly challenges = new Map<string, Challenge>()
   /** host|scope -> bearer token, in memory only. */
@@ -96,7 +106,9 @@ export class RegistryClient {
 
   constructor(o: RegistryClientOptions = {}) {
     this.env = o.env ?? process.env
-    this.insecure = o.insecureRegistries ?? []
+    this.insecure = [...(o.insecureRegistries ?? [])]
+    this.insecureHint = o.insecureHint ?? 'flag'
+    this.lookupAddresses = o.lookupAddresses ?? systemLookup
     this.idleMs = o.idleTimeoutMs ?? 30_000
     this.retries = o.retries ?? 3
     this.retryBaseMs = o.retryBaseMs ?? 500
@@ -105,6 +117,27 @@ export class RegistryClient {
     this.userAgent = o.userAgent ?? 'layerscope'
     this.onRequest = o.onRequest
     this.agents = new Agents(o.certsDirs ?? defaultCertsDirs(this.env))
+  }
+
+  /**
+   * Replaces the hosts named insecure (the app's setting changed). Every host's scheme is found
+   * again on its next request, so a host no longer named is back to HTTPS only; tokens and
+   * verified connections are kept.
+   */
+  setInsecureRegistries(hosts: readonly string[]): void {
+    this.insecure = [...hosts]
+    this.policyGeneration++
+    this.schemes.clear()
+  }
+
+  /** The hosts named insecure now (flag and setting). */
+  insecureRegistries(): readonly string[] {
+    return this.insecure
+  }
+
+  /** Runs `work`, telling `observer` about each request that work makes (and no other call's). */
+  observeRequests<T>(observer: (r: RequestRecord) => void, work: () => Promise<T>): Promise<T> {
+    return observers.run([...(observers.getStore() ?? []), observer], work)
   }
 
   /** Closes kept-alive connections. The client can still be used afterwards (new connections). */
@@ -342,33 +375,43 @@ export class RegistryClient {
     }
   }
 
-  /** Plain HTTP only for loopback registries and hosts the user named insecure. */
-  mayUseHttp(host: string): boolean {
-    return isLoopback(host) || isNamedInsecure(host, this.insecure)
+  /** Plain HTTP only for hosts the user named insecure and loopback ones (`addresses`: what the name resolves to). */
+  mayUseHttp(host: string, addresses: readonly string[] = []): boolean {
+    return plainHttpAllowed(host, this.insecure, addresses)
+  }
+
+  /** mayUseHttp with the host name resolved, as dockerd decides (an IP literal is not looked up). */
+  private async allowsHttp(host: string): Promise<boolean> {
+    if (isNamedInsecure(host, this.insecure)) return true
+    const { hostname } = splitHost(host)
+    return this.mayUseHttp(host, isIP(hostname) ? [] : await this.lookupAddresses(hostname))
   }
 
   private record(method: RequestRecord['method'], url: URL, status: number, kind: Kind): void {
-    this.onRequest?.({ method, url: `${url.protocol}//${url.host}${url.pathname}`, status, kind })
+    const r: RequestRecord = { method, url: `${url.protocol}//${url.host}${url.pathname}`, status, kind }
+    this.onRequest?.(r)
+    for (const o of observers.getStore() ?? []) o(r)
   }
 
   /** One exchange to `url`, falling back to plain HTTP where allowed when the host does not speak TLS. */
   private async exchangeTo(host: string, url: URL, method: 'GET' | 'HEAD' | 'POST', headers: OutgoingHttpHeaders, signal: AbortSignal | undefined, body?: Buffer): Promise<Sent> {
     const insecureTls = isNamedInsecure(hostPortOf(url), this.insecure)
+    const generation = this.policyGeneration
     try {
       const res = await exchange(this.agents, { method, url, headers, signal, idleTimeoutMs: this.idleMs, insecureTls, ...(body ? { body } : {}) })
-      if (hostPortOf(url) === host && !this.schemes.has(host)) this.schemes.set(host, url.protocol as 'https:' | 'http:')
+      if (hostPortOf(url) === host && !this.schemes.has(host) && generation === this.policyGeneration) this.schemes.set(host, url.protocol as 'https:' | 'http:')
       return { res, url }
     } catch (e) {
       if (e instanceof NotTlsError) {
-        if (hostPortOf(url) === host && this.mayUseHttp(host)) {
-          this.schemes.set(host, 'http:')
+        if (hostPortOf(url) === host && (await this.allowsHttp(host))) {
+          if (generation === this.policyGeneration) this.schemes.set(host, 'http:')
           const plain = new URL(url.href)
           plain.protocol = 'http:'
           return this.exchangeTo(host, plain, method, headers, signal, body)
         }
         throw new LayerscopeError(
           'REGISTRY_TLS',
-          `${hostPortOf(url)} does not speak TLS (HTTPS). If it is a plain-HTTP registry you trust, name it insecure (--insecure-registry ${hostPortOf(url)}).`,
+          `${hostPortOf(url)} does not speak TLS (HTTPS). If it is a plain-HTTP registry you trust, ${allowPlainHttpAdvice(hostPortOf(url), this.insecureHint)}.`,
           { host: hostPortOf(url) }
         )
       }
@@ -408,8 +451,8 @@ export class RegistryClient {
         if (hops >= 5) throw new LayerscopeError('REGISTRY_ERROR', `${o.what}: more than 5 redirects.`)
         const next = new URL(loc, sent.url)
         if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new LayerscopeError('REGISTRY_ERROR', `${o.what}: a redirect to ${next.protocol} is not followed.`)
-        if (next.protocol === 'http:' && !this.mayUseHttp(hostPortOf(next))) {
-          throw new LayerscopeError('REGISTRY_ERROR', `${o.what}: the registry redirects to plain HTTP at ${hostPortOf(next)}; not followed (name it insecure to allow).`)
+        if (next.protocol === 'http:' && !(await this.allowsHttp(hostPortOf(next)))) {
+          throw new LayerscopeError('REGISTRY_ERROR', `${o.what}: the registry redirects to plain HTTP at ${hostPortOf(next)}; not followed (to allow it, ${allowPlainHttpAdvice(hostPortOf(next), this.insecureHint)}).`)
         }
         // Blob storage elsewhere gets no credential of ours (docker does the same).
         if (next.origin !== origin) delete headers.authorization
@@ -476,8 +519,11 @@ export class RegistryClient {
     } catch {
       throw new LayerscopeError('REGISTRY_ERROR', `${host} names a token realm that is not a URL.`)
     }
-    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && this.mayUseHttp(hostPortOf(realm)))) {
-      throw new LayerscopeError('REGISTRY_AUTH', `${host} asks for a login at ${realm.protocol}//${hostPortOf(realm)}, which is not HTTPS; refused.`)
+    if (realm.protocol !== 'https:' && !(realm.protocol === 'http:' && (await this.allowsHttp(hostPortOf(realm))))) {
+      throw new LayerscopeError(
+        'REGISTRY_AUTH',
+        `${host} asks for a login at ${realm.protocol}//${hostPortOf(realm)}, which is not HTTPS; refused${realm.protocol === 'http:' ? ` (to allow it, ${allowPlainHttpAdvice(hostPortOf(realm), this.insecureHint)})` : ''}.`
+      )
     }
     const c = await this.credentials(ref)
     if (c?.registryToken) {

@@ -28,10 +28,15 @@
  *   client.getManifest(ref, { reference?, signal? }) -> FetchedManifest & { kind, json }
  *   client.listTags(ref, { signal? }) -> string[]                    (all pages, registry order)
  *   client.close()  closes kept-alive sockets.
+ *   client.setInsecureRegistries(hosts) / insecureRegistries()   the app's setting changed: applies at once
+ *   client.observeRequests(observer, work)   observer sees only the requests `work` makes (history counts its own)
+ *   client.mayUseHttp(host, addresses?)   the plain-HTTP policy (plain-http.ts: dockerd's rule)
  *   mapBounded(items, limit, (item, i, signal) => …, signal) runs layer fetches in parallel.
  *
  * Options (RegistryClientOptions): insecureRegistries (plain HTTP / unverified TLS for those
- * hosts; loopback may always use plain HTTP), env (DOCKER_CONFIG, REGISTRY_AUTH_FILE,
+ * hosts; loopback may always use plain HTTP: 127.0.0.0/8 and ::1, by address, names resolved
+ * as dockerd does), insecureHint ('flag' | 'setting': how refusals say to allow a host),
+ * lookupAddresses (the policy's resolver; default the system's), env (DOCKER_CONFIG, REGISTRY_AUTH_FILE,
  * XDG_RUNTIME_DIR, HOME, PATH), certsDirs, idleTimeoutMs (30 s), retries (3), retryBaseMs,
  * maxRetryAfterMs, maxJsonBytes, onRequest (one record per HTTP exchange: method, url without
  * query, status, kind — tests count blob fetches with it).
@@ -50,6 +55,7 @@ export { RegistryClient, parseRetryAfter } from './client'
 export { mapBounded } from './parallel'
 export { MEDIA, MANIFEST_ACCEPT, LAYER_TYPES } from './manifest'
 export { isLoopback } from './tls'
+export { PLAIN_HTTP_SETTING, allowPlainHttpAdvice, isLoopbackAddress, plainHttpAllowed, systemLookup, type AddressLookup, type InsecureHint } from './plain-http'
 export type { CallOptions, Descriptor, FetchedManifest, ImageManifest, Platform, PlatformEntry, RegistryClientOptions, RequestRecord, ResolvedImage } from './types'
 export {
   REGISTRY_SCHEME,

@@ -1,5 +1,6 @@
 // The registry client's data: what it returns and what it is given. Plain data, no I/O.
 import type { ImageReference } from '../model/reference'
+import type { AddressLookup, InsecureHint } from './plain-http'
 
 export interface Platform {
   os: string
@@ -80,6 +81,10 @@ export interface RequestRecord {
 export interface RegistryClientOptions {
   /** host[:port] names the user allows plain HTTP for (and unverified TLS, as docker's --insecure-registry). Loopback hosts always may use plain HTTP. */
   insecureRegistries?: readonly string[]
+  /** How refusals tell the person to allow plain HTTP: the CLI's `--insecure-registry` flag (default) or the app's setting. */
+  insecureHint?: InsecureHint
+  /** What a host name resolves to, for the plain-HTTP policy (loopback addresses may use HTTP). Default: the system resolver. */
+  lookupAddresses?: AddressLookup
   /** Environment for DOCKER_CONFIG, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, HOME, PATH (credential helpers). Default: process.env. */
   env?: Readonly<Record<string, string | undefined>>
   /** Folders holding HOST[:PORT]/{ca.crt,client.cert,client.key}. Default: $DOCKER_CONFIG/certs.d (or ~/.docker/certs.d), /etc/docker/certs.d. */

@@ -47,4 +47,22 @@ describe('PNG output', () => {
     const golden = decodePng(readFileSync(GOLDEN))
     expect(pixelDiff(light, golden, 40)).toBeGreaterThan(0.5)
   })
+
+  it('renders the download figures (a registry comparison): a valid PNG that differs from the one without them', () => {
+    const a = singleAnalysis()
+    const b = multiAnalysis()
+    a.image.downloadSize = 120_345_678
+    b.image.downloadSize = 41_000_123
+    const c = comparison()
+    c.delta.downloadBytes = 41_000_123 - 120_345_678
+    const m = buildReportModel({ a, b, comparison: c, dockerfile: dockerfileAnalysis(), generator: 'Layerscope test' })
+    const png = decodePng(Buffer.from(renderModel(m, { format: 'png', theme: 'dark', width: 600, fontsDir: FONTS }).data, 'base64'))
+    const without = decodePng(pngOf(600, 'dark'))
+    expect(png.width).toBe(600)
+    expect(png.height).toBe(without.height)
+    // Only the figure cards changed (five instead of four): a visible but small part of the picture.
+    const diff = pixelDiff(png, without, 40)
+    expect(diff).toBeGreaterThan(0.002)
+    expect(diff).toBeLessThan(0.2)
+  })
 })

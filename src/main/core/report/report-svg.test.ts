@@ -1,6 +1,6 @@
 import { Resvg } from '@resvg/resvg-js'
 import { describe, expect, it } from 'vitest'
-import { formatBytes, formatDockerSize, formatPercent, groupDigits } from '../../../shared/format'
+import { formatBytes, formatDelta, formatDockerSize, formatPercent, groupDigits } from '../../../shared/format'
 import { buildReportModel } from './report-model'
 import { renderReportSvg } from './report-svg'
 import { PALETTES } from './report-theme'
@@ -77,5 +77,55 @@ describe('renderReportSvg', () => {
     expect(texts).toContain('19 smaller layers')
     expect(texts.some((t) => t.startsWith('RUN step 29 xxx') && t.endsWith('…'))).toBe(true)
     expect(texts.some((t) => t.startsWith('/very/deep/') && t.includes('…') && t.endsWith('file.bin'))).toBe(true)
+  })
+
+  describe('download (compressed) figures', () => {
+    const registrySingle = () => {
+      const a = singleAnalysis()
+      a.image.downloadSize = 120_345_678
+      return buildReportModel({ a })
+    }
+    const registryCompare = () => {
+      const a = singleAnalysis()
+      const b = multiAnalysis()
+      a.image.downloadSize = 120_345_678
+      b.image.downloadSize = 41_000_123
+      const c = comparison()
+      c.delta.downloadBytes = 41_000_123 - 120_345_678
+      return buildReportModel({ a, b, comparison: c })
+    }
+
+    it('a single image from a registry shows its download size, labelled, to the byte', () => {
+      const texts = svgTexts(renderReportSvg(registrySingle()))
+      expect(texts).toContain('DOWNLOAD · COMPRESSED')
+      expect(texts).toContain(formatBytes(120_345_678))
+      expect(texts).toContain('120,345,678 bytes')
+      expect(texts).toContain('layer blobs + config')
+      // The other figures stay, none cut short by the extra card.
+      expect(texts).toContain('339MB')
+      expect(texts.filter((t) => t.endsWith('…'))).toEqual(svgTexts(renderReportSvg(buildReportModel({ a: singleAnalysis() }))).filter((t) => t.endsWith('…')))
+    })
+
+    it('a comparison of two registry images shows the download delta B − A', () => {
+      const texts = svgTexts(renderReportSvg(registryCompare()))
+      expect(texts).toContain('DOWNLOAD B − A')
+      expect(texts).toContain(formatDelta(41_000_123 - 120_345_678))
+      expect(texts).toContain(`A ${formatBytes(120_345_678)} · B ${formatBytes(41_000_123)}`)
+      expect(texts).toContain(`${groupDigits(41_000_123 - 120_345_678)} bytes`)
+      expect(texts.filter((t) => t.endsWith('…'))).toEqual(svgTexts(renderReportSvg(compared())).filter((t) => t.endsWith('…')))
+      expect(texts).toContain('-229 MB') // the size difference is still there
+    })
+
+    it('says nothing of downloads when the source does not know them (engine images), never 0', () => {
+      for (const svg of [renderReportSvg(single()), renderReportSvg(compared())]) {
+        const texts = svgTexts(svg)
+        expect(texts.some((t) => /download/i.test(t))).toBe(false)
+      }
+      // One side known is not a delta.
+      const a = singleAnalysis()
+      a.image.downloadSize = 120_345_678
+      const texts = svgTexts(renderReportSvg(buildReportModel({ a, b: multiAnalysis(), comparison: comparison() })))
+      expect(texts.some((t) => /download/i.test(t))).toBe(false)
+    })
   })
 })

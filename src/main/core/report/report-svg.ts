@@ -151,6 +151,27 @@ function deltaColor(p: Palette, delta: number): string {
   return delta > 0 ? p.deleted : delta < 0 ? p.added : p.text
 }
 
+/** What a pull transfers (layer blobs + config, compressed), only when the source knows it: engine images have no such figure. */
+function downloadCard(i: ReportImage): Card[] {
+  if (i.downloadSize === undefined) return []
+  return [{ label: 'Download · compressed', value: formatBytes(i.downloadSize), lines: [`${groupDigits(i.downloadSize)} bytes`, 'layer blobs + config'] }]
+}
+
+/** The download difference, only when both sides know their download size. */
+function downloadDeltaCard(p: Palette, m: ReportModel): Card[] {
+  const [a, b] = m.images as [ReportImage, ReportImage]
+  const d = m.comparison?.downloadDelta
+  if (d === undefined || a.downloadSize === undefined || b.downloadSize === undefined) return []
+  return [
+    {
+      label: 'Download B − A',
+      value: formatDelta(d),
+      valueColor: deltaColor(p, d),
+      lines: [`A ${formatBytes(a.downloadSize)} · B ${formatBytes(b.downloadSize)}`, `${groupDigits(d)} bytes`]
+    }
+  ]
+}
+
 function figureCards(p: Palette, m: ReportModel): Card[] {
   if (m.kind === 'compare' && m.comparison) {
     const [a, b] = m.images as [ReportImage, ReportImage]
@@ -168,7 +189,8 @@ function figureCards(p: Palette, m: ReportModel): Card[] {
         label: 'Shared layers',
         value: String(c.sharedLayers),
         lines: [`${formatBytes(c.sharedBytes)} in common`, `A ${plural(a.layers, 'layer')} · B ${plural(b.layers, 'layer')}`]
-      }
+      },
+      ...downloadDeltaCard(p, m)
     ]
   }
   const i = m.images[0]!
@@ -179,6 +201,7 @@ function figureCards(p: Palette, m: ReportModel): Card[] {
       value: formatDockerSize(i.size),
       lines: [sizeDetail(i), i.compressedSize !== undefined ? `${formatBytes(i.compressedSize)} compressed (pull)` : i.sizeKind === 'engine' ? 'inspect .Size, uncompressed' : 'as docker would show it after load']
     },
+    ...downloadCard(i),
     {
       label: 'Final filesystem',
       value: formatBytes(i.finalBytes),

@@ -1,9 +1,11 @@
 // "Open from registry…": a reference field (recent references offered), Open, and the
 // repository's tags so a person can open one or tick two and compare them. No engine needed.
+// Below them, the registries allowed plain HTTP (the app's --insecure-registry).
 import { useState } from 'react'
 import { Button } from '../../components/Button'
 import { call, toApiError } from '../../lib/call'
 import { useApp } from '../../stores'
+import { PlainHttpSetting } from './PlainHttpSetting'
 import { recentRefs, refFromInput, rememberRef, repositoryOf } from './recent'
 import './registry.css'
 
@@ -108,6 +110,7 @@ export function OpenRegistryForm({ autoFocus }: { autoFocus?: boolean }): React.
           </ul>
         </div>
       )}
+      <PlainHttpSetting />
     </div>
   )
 }
