@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand'
 import type { ApiError } from '../../../shared/errors'
-import type { ImageAnalysis, ImageSource, JobProgress, TreeScope } from '../../../shared/models/analysis'
+import type { ImageAnalysis, ImagePreview, ImageSource, JobProgress, TreeScope } from '../../../shared/models/analysis'
 import { ROOT_PATH } from '../lib/paths'
 import { mark } from '../lib/perf'
 import { prefetch, treemapRequest } from '../lib/prefetch'
@@ -16,8 +16,24 @@ export interface OpenJob {
   label: string
   startedAt: number
   progress: JobProgress | null
+  /** The layer list and history, as soon as the source described the image (before its layers are read). */
+  preview: ImagePreview | null
+  /** Layers (indices) read so far, or found in the cache. */
+  layersRead: number[]
   error: ApiError | null
   cancelling: boolean
+}
+
+/**
+ * A progress event folded into the open job: the preview and layer-read facts are kept (they
+ * come once each), the bar's numbers are the newest.
+ */
+export function applyProgress(job: OpenJob, p: JobProgress): OpenJob {
+  const { preview, layerRead, ...progress } = p
+  const next: OpenJob = { ...job, progress }
+  if (preview && !job.preview) next.preview = preview
+  if (layerRead !== undefined && !job.layersRead.includes(layerRead)) next.layersRead = [...job.layersRead, layerRead]
+  return next
 }
 
 export type ScopeMode = 'layer' | 'stacked'
@@ -78,9 +94,15 @@ export const createAnalysisSlice: StateCreator<AppState, [], [], AnalysisSlice> 
       channel: 'analysis:open',
       request: { source, ...(options?.noCache ? { options: { noCache: true } } : {}) },
       kind: 'open',
-      begin: (jobId) => set({ openJob: { jobId, source, label: name, startedAt: Date.now(), progress: null, error: null, cancelling: false }, selectedLayer: null, focusPath: null, pathFilter: '' }),
+      begin: (jobId) =>
+        set({
+          openJob: { jobId, source, label: name, startedAt: Date.now(), progress: null, preview: null, layersRead: [], error: null, cancelling: false },
+          selectedLayer: null,
+          focusPath: null,
+          pathFilter: ''
+        }),
       isCurrent: (jobId) => get().openJob?.jobId === jobId,
-      on: { 'job:progress': (progress) => set((s) => (s.openJob && !s.openJob.error ? { openJob: { ...s.openJob, progress } } : s)) }
+      on: { 'job:progress': (progress) => set((s) => (s.openJob && !s.openJob.error ? { openJob: applyProgress(s.openJob, progress) } : s)) }
     })
     if (outcome.status === 'superseded') return null
     if (outcome.status === 'failed') {
