@@ -12,8 +12,8 @@ import type { OpenJob } from '../../stores/analysis'
 import { previewRows, type LayerState } from './preview-rows'
 
 const CLAIMED: Record<NonNullable<PreviewLayer['claimedKind']>, { head: string; title: string }> = {
-  'engine-history': { head: 'History size', title: "The engine's size for the step that made the layer (uncompressed, as `docker history` shows it); not yet measured" },
-  'manifest-blob': { head: 'Download', title: 'The layer blob as the manifest lists it (compressed download bytes); not yet measured' }
+  'engine-history': { head: 'History size', title: "The engine's size for the step that made the layer (uncompressed, as docker history shows it), not yet measured" },
+  'manifest-blob': { head: 'Download', title: 'The layer blob as the manifest lists it (compressed download bytes), not yet measured' }
 }
 
 const STATE_WORDS: Record<LayerState, string> = {
@@ -25,7 +25,7 @@ const STATE_WORDS: Record<LayerState, string> = {
 
 function sizeWords(p: ImagePreview): string | null {
   if (p.size === undefined) return null
-  return p.sizeKind === 'engine' ? `${formatBytes(p.size)} as \`docker images\` shows it` : `${formatBytes(p.size)} to download`
+  return p.sizeKind === 'engine' ? `${formatBytes(p.size)}, as docker images shows it` : `${formatBytes(p.size)} to download`
 }
 
 export function PreviewView({ job, preview }: { job: OpenJob; preview: ImagePreview }): React.JSX.Element {
