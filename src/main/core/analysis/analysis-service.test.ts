@@ -180,7 +180,18 @@ describe('AnalysisService events', () => {
     expect(ev.some((e) => e.preview)).toBe(false)
   })
 
-  it('peeks a source that is only known by reading it, without holding the read back', async () => {
+  it('a peek that never answers holds the read only briefly, and sends nothing', async () => {
+    const src = new FakeSource(false)
+    src.peek = () => new Promise(() => undefined)
+    for (const g of src.gates) g.resolve()
+    const ev: Ev[] = []
+    const t = performance.now()
+    await svc.openFrom(src, { onProgress: (p) => ev.push(p), noCache: true })
+    expect(performance.now() - t).toBeLessThan(5000)
+    expect(ev.some((e) => e.preview || e.layerRead !== undefined)).toBe(false)
+  })
+
+  it('peeks a source that is only known by reading it, before the read starts', async () => {
     const src = new FakeSource(false)
     const ev: Ev[] = []
     const done = svc.openFrom(src, { onProgress: (p) => ev.push(p), noCache: true })

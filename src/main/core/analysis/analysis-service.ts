@@ -25,6 +25,8 @@ export interface OpenOptions extends AnalyzeOptions {
 }
 
 const MAX_OPEN = 4
+/** How long a read waits for a source's peek (a plain tar's takes a few ms). */
+const PEEK_WAIT_MS = 250
 
 /** Layers of one open, wherever they came from. */
 interface GatheredLayers {
@@ -132,7 +134,7 @@ export class AnalysisService {
       const fromCache = this.fromCachedLayers(ctx, described, ci)
       if (fromCache) return this.finish(ctx, fromCache)
     }
-    else this.peekPreview(ctx)
+    else await this.peekPreview(ctx)
     return this.finish(ctx, await this.readLayers(ctx))
   }
 
@@ -149,15 +151,22 @@ export class AnalysisService {
       .catch(() => undefined)
   }
 
-  /** Sources that know an image only by reading it may still tell what it claims, cheaply (a tar's manifest by seeking). */
-  private peekPreview(ctx: OpenContext): void {
+  /**
+   * Sources that know an image only by reading it may still tell what it claims, cheaply (a
+   * tar's manifest by seeking over its layers: a few reads). The read waits for that, at most
+   * PEEK_WAIT_MS, so the list is out before the first layer is: a slow peek just comes later.
+   */
+  private async peekPreview(ctx: OpenContext): Promise<void> {
     if (!ctx.src.peek) return
-    void ctx.src
+    const peeked = ctx.src
       .peek(ctx.o.signal)
       .then((p) => {
         if (p) this.sendPreview(ctx, p.image, p.skipsCached)
       })
       .catch(() => undefined)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([peeked, new Promise<void>((r) => (timer = setTimeout(r, PEEK_WAIT_MS)))])
+    clearTimeout(timer)
   }
 
   /** Already analysed in this process: images are immutable, only their tags move. */
