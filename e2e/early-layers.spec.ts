@@ -49,4 +49,18 @@ test('the layer list and history show before the analysis ends, each layer marke
   // Then the analysis replaces it.
   await expect(page.getByTestId('image-view')).toBeVisible({ timeout: 120_000 })
   await expect(page.getByTestId('layer-row')).toHaveCount(inspect.RootFS.Layers.length)
+
+  // The image list marks it as analysed: at once on going back, and from the cache (by image ID) on a fresh load.
+  const row = page.locator(`[data-testid=image-row][data-name="${TAG}"]`)
+  await page.getByRole('button', { name: 'Back' }).first().click()
+  await page.getByTestId('image-filter').fill(TAG)
+  await expect(row.getByTestId('image-analysed')).toBeVisible()
+  const fresh = await browser.newPage()
+  await fresh.goto(serve.url)
+  await fresh.getByTestId('image-filter').fill(TAG)
+  await expect(fresh.locator(`[data-testid=image-row][data-name="${TAG}"]`).getByTestId('image-analysed')).toBeVisible()
+  // Another image of the list, never analysed here, is not marked.
+  await fresh.getByTestId('image-filter').fill('layerscope-fixture/busybox:1')
+  await expect(fresh.locator('[data-testid=image-row][data-name="layerscope-fixture/busybox:1"]')).toBeVisible()
+  await expect(fresh.locator('[data-testid=image-row][data-name="layerscope-fixture/busybox:1"]').getByTestId('image-analysed')).toHaveCount(0)
 })

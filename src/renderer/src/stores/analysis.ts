@@ -63,6 +63,16 @@ export interface AnalysisSlice {
   setPathFilter: (filter: string) => void
 }
 
+/**
+ * The image list marks images whose analysis is in the cache (by image ID, as the backend
+ * does): an image analysed now is marked without reloading the list. Not with noCache (then
+ * nothing was written).
+ */
+export function markAnalysed<T extends { id: string; analysed?: boolean }>(images: T[] | null, id: string, noCache: boolean): T[] | null {
+  if (!images || noCache || !images.some((i) => i.id === id && !i.analysed)) return images
+  return images.map((i) => (i.id === id ? { ...i, analysed: true } : i))
+}
+
 export function sourceLabel(source: ImageSource): string {
   return sourceName(source, true)
 }
@@ -113,7 +123,7 @@ export const createAnalysisSlice: StateCreator<AppState, [], [], AnalysisSlice> 
     mark('analysis-done')
     // The view's first treemap level, requested while React renders the view.
     prefetch('analysis:treemap', treemapRequest(selectScope({ selectedLayer: null, scopeMode: 'layer' }, analysis.key), ROOT_PATH))
-    set((s) => ({ analyses: { ...s.analyses, [analysis.key]: analysis }, openJob: null }))
+    set((s) => ({ analyses: { ...s.analyses, [analysis.key]: analysis }, openJob: null, images: markAnalysed(s.images, analysis.image.id, options?.noCache === true) }))
     rememberImage(source, imageName(analysis))
     const v = get().view
     if (v.name === 'image' && v.key === '' && sameSource(v.source, source)) get().replaceView({ ...pending, key: analysis.key })
