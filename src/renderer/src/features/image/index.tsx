@@ -65,8 +65,9 @@ export function ImageScreen(): React.JSX.Element {
       </div>
     )
   }
-  // The layer list and history as soon as the source described the image, while its layers are read.
-  if (jobHere?.preview) return <PreviewView job={jobHere} preview={jobHere.preview} />
+  // The layer list and history as soon as the source described the image, while its layers
+  // are read (after the same short wait as the bar: a quick open does not flash it).
+  if (jobHere?.preview && showProgress) return <PreviewView job={jobHere} preview={jobHere.preview} />
   if (jobHere && !showProgress) return <div className="page" data-testid="opening-quietly" />
   if (jobHere) {
     return (
