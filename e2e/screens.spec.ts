@@ -1,10 +1,13 @@
 // Screenshots of every screen, light and dark, at 1440x900 and 1024x700, into docs/screens/
-// (the README shows them). Uses the bundled samples, so it needs no engine image.
+// (the README shows them). Uses the bundled samples, so it needs no engine image, except the
+// image screen mid-analysis: a test image of the engine, read through a slow link.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from '@playwright/test'
 import { ROOT, expect, launchChromium, startServe, test, type ServeHandle } from './fixtures'
+import { EARLY_IMAGE, buildEarlyImage, startSlowEngine } from './slow-engine'
+import { removeTestImages } from '../scripts/fixtures/base-image'
 
 // Browser global used inside addInitScript: this file compiles without the DOM lib.
 declare const localStorage: { setItem(key: string, value: string): void }
@@ -39,7 +42,7 @@ test.afterAll(async () => {
 })
 
 /** A page whose remembered settings and view are set before the app starts. */
-async function open(theme: string, size: (typeof SIZES)[number], view: unknown): Promise<Page> {
+async function open(theme: string, size: (typeof SIZES)[number], view: unknown, at: ServeHandle = serve): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: size.width, height: size.height } })
   await context.addInitScript(
     ([t, v]) => {
@@ -49,7 +52,7 @@ async function open(theme: string, size: (typeof SIZES)[number], view: unknown):
     [theme, view] as const
   )
   const page = await context.newPage()
-  await page.goto(serve.url)
+  await page.goto(at.url)
   return page
 }
 
@@ -100,3 +103,30 @@ for (const theme of THEMES) {
     })
   }
 }
+
+// The image screen while its layers are read: the layer list and history at once, layers
+// marked as read. A fresh backend (empty cache) for each, behind a slow link to the engine.
+test.describe('mid-analysis', () => {
+  test.beforeAll(async () => {
+    await buildEarlyImage()
+  })
+  test.afterAll(() => removeTestImages('layerscope-test/ui-early'))
+  for (const theme of THEMES) {
+    for (const size of SIZES) {
+      test(`screens: image reading ${theme} ${size.name}`, async () => {
+        const slow = await startSlowEngine(1_000_000)
+        const reading = await startServe({ DOCKER_HOST: slow.host })
+        try {
+          const page = await open(theme, size, { name: 'image', key: '', source: { kind: 'engine', ref: EARLY_IMAGE }, label: EARLY_IMAGE }, reading)
+          await expect(page.locator('[data-testid=preview-layer][data-state=read]').first()).toBeVisible({ timeout: 60_000 })
+          await expect(page.locator('[data-testid=preview-layer][data-state=reading]').first()).toBeVisible()
+          await page.screenshot({ path: join(OUT, `image-reading-${theme}-${size.name}.png`) })
+          await page.context().close()
+        } finally {
+          await reading.stop()
+          await slow.close()
+        }
+      })
+    }
+  }
+})

@@ -9,7 +9,7 @@ type Emit = <E extends EventName>(event: E, payload: Events[E]) => void
 /**
  * Wraps a job's emit: job:progress goes out at most every PROGRESS_INTERVAL_MS, the newest
  * held event is sent when the interval ends, a change of phase or side always goes out (the
- * last event of each phase is never lost), and `flush()` at the job's end sends what is held.
+ * last event of each phase is never lost), so do a preview and every layer-read, and `flush()` at the job's end sends what is held.
  * Other events (log lines) pass straight through, in order: a held progress event is sent first.
  */
 export function throttleProgress(emit: Emit, intervalMs = PROGRESS_INTERVAL_MS, now: () => number = Date.now): { emit: Emit; flush: () => void } {
@@ -37,7 +37,8 @@ export function throttleProgress(emit: Emit, intervalMs = PROGRESS_INTERVAL_MS, 
       return
     }
     const p = payload as JobProgress
-    const turned = last !== undefined && (last.phase !== p.phase || last.side !== p.side)
+    // The preview and each layer-read are facts, not samples: never held back or replaced.
+    const turned = (last !== undefined && (last.phase !== p.phase || last.side !== p.side)) || p.preview !== undefined || p.layerRead !== undefined
     if (turned) flush()
     const wait = lastSent + intervalMs - now()
     if (turned || wait <= 0) {

@@ -48,6 +48,28 @@ describe('SharedCalls', () => {
     expect(calls).toHaveLength(3)
   })
 
+  it('a waiter that joins late gets the run\'s preview and layers read so far, then what follows', async () => {
+    const { dispatcher, calls } = fake()
+    const events: Array<[string, unknown]> = []
+    const s = new SharedCalls(dispatcher, (e, p) => void events.push([e, p]))
+    const never = new AbortController().signal
+    void s.call('analysis:open', open('a'), never)
+    const run = calls[0]!.req.jobId
+    const preview = { id: 'sha256:x', repoTags: [], source: { kind: 'engine', ref: 'app:1' }, layers: [], history: [] }
+    calls[0]!.emit('job:progress', { jobId: run, phase: 'export', bytesDone: 1, preview })
+    calls[0]!.emit('job:progress', { jobId: run, phase: 'export', bytesDone: 2 })
+    calls[0]!.emit('job:progress', { jobId: run, phase: 'export', bytesDone: 3, layerRead: 0 })
+    events.length = 0
+    void s.call('analysis:open', open('b'), never)
+    calls[0]!.emit('job:progress', { jobId: run, phase: 'export', bytesDone: 4, layerRead: 1 })
+    expect(events).toEqual([
+      ['job:progress', { jobId: 'b', phase: 'export', bytesDone: 1, preview }],
+      ['job:progress', { jobId: 'b', phase: 'export', bytesDone: 3, layerRead: 0 }],
+      ['job:progress', { jobId: 'a', phase: 'export', bytesDone: 4, layerRead: 1 }],
+      ['job:progress', { jobId: 'b', phase: 'export', bytesDone: 4, layerRead: 1 }]
+    ])
+  })
+
   it('a cancelling waiter leaves alone; the run is cancelled when no one waits', async () => {
     const { dispatcher, calls } = fake()
     const s = new SharedCalls(dispatcher, () => undefined)

@@ -23,6 +23,8 @@ interface Run {
   jobId: string
   waiters: Set<Waiter>
   controller: AbortController
+  /** The run's once-only progress facts (the image preview, each layer read), replayed to a waiter that joins late. */
+  facts: Array<Events['job:progress']>
 }
 
 const CANCELLED: ApiResult<unknown> = { error: { code: 'CANCELLED', message: 'Cancelled.' } }
@@ -68,6 +70,7 @@ export class SharedCalls {
     return new Promise((resolve) => {
       const waiter: Waiter = { jobId, resolve }
       r.waiters.add(waiter)
+      if (jobId) for (const f of r.facts) this.emit('job:progress', { ...f, jobId })
       if (jobId) this.byJob.set(jobId, { run: r, waiter })
       const onAbort = (): void => this.leave(r, waiter)
       if (signal.aborted) return onAbort()
@@ -76,13 +79,17 @@ export class SharedCalls {
   }
 
   private start(key: string, channel: string, rest: object): Run {
-    const run: Run = { jobId: `shared-${randomBytes(6).toString('hex')}`, waiters: new Set(), controller: new AbortController() }
+    const run: Run = { jobId: `shared-${randomBytes(6).toString('hex')}`, waiters: new Set(), controller: new AbortController(), facts: [] }
     this.runs.set(key, run)
     this.started++
     // Progress of the shared run goes out under each waiter's own job ID.
     const emit: Emit = (event, payload) => {
       const p = payload as { jobId?: string }
       if (p.jobId !== run.jobId) return this.emit(event, payload)
+      if (event === 'job:progress') {
+        const f = payload as Events['job:progress']
+        if (f.preview || f.layerRead !== undefined) run.facts.push(f)
+      }
       for (const w of run.waiters) if (w.jobId) this.emit(event, { ...payload, jobId: w.jobId })
     }
     void this.dispatcher.call(channel, { ...rest, jobId: run.jobId }, { front: 'browser', emit, signal: run.controller.signal }).then((result) => {

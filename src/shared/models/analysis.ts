@@ -322,4 +322,48 @@ export interface JobProgress {
   message?: string
   /** Which side of a comparison this progress belongs to (compare:open only). */
   side?: 'a' | 'b'
+  /**
+   * analysis:open: what the image is made of, sent once as soon as the source has described
+   * it (inspect + history, manifest + config), before its layers are read.
+   */
+  preview?: ImagePreview
+  /** analysis:open: this layer (0-based index) has been read (or found in the cache). */
+  layerRead?: number
+}
+
+/**
+ * What a source claims about a layer before any of its bytes are read. The size is labelled
+ * with what it is: the engine's history size of the step that made it (uncompressed bytes the
+ * engine stores for the layer), or the layer blob's bytes as the manifest lists them
+ * (download bytes, usually compressed). Neither is the content bytes the analysis measures.
+ */
+export interface PreviewLayer {
+  index: number
+  diffId: string
+  createdBy: string
+  createdByRaw: string
+  created?: string
+  historyIndex: number
+  claimedBytes?: number
+  claimedKind?: 'engine-history' | 'manifest-blob'
+  /** Already in the layer cache: it will not be read from the source. */
+  cached: boolean
+}
+
+/** An image as described before its layers are read: identity, layers and history. */
+export interface ImagePreview {
+  /** Image ID ("sha256:..." of the config). */
+  id: string
+  repoTags: string[]
+  source: ImageSource
+  /** Bottom first. */
+  layers: PreviewLayer[]
+  history: HistoryStep[]
+  /** Engine images: inspect .Size (what `docker images` shows); registry: layer blobs + config. */
+  size?: number
+  sizeKind?: 'engine' | 'download'
+  created?: string
+  os?: string
+  arch?: string
+  variant?: string
 }

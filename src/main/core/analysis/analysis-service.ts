@@ -9,7 +9,8 @@ import type { ImageConfig } from '../archive/image-reader'
 import { LayerCache, type CachedImage } from '../cache/layer-cache'
 import { AnalyzedImage, type ImageModel } from './analyzed-image'
 import { KnownLayers, type BaseResult } from '../sources/engine-base'
-import { historyFromEngine, type RawHistory } from './history'
+import { buildPreview, joinEngineHistory } from './image-preview'
+import { OpenEvents } from './open-events'
 import { buildImage, type ModelLayer } from './image-model'
 import { Lru } from '../model/lru'
 import { PathTable } from '../model/path-table'
@@ -24,6 +25,8 @@ export interface OpenOptions extends AnalyzeOptions {
 }
 
 const MAX_OPEN = 4
+/** How long a read waits for a source's peek (a plain tar's takes a few ms). */
+const PEEK_WAIT_MS = 250
 
 /** Layers of one open, wherever they came from. */
 interface GatheredLayers {
@@ -46,6 +49,8 @@ interface OpenContext {
   o: OpenOptions
   started: number
   described: DescribedImage | null
+  /** Progress, the early preview and layer-read events of this open. */
+  events: OpenEvents
   historyP?: Promise<EngineHistoryEntry[]>
   baseP?: Promise<BaseResult | undefined>
   alternativesP?: Promise<BaseAlternatives | null>
@@ -82,9 +87,20 @@ export class AnalysisService {
       onExport: () => this.exports++,
       knownLayers: this.knownLayers
     })
-    const img = await this.analyse(src, o, started)
-    this.remember(img)
-    return img
+    return this.openFrom(src, o, started)
+  }
+
+  /** Opens an image from a LayerSource made by the caller (tests; every source goes the same way). */
+  async openFrom(src: LayerSource, o: OpenOptions = {}, started = performance.now()): Promise<AnalyzedImage> {
+    const events = new OpenEvents(o.onProgress)
+    try {
+      const img = await this.analyse(src, o, started, events)
+      this.remember(img)
+      return img
+    } finally {
+      // Nothing of this open is sent after its answer (a late history must not follow it).
+      events.close()
+    }
   }
 
   /** An image opened earlier in this process; NOT_FOUND when the key is unknown. */
@@ -100,10 +116,10 @@ export class AnalysisService {
 
   // ---- one open, in the order an image is met: identity, summary, layers, model, cache ----
 
-  private async analyse(src: LayerSource, o: OpenOptions, started: number): Promise<AnalyzedImage> {
+  private async analyse(src: LayerSource, o: OpenOptions, started: number, events: OpenEvents): Promise<AnalyzedImage> {
     const described = await src.describe(o.signal)
     throwIfCancelled(o.signal)
-    const ctx: OpenContext = { src, o, started, described }
+    const ctx: OpenContext = { src, o, started, described, events }
     if (described) {
       const again = this.reopenInMemory(ctx, described)
       if (again) return again
@@ -114,10 +130,43 @@ export class AnalysisService {
       const summary = await this.fromCachedSummary(ctx, described, ci)
       if (summary) return summary
       ctx.historyP = src.history?.(described)
+      this.sendPreview(ctx, described)
       const fromCache = this.fromCachedLayers(ctx, described, ci)
       if (fromCache) return this.finish(ctx, fromCache)
     }
+    else await this.peekPreview(ctx)
     return this.finish(ctx, await this.readLayers(ctx))
+  }
+
+  /**
+   * The layer list and history as soon as the source described them (history answers in
+   * milliseconds); sent beside the read, never before it: the export does not wait for it.
+   */
+  private sendPreview(ctx: OpenContext, d: DescribedImage, cachedSkips = true): void {
+    const cached = (diffId: string): boolean => cachedSkips && !ctx.o.noCache && this.cache.hasLayer(diffId)
+    const history = ctx.historyP ?? Promise.resolve(undefined)
+    void history
+      .catch(() => undefined)
+      .then((h) => ctx.events.preview(buildPreview(d, ctx.src.source, h, cached)))
+      .catch(() => undefined)
+  }
+
+  /**
+   * Sources that know an image only by reading it may still tell what it claims, cheaply (a
+   * tar's manifest by seeking over its layers: a few reads). The read waits for that, at most
+   * PEEK_WAIT_MS, so the list is out before the first layer is: a slow peek just comes later.
+   */
+  private async peekPreview(ctx: OpenContext): Promise<void> {
+    if (!ctx.src.peek) return
+    const peeked = ctx.src
+      .peek(ctx.o.signal)
+      .then((p) => {
+        if (p) this.sendPreview(ctx, p.image, p.skipsCached)
+      })
+      .catch(() => undefined)
+    let timer: ReturnType<typeof setTimeout> | undefined
+    await Promise.race([peeked, new Promise<void>((r) => (timer = setTimeout(r, PEEK_WAIT_MS)))])
+    clearTimeout(timer)
   }
 
   /** Already analysed in this process: images are immutable, only their tags move. */
@@ -147,7 +196,7 @@ export class AnalysisService {
     ) {
       return null
     }
-    ctx.o.onProgress?.({ phase: 'cache', bytesDone: 0, bytesTotal: d.engineSize ?? 0 })
+    ctx.events.progress({ phase: 'cache', bytesDone: 0, bytesTotal: d.engineSize ?? 0 })
     const base = await ctx.baseP
     const image = { ...stored.image, id: d.id, repoTags: d.repoTags }
     if (d.engineSize !== undefined) Object.assign(image, { size: d.engineSize, sizeKind: 'engine' })
@@ -174,7 +223,7 @@ export class AnalysisService {
   private fromCachedLayers(ctx: OpenContext, d: DescribedImage, ci: CachedImage | null): GatheredLayers | null {
     const diffIds = d.layers.map((l) => l.diffId)
     if (ctx.o.noCache || diffIds.length === 0 || !diffIds.every((x) => this.cache.hasLayer(x))) return null
-    ctx.o.onProgress?.({ phase: 'cache', bytesDone: 0, bytesTotal: d.engineSize ?? 0 })
+    ctx.events.progress({ phase: 'cache', bytesDone: 0, bytesTotal: d.engineSize ?? 0 })
     const paths = new PathTable()
     const layers = this.loadCached(diffIds, paths)
     if (!layers) return null
@@ -201,12 +250,12 @@ export class AnalysisService {
 
   /** Reads from the source every layer the cache does not have, then fills in the rest. */
   private async readLayers(ctx: OpenContext, skipCached = true): Promise<GatheredLayers> {
-    const { src, o } = ctx
+    const { src, o, events } = ctx
     const paths = new PathTable()
     const useCache = skipCached && !o.noCache
     let total = ctx.described?.engineSize ?? 0
     // Before the first byte: the engine prepares its export (seconds on big images), an archive opens.
-    o.onProgress?.({ phase: src.readPhase === 'export' ? 'preparing' : src.readPhase, bytesDone: 0, bytesTotal: total })
+    events.progress({ phase: src.readPhase === 'export' ? 'preparing' : src.readPhase, bytesDone: 0, bytesTotal: total })
     // "Layer i of n" where the source says which layer its bytes belong to (stream sources).
     const layerCount = ctx.described?.layers.length
     let layerIndex: number | undefined
@@ -217,9 +266,10 @@ export class AnalysisService {
       skip: (d) => useCache && this.cache.hasLayer(d),
       signal: o.signal,
       onLayer: (i) => (layerIndex = i),
+      onLayerRead: (diffId) => events.layerRead(diffId),
       onBytes: (n, t) => {
         total = t || total
-        o.onProgress?.({ phase: src.readPhase, bytesDone: n, bytesTotal: total, ...layerFields() })
+        events.progress({ phase: src.readPhase, bytesDone: n, bytesTotal: total, ...layerFields() })
       }
     })
     let cached = 0
@@ -249,7 +299,7 @@ export class AnalysisService {
   private async finish(ctx: OpenContext, g: GatheredLayers): Promise<AnalyzedImage> {
     const { o, src, described } = ctx
     throwIfCancelled(o.signal)
-    o.onProgress?.({ phase: 'analyse', bytesDone: 0, bytesTotal: 0 })
+    ctx.events.progress({ phase: 'analyse', bytesDone: 0, bytesTotal: 0 })
     const { history, engineSizes } = joinEngineHistory(ctx.historyP ? await ctx.historyP : undefined, g.config, g.layers.length)
     const baseResult = ctx.baseP ? await ctx.baseP : undefined
     const base = baseResult?.base ?? undefined
@@ -366,22 +416,4 @@ export class AnalysisService {
     await this.flush()
     return this.cache.clear()
   }
-}
-
-/**
- * The engine's /history fills in when the config has none (an image opened from cached
- * layers); its per-step sizes are joined when its steps line up with the config's.
- */
-function joinEngineHistory(
-  engineHistory: EngineHistoryEntry[] | undefined,
-  config: ImageConfig | undefined,
-  layerCount: number
-): { history?: RawHistory[]; engineSizes?: number[] } {
-  if (!engineHistory || engineHistory.length === 0) return {}
-  const oldestFirst = [...engineHistory].reverse()
-  const configHistory = config?.history
-  const out: { history?: RawHistory[]; engineSizes?: number[] } = {}
-  if (!configHistory) out.history = historyFromEngine(engineHistory, layerCount)
-  if (!configHistory || configHistory.length === oldestFirst.length) out.engineSizes = oldestFirst.map((h) => h.Size ?? 0)
-  return out
 }

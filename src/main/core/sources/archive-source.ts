@@ -8,7 +8,9 @@ import type { ImageSource } from '../../../shared/models/analysis'
 import { LayerscopeError } from '../errors'
 import { readImageFile, readOciDir, splitImageSelector, type ImageConfig, type ReadImage } from '../archive/image-reader'
 import { parsePlatform } from '../archive/oci'
-import type { LayerSource, ReadImageResult, ReadLayersOptions } from './layer-source'
+import { peekOciDir, peekTarArchive } from './archive-peek'
+import { LayerLocator } from './layer-locator'
+import type { LayerSource, PeekedImage, ReadImageResult, ReadLayersOptions } from './layer-source'
 
 export class ArchiveSource implements LayerSource {
   readonly source: ImageSource
@@ -34,8 +36,23 @@ export class ArchiveSource implements LayerSource {
     return null
   }
 
+  /** The manifest and config, found by seeking (a plain tar) or read (a folder), to show the layers early. */
+  async peek(): Promise<PeekedImage | null> {
+    const st = await stat(this.path).catch(() => null)
+    const o = { platform: this.platform, image: this.image }
+    if (st?.isDirectory()) {
+      const image = await peekOciDir(this.path, o)
+      return image ? { image, skipsCached: true } : null
+    }
+    const image = st?.isFile() ? await peekTarArchive(this.path, o) : null
+    return image ? { image, skipsCached: false } : null
+  }
+
   async read(_image: null, opts: ReadLayersOptions): Promise<ReadImageResult> {
     const path = this.path
+    // Every layer of an archive is hashed as it is read: its own diff ID says which it was.
+    const locator = opts.onLayerRead ? new LayerLocator(opts.onLayerRead) : undefined
+    const onBlob = locator ? { onBlob: locator.blob.bind(locator) } : {}
     const st = await stat(path).catch(() => null)
     if (!st) throw new LayerscopeError('NOT_FOUND', `${path} does not exist.`)
     let read: ReadImage
@@ -52,6 +69,7 @@ export class ArchiveSource implements LayerSource {
         platform: this.platform,
         image: this.image,
         verifyDiffIds: true,
+        ...onBlob,
         skipLayer: (d) => {
           if (!opts.skip(d)) return false
           skipped.add(d)
@@ -68,6 +86,7 @@ export class ArchiveSource implements LayerSource {
         platform: this.platform,
         image: this.image,
         verifyDiffIds: true,
+        ...onBlob,
         onLayerStart: (n) => opts.onLayer?.(n - 1),
         onBytes: (n) => opts.onBytes?.(n, st.size)
       })

@@ -7,6 +7,7 @@ import { LayerscopeError, isCancelled } from '../errors'
 import { exportImage } from '../archive/engine-export'
 import { readImageFeed, type ReadImage } from '../archive/image-reader'
 import { parsePlatform } from '../archive/oci'
+import { LayerLocator } from './layer-locator'
 import { detectBase, type BaseResult, type KnownLayers } from './engine-base'
 import type { DescribedImage, EngineHistoryEntry, LayerSource, ReadImageResult, ReadLayersOptions } from './layer-source'
 
@@ -81,6 +82,8 @@ export class EngineSource implements LayerSource {
     const total = image.engineSize ?? 0
     this.o.onExport?.()
     let done = 0
+    const onLayerRead = opts.onLayerRead
+    const locator = onLayerRead ? new LayerLocator(onLayerRead, image.layers.map((l) => l.diffId)) : undefined
     let read: ReadImage
     try {
       read = await readImageFeed(
@@ -97,7 +100,13 @@ export class EngineSource implements LayerSource {
             },
             opts.signal
           ),
-        { paths: opts.paths, label: `The export of ${this.ref}`, signal: opts.signal, onLayerStart: (n) => opts.onLayer?.(n - 1) }
+        {
+          paths: opts.paths,
+          label: `The export of ${this.ref}`,
+          signal: opts.signal,
+          onLayerStart: (n) => opts.onLayer?.(n - 1),
+          ...(locator ? { onBlob: (path, blob) => locator.blob(path, blob) } : {})
+        }
       )
     } catch (e) {
       throw await this.explainReadFailure(e, image.id, opts.signal)

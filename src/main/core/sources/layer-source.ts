@@ -71,6 +71,19 @@ export interface ReadLayersOptions {
   onBytes?: (bytesDone: number, bytesTotal: number) => void
   /** A layer's bytes start (stream sources: the i-th layer blob met, 0-based), for "layer i of n". */
   onLayer?: (index: number) => void
+  /**
+   * A layer has been read through the pipeline (parsed; verified where the source verifies).
+   * Sources call it where they can tell which layer a blob was; a layer they cannot name
+   * before the end (see LayerLocator) is simply never announced early.
+   */
+  onLayerRead?: (diffId: string) => void
+}
+
+/** What a source that can only be known by reading claims about its image, found cheaply. */
+export interface PeekedImage {
+  image: DescribedImage
+  /** Whether the read skips layers the cache has (an OCI folder does; a tar stream cannot). */
+  skipsCached: boolean
 }
 
 export interface LayerSource {
@@ -83,6 +96,12 @@ export interface LayerSource {
    * tell (a tar archive: its manifest comes last).
    */
   describe(signal?: AbortSignal): Promise<DescribedImage | null>
+  /**
+   * For sources whose describe() is null: what the image claims (manifest, config), found
+   * without reading a layer, only to show it early; never used to skip or trust a read.
+   * Runs beside the read; null when it cannot be had cheaply (a compressed tar).
+   */
+  peek?(signal?: AbortSignal): Promise<PeekedImage | null>
   /** Key of an analysis of image `id` from this source (stable per image and source). */
   keyOf(id: string): string
   /** Progress phase while layers are read ("export", "read", "download"). */

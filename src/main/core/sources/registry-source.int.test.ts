@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BASE_IMAGE, buildImage, ensureBaseImage, removeTestImages } from '../../../../scripts/fixtures/base-image'
 import { pushImage, registrySkipReason, skopeoRawManifest, startRegistry, type TestRegistry } from '../../../../scripts/test-env/registry'
-import type { ImageAnalysis, ImageSource } from '../../../shared/models/analysis'
+import type { ImageAnalysis, ImageSource, JobProgress } from '../../../shared/models/analysis'
 import { AnalysisService } from '../analysis/analysis-service'
 import { CompareService } from '../compare/compare-service'
 import { EngineClient } from '../engine/engine-client'
@@ -115,6 +115,30 @@ describe.skipIf(skip)('registry source (real registry, real engine)', () => {
     expect(a.image.compressedSize).toBe(blobs)
     expect(a.image.downloadSize).toBe(blobs + m.config.size)
     expect(a.image.id).toBe(m.config.digest)
+  })
+
+  it('shows the layer list with the manifest\'s blob sizes before a layer blob is fetched, then each layer as it verifies', async () => {
+    const { svc } = registryService(join(tmp, 'c-preview'))
+    const ev: Array<Omit<JobProgress, 'jobId'>> = []
+    const before = requests.length
+    let fetchedAtPreview = -1
+    const a = (await svc.open(reg2(), { onProgress: (p) => {
+      if (p.preview) fetchedAtPreview = requests.slice(before).filter((r) => r.kind === 'blob' && r.method === 'GET' && !configs.has(r.url.split('/').pop()!)).length
+      ev.push(p)
+    } })).analysis
+    await svc.flush()
+    const pv = ev.find((e) => e.preview)!.preview!
+    const m = (await skopeoRawManifest(reg.host, 'g2/app:2')).json as { config: { size: number; digest: string }; layers: Array<{ size: number; digest: string }> }
+    expect(fetchedAtPreview).toBe(0)
+    expect(pv.id).toBe(m.config.digest)
+    expect(pv.layers.map((l) => [l.claimedBytes, l.claimedKind])).toEqual(m.layers.map((l) => [l.size, 'manifest-blob']))
+    expect(pv.size).toBe(m.layers.reduce((s, l) => s + l.size, m.config.size))
+    expect(pv.sizeKind).toBe('download')
+    expect(pv.size).toBe(a.image.downloadSize)
+    expect(pv.history).toEqual(a.history)
+    const read = ev.filter((e) => e.layerRead !== undefined).map((e) => e.layerRead!)
+    expect([...read].sort((x, y) => x - y)).toEqual(a.layers.map((l) => l.index))
+    expect(ev.findIndex((e) => e.layerRead !== undefined)).toBeGreaterThan(ev.findIndex((e) => e.preview))
   })
 
   it('a second open fetches no layer blob; layers the engine analysis cached are never fetched', async () => {

@@ -123,7 +123,7 @@ export class RegistrySource implements LayerSource {
         const what = `${this.label}: layer ${i + 1} (${l.blobDigest})`
         const stream = await this.o.client.openBlob(this.ref, { digest: l.blobDigest!, size: l.blobBytes! }, { signal, what })
         try {
-          return await parseLayerBlob(stream, {
+          const layer = await parseLayerBlob(stream, {
             paths: opts.paths,
             label: what,
             diffId: l.diffId,
@@ -135,6 +135,8 @@ export class RegistrySource implements LayerSource {
               opts.onBytes?.(done, total)
             }
           })
+          opts.onLayerRead?.(l.diffId)
+          return layer
         } finally {
           stream.destroy()
         }

@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand'
 import type { ApiError } from '../../../shared/errors'
-import type { ImageAnalysis, ImageSource, JobProgress, TreeScope } from '../../../shared/models/analysis'
+import type { ImageAnalysis, ImagePreview, ImageSource, JobProgress, TreeScope } from '../../../shared/models/analysis'
 import { ROOT_PATH } from '../lib/paths'
 import { mark } from '../lib/perf'
 import { prefetch, treemapRequest } from '../lib/prefetch'
@@ -16,8 +16,24 @@ export interface OpenJob {
   label: string
   startedAt: number
   progress: JobProgress | null
+  /** The layer list and history, as soon as the source described the image (before its layers are read). */
+  preview: ImagePreview | null
+  /** Layers (indices) read so far, or found in the cache. */
+  layersRead: number[]
   error: ApiError | null
   cancelling: boolean
+}
+
+/**
+ * A progress event folded into the open job: the preview and layer-read facts are kept (they
+ * come once each), the bar's numbers are the newest.
+ */
+export function applyProgress(job: OpenJob, p: JobProgress): OpenJob {
+  const { preview, layerRead, ...progress } = p
+  const next: OpenJob = { ...job, progress }
+  if (preview && !job.preview) next.preview = preview
+  if (layerRead !== undefined && !job.layersRead.includes(layerRead)) next.layersRead = [...job.layersRead, layerRead]
+  return next
 }
 
 export type ScopeMode = 'layer' | 'stacked'
@@ -45,6 +61,16 @@ export interface AnalysisSlice {
   /** The path filter, applied to the file tree and the treemap alike. */
   pathFilter: string
   setPathFilter: (filter: string) => void
+}
+
+/**
+ * The image list marks images whose analysis is in the cache (by image ID, as the backend
+ * does): an image analysed now is marked without reloading the list. Not with noCache (then
+ * nothing was written).
+ */
+export function markAnalysed<T extends { id: string; analysed?: boolean }>(images: T[] | null, id: string, noCache: boolean): T[] | null {
+  if (!images || noCache || !images.some((i) => i.id === id && !i.analysed)) return images
+  return images.map((i) => (i.id === id ? { ...i, analysed: true } : i))
 }
 
 export function sourceLabel(source: ImageSource): string {
@@ -78,9 +104,15 @@ export const createAnalysisSlice: StateCreator<AppState, [], [], AnalysisSlice> 
       channel: 'analysis:open',
       request: { source, ...(options?.noCache ? { options: { noCache: true } } : {}) },
       kind: 'open',
-      begin: (jobId) => set({ openJob: { jobId, source, label: name, startedAt: Date.now(), progress: null, error: null, cancelling: false }, selectedLayer: null, focusPath: null, pathFilter: '' }),
+      begin: (jobId) =>
+        set({
+          openJob: { jobId, source, label: name, startedAt: Date.now(), progress: null, preview: null, layersRead: [], error: null, cancelling: false },
+          selectedLayer: null,
+          focusPath: null,
+          pathFilter: ''
+        }),
       isCurrent: (jobId) => get().openJob?.jobId === jobId,
-      on: { 'job:progress': (progress) => set((s) => (s.openJob && !s.openJob.error ? { openJob: { ...s.openJob, progress } } : s)) }
+      on: { 'job:progress': (progress) => set((s) => (s.openJob && !s.openJob.error ? { openJob: applyProgress(s.openJob, progress) } : s)) }
     })
     if (outcome.status === 'superseded') return null
     if (outcome.status === 'failed') {
@@ -91,7 +123,7 @@ export const createAnalysisSlice: StateCreator<AppState, [], [], AnalysisSlice> 
     mark('analysis-done')
     // The view's first treemap level, requested while React renders the view.
     prefetch('analysis:treemap', treemapRequest(selectScope({ selectedLayer: null, scopeMode: 'layer' }, analysis.key), ROOT_PATH))
-    set((s) => ({ analyses: { ...s.analyses, [analysis.key]: analysis }, openJob: null }))
+    set((s) => ({ analyses: { ...s.analyses, [analysis.key]: analysis }, openJob: null, images: markAnalysed(s.images, analysis.image.id, options?.noCache === true) }))
     rememberImage(source, imageName(analysis))
     const v = get().view
     if (v.name === 'image' && v.key === '' && sameSource(v.source, source)) get().replaceView({ ...pending, key: analysis.key })

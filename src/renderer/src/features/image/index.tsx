@@ -7,6 +7,7 @@ import { EmptyState, ErrorBanner } from '../../components/States'
 import { useApp } from '../../stores'
 import { sameSource } from '../../stores/analysis'
 import { ImageView } from './ImageView'
+import { PreviewView } from './PreviewView'
 
 export function ImageScreen(): React.JSX.Element {
   const view = useApp((s) => s.view)
@@ -64,6 +65,9 @@ export function ImageScreen(): React.JSX.Element {
       </div>
     )
   }
+  // The layer list and history as soon as the source described the image, while its layers
+  // are read (after the same short wait as the bar: a quick open does not flash it).
+  if (jobHere?.preview && showProgress) return <PreviewView job={jobHere} preview={jobHere.preview} />
   if (jobHere && !showProgress) return <div className="page" data-testid="opening-quietly" />
   if (jobHere) {
     return (

@@ -1,0 +1,118 @@
+// The image screen while its layers are read: the layer list and history the source described
+// at once (engine inspect + history, a manifest and config), each layer marked as it is read,
+// above the progress. Sizes here are what the source claims, labelled as such; the measured
+// figures (content bytes, files, the tree) come with the analysis.
+import { formatBytes, formatCount, formatExactBytes, shortId } from '../../../../shared/format'
+import type { ImagePreview, PreviewLayer } from '../../../../shared/models/analysis'
+import { imageName } from '../../../../shared/image-source'
+import { Button } from '../../components/Button'
+import { ProgressBar } from '../../components/ProgressBar'
+import { useApp } from '../../stores'
+import type { OpenJob } from '../../stores/analysis'
+import { previewRows, type LayerState } from './preview-rows'
+
+const CLAIMED: Record<NonNullable<PreviewLayer['claimedKind']>, { head: string; title: string }> = {
+  'engine-history': { head: 'History size', title: "The engine's size for the step that made the layer (uncompressed, as docker history shows it), not yet measured" },
+  'manifest-blob': { head: 'Download', title: 'The layer blob as the manifest lists it (compressed download bytes), not yet measured' }
+}
+
+const STATE_WORDS: Record<LayerState, string> = {
+  read: 'read',
+  cached: 'from cache',
+  reading: 'reading…',
+  waiting: 'waiting'
+}
+
+function sizeWords(p: ImagePreview): string | null {
+  if (p.size === undefined) return null
+  return p.sizeKind === 'engine' ? `${formatBytes(p.size)}, as docker images shows it` : `${formatBytes(p.size)} to download`
+}
+
+export function PreviewView({ job, preview }: { job: OpenJob; preview: ImagePreview }): React.JSX.Element {
+  const back = useApp((s) => s.back)
+  const cancelOpen = useApp((s) => s.cancelOpen)
+  const phase = job.progress?.phase ?? 'preparing'
+  const rows = previewRows(preview, job.layersRead, phase)
+  const read = rows.filter((r) => r.layer && (r.state === 'read' || r.state === 'cached')).length
+  const kind = preview.layers.find((l) => l.claimedKind)?.claimedKind
+  const size = sizeWords(preview)
+  const platform = [preview.os, preview.arch, preview.variant].filter(Boolean).join('/')
+  return (
+    <div className="image-view preview-view" data-testid="preview-view" data-image-id={preview.id}>
+      <header className="image-header">
+        <div className="image-title-row">
+          <Button variant="ghost" size="sm" onClick={back} title="Back (Alt+←)" aria-label="Back">
+            ←
+          </Button>
+          <h1 className="image-title" data-testid="image-title">
+            {imageName({ image: preview, source: preview.source })}
+          </h1>
+          <span className="mono muted" title={preview.id}>
+            {shortId(preview.id)}
+          </span>
+          {platform && <span className="chip">{platform}</span>}
+          {size && <span className="chip" title={preview.size !== undefined ? formatExactBytes(preview.size) : undefined}>{size}</span>}
+        </div>
+        <ProgressBar title={`Analysing ${job.label}`} progress={job.progress} startedAt={job.startedAt} onCancel={() => void cancelOpen()} cancelling={job.cancelling} />
+      </header>
+      <section className="panel preview-layers" aria-label="Layers">
+        <div className="panel-head">
+          <h2>Layers</h2>
+          <span className="muted num" data-testid="preview-count">
+            {formatCount(preview.layers.length, 'layer')} · {read} of {preview.layers.length} read
+          </span>
+        </div>
+        <div className="table-wrap layers-table" data-testid="preview-table">
+          <table className="table compact">
+            <thead>
+              <tr>
+                <th className="col-idx num">#</th>
+                <th>Instruction</th>
+                {kind && (
+                  <th className="num" title={CLAIMED[kind].title}>
+                    {CLAIMED[kind].head}
+                  </th>
+                )}
+                <th className="preview-state-col">Layer</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => {
+                const l = r.layer
+                if (!l) {
+                  return (
+                    <tr key={r.key} className="empty-step" title={`${r.raw}\n(no layer: metadata only)`}>
+                      <td className="col-idx num" />
+                      <td className="instr mono">{r.instruction}</td>
+                      {kind && <td className="num" />}
+                      <td className="muted">—</td>
+                    </tr>
+                  )
+                }
+                return (
+                  <tr key={r.key} title={r.raw} data-testid="preview-layer" data-layer={l.index} data-state={r.state}>
+                    <td className="col-idx num">{l.index}</td>
+                    <td className="instr mono">{r.instruction}</td>
+                    {kind && (
+                      <td className="num" title={l.claimedBytes !== undefined ? `${CLAIMED[kind].title}: ${formatExactBytes(l.claimedBytes)}` : undefined}>
+                        {l.claimedBytes !== undefined ? formatBytes(l.claimedBytes) : '–'}
+                      </td>
+                    )}
+                    <td className={`preview-state state-${r.state}`}>
+                      {r.state === 'read' || r.state === 'cached' ? '✓ ' : ''}
+                      {STATE_WORDS[r.state!]}
+                    </td>
+                  </tr>
+                )
+              })}
+            </tbody>
+          </table>
+        </div>
+        <p className="muted small preview-note">
+          {kind ? `${CLAIMED[kind].head}: ${CLAIMED[kind].title.replace(/^The/, 'the')}. ` : ''}
+          Content bytes, files, the treemap and the file tree follow once every layer is read; layers seen before come from the cache.
+        </p>
+      </section>
+    </div>
+  )
+}
