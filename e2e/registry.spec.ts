@@ -46,6 +46,7 @@ test.describe('registry', () => {
     await app.getByTestId('registry-open').click()
     await expect(app.getByTestId('stat-download')).toContainText(formatBytes(download), { timeout: 120_000 })
     await expect(app.getByTestId('layers-table')).toContainText('Download')
+    await expect(app.getByTestId('image-source')).toHaveText('registry')
     await snap(app, 'registry-image')
 
     // Back to the list: the repository's tags, tick two, compare.

@@ -1,6 +1,6 @@
 // The image's identity and its key numbers, each saying what it is.
 import { formatBytes, formatCount, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../../shared/format'
-import type { ImageAnalysis } from '../../../../shared/models/analysis'
+import type { ImageAnalysis, ImageSource } from '../../../../shared/models/analysis'
 import { archiveFileName, imageName } from '../../../../shared/image-source'
 import { Button } from '../../components/Button'
 import { Tooltip } from '../../components/Tooltip'
@@ -58,8 +58,8 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
             {image.platforms && image.platforms.length > 1 ? ` · 1 of ${image.platforms.length} platforms` : ''}
           </span>
         )}
-        <span className="chip" title={analysis.source.kind === 'archive' ? analysis.source.path : 'Read from the engine'} data-testid="image-source">
-          {analysis.source.kind === 'archive' ? `${archiveFileName(analysis.source.path)} · ${analysis.format}` : 'engine'}
+        <span className="chip" title={sourceChipTitle(analysis.source)} data-testid="image-source">
+          {sourceChip(analysis.source, analysis.format)}
         </span>
         {analysis.cachedLayers > 0 && (
           <span className="chip" title={`${analysis.cachedLayers} of ${analysis.layers.length} layers came from the layer cache`}>
@@ -137,4 +137,17 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
       </div>
     </header>
   )
+}
+
+/** Where the bytes came from, in one chip: the archive file, the registry, or the engine. */
+function sourceChip(source: ImageSource, format: string): string {
+  if (source.kind === 'archive') return `${archiveFileName(source.path)} · ${format}`
+  if (source.kind === 'registry') return 'registry'
+  return 'engine'
+}
+
+function sourceChipTitle(source: ImageSource): string {
+  if (source.kind === 'archive') return source.path
+  if (source.kind === 'registry') return `Read from the registry: ${source.ref}`
+  return 'Read from the engine'
 }
