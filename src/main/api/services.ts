@@ -65,6 +65,7 @@ export class Services {
   dockerfile(): DockerfileService {
     this.dockerfileService ??= new DockerfileService({
       engine: () => this.engine(),
+      registry: () => this.registry(),
       openHistory: (key) => {
         try {
           return this.analysis()

@@ -1,3 +1,5 @@
+import type { BaseAlternatives } from './analysis'
+
 export interface SourceRange {
   /** 1-based lines, inclusive. */
   startLine: number
@@ -28,10 +30,30 @@ export interface StageNode {
   unused: boolean
   /** Measured by building the stage with --target, when the user asked for it. */
   measured?: { imageId: string; size: number; layers: number }
-  /** Why the build of this stage failed, when it did. */
-  buildError?: { message: string; line?: number }
+  /**
+   * Why the last build of this stage failed, when it did: the engine's words, the failing line and
+   * that line's instruction as written (a re-open drops the mark once that line's text changed).
+   */
+  buildError?: { message: string; line?: number; instruction?: string }
   /** Bytes this stage hands to later stages through COPY --from (measured). */
   passesBytes?: number
+  /** External images: their size without a build, and which size it is. */
+  imageSize?: ExternalImageSize
+  /** External images: why there is no size (not in the engine, no registry answered), in words. */
+  imageSizeNote?: string
+  /** External images in a registry: slimmer sibling tags measured from their manifests (the same figures Savings shows). */
+  slimmer?: BaseAlternatives
+}
+
+export interface ExternalImageSize {
+  bytes: number
+  /**
+   * engine: inspect .Size, as `docker images` shows it (the image is in the local engine);
+   * download: the manifest's layer blobs + config, what a pull transfers (read from its registry).
+   */
+  kind: 'engine' | 'download'
+  /** The reference as looked up (registry: HOST/REPO:TAG). */
+  ref: string
 }
 
 export interface StageEdge {

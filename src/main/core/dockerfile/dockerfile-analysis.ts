@@ -67,6 +67,7 @@ export function mergeMeasurement(graph: StageGraph, m: Measurement): StageGraph 
       ...n,
       measured: b?.measured,
       passesBytes: b?.passesBytes,
+      buildError: stillFailing(n, b?.buildError),
       instructions: n.instructions.map((i) => {
         const v = m.lineBytes.get(i.range.startLine)
         return v !== undefined && i.keyword !== 'FROM' ? { ...i, measuredBytes: v } : i
@@ -78,6 +79,14 @@ export function mergeMeasurement(graph: StageGraph, m: Measurement): StageGraph 
     return b?.bytes !== undefined ? { ...e, bytes: b.bytes } : e
   })
   return { ...graph, nodes, edges, builder: m.graph.builder }
+}
+
+/** A failure mark holds while the failing line still reads as it did when the build failed. */
+function stillFailing(n: StageGraph['nodes'][number], e: StageGraph['nodes'][number]['buildError']): StageGraph['nodes'][number]['buildError'] {
+  if (!e) return undefined
+  if (e.line === undefined || e.instruction === undefined) return e
+  const now = n.instructions.find((i) => i.range.startLine === e.line || (i.range.startLine <= e.line! && e.line! <= i.range.endLine))
+  return now?.text === e.instruction ? e : undefined
 }
 
 export interface OpenOptions {

@@ -24,6 +24,7 @@ export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: Do
           <strong className="mono">{node.name}</strong>
           <span className="chip">{node.kind === 'scratch' ? 'empty base' : 'external image'}</span>
         </div>
+        {node.kind === 'image' && <ExternalSize node={node} />}
         <p className="muted small">
           {node.kind === 'scratch' ? 'scratch is the empty image: stages built on it hold only what they copy in.' : 'Not built from this Dockerfile; used on these lines:'}
         </p>
@@ -47,6 +48,7 @@ export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: Do
   const incoming = analysis.graph.edges.filter((e) => e.to === node.id && e.kind !== 'from')
   const outgoing = analysis.graph.edges.filter((e) => e.from === node.id && e.kind === 'copy')
   const name = (id: string): string => analysis.graph.nodes.find((n) => n.id === id)?.name ?? id
+  const failedLine = node.buildError?.line
   return (
     <div className="df-stage" ref={ref} data-testid="stage-panel">
       <div className="df-stage-head">
@@ -58,12 +60,13 @@ export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: Do
         {node.measured && <Bytes value={node.measured.size} what="Stage image size as docker images shows it (inspect .Size)" className="df-stage-size" />}
       </div>
       {node.unused && <p className="muted small">This stage cannot reach the target: BuildKit skips it; the legacy builder still builds it.</p>}
+      {node.buildError && <StageFailure error={node.buildError} onLine={onLine} />}
       <div className={`df-source${node.instructions.some((i) => i.measuredBytes !== undefined) ? '' : ' no-bytes'}`}>
         {lines.slice(start - 1, end).map((text, k) => {
           const ln = start + k
           const ins = byLine.get(ln)
           return (
-            <div key={ln} className={`df-src-line${ln === focusLine ? ' focus' : ''}${ins ? ' ins' : ''}`} data-line={ln}>
+            <div key={ln} className={`df-src-line${ln === focusLine ? ' focus' : ''}${ins ? ' ins' : ''}${failedLine === ln ? ' failed' : ''}`} data-line={ln}>
               <span className="df-ln">{ln}</span>
               <span className="df-line-bytes" title={ins?.measuredBytes !== undefined ? `History size of this step: ${formatExactBytes(ins.measuredBytes)}` : undefined}>
                 {ins?.measuredBytes !== undefined && (
@@ -98,6 +101,61 @@ export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: Do
           </tbody>
         </table>
       )}
+    </div>
+  )
+}
+
+/** An external image's size without a build (which size it is), and its measured slimmer tags. */
+function ExternalSize({ node }: { node: StageNode }): React.JSX.Element {
+  const s = node.imageSize
+  return (
+    <div className="df-ext-size" data-testid="external-size">
+      {s ? (
+        <p>
+          <Bytes value={s.bytes} what={s.kind === 'engine' ? 'Image size as docker images shows it (engine inspect .Size)' : 'Download size: layer blobs + config in the manifest'} />{' '}
+          <span className="muted small">{s.kind === 'engine' ? 'in the local engine, as docker images shows it' : `download, from the manifest of ${s.ref} (no pull)`}</span>
+        </p>
+      ) : (
+        <p className="muted small">{node.imageSizeNote ?? 'Not sized.'}</p>
+      )}
+      {node.slimmer && node.slimmer.siblings.length > 0 && (
+        <>
+          <p className="small">
+            Slimmer tags in its registry, measured from their manifests ({node.slimmer.base} downloads <Bytes value={node.slimmer.downloadSize} />):
+          </p>
+          <ul className="df-ext-siblings small" data-testid="external-siblings">
+            {node.slimmer.siblings.map((x) => (
+              <li key={x.tag}>
+                <code>{x.tag}</code> <Bytes value={x.downloadSize} what="Download size: layer blobs + config" /> download
+                {x.savesBytes > 0 && (
+                  <span className="muted">
+                    {' '}
+                    · saves <Bytes value={x.savesBytes} />
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  )
+}
+
+/** The last build of this stage failed: where, the instruction as written, and the engine's words. */
+function StageFailure({ error, onLine }: { error: NonNullable<StageNode['buildError']>; onLine: (line: number) => void }): React.JSX.Element {
+  return (
+    <div className="df-stage-failure" role="alert" data-testid="stage-failure">
+      <div className="df-stage-failure-head">
+        <strong>The last build failed here</strong>
+        {error.line !== undefined && (
+          <button className="link mono" onClick={() => onLine(error.line!)}>
+            line {error.line}
+          </button>
+        )}
+      </div>
+      {error.instruction && <code className="df-code df-failed-instruction">{error.instruction}</code>}
+      <div className="df-failure-words">{error.message}</div>
     </div>
   )
 }
