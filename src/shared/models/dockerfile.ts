@@ -119,6 +119,28 @@ export interface BuildContextReport {
   suggestedSent?: { bytes: number; files: number }
   /** Symlinks are sent as links (never followed): counted apart from regular files. */
   symlinks?: number
+  /** What the Dockerfile takes from the context against what the context sends. */
+  warnings?: ContextWarnings
+}
+
+export interface ContextWarnings {
+  /** COPY/ADD sources (not --from) that no sent entry matches: the build stops at that line. */
+  missing: {
+    line: number
+    keyword: string
+    stage: string
+    /** The source as written. */
+    source: string
+    /** absent: nothing in the folder matches; ignored: only what .dockerignore leaves out does. */
+    why: 'absent' | 'ignored'
+  }[]
+  /** The biggest sent files of at least unusedMinBytes that no COPY, ADD or RUN --mount bind uses. */
+  unused: { path: string; bytes: number }[]
+  /** Every such file, listed or not. */
+  unusedTotal: { bytes: number; files: number }
+  unusedMinBytes: number
+  /** A COPY/ADD of the whole context (`COPY . .`): every sent file is used, so none is "unused". */
+  usesWholeContext: boolean
 }
 
 export interface Advice {

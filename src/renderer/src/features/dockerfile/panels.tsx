@@ -2,7 +2,7 @@
 // the build context, and the stage build's progress and log.
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { formatBytes, formatExactBytes, groupDigits } from '../../../../shared/format'
-import type { Advice, BuildContextReport, DockerfileAnalysis, LayerLineLink, StageNode } from '../../../../shared/models/dockerfile'
+import type { Advice, BuildContextReport, ContextWarnings, DockerfileAnalysis, LayerLineLink, StageNode } from '../../../../shared/models/dockerfile'
 import { Bytes } from '../../components/Bytes'
 import { Button } from '../../components/Button'
 import type { StageBuildJob } from '../../stores/dockerfile'
@@ -210,7 +210,50 @@ export function AdvicePanel({ advice, onLine }: { advice: Advice[]; onLine: (lin
   )
 }
 
-export function ContextPanel({ context }: { context: BuildContextReport }): React.JSX.Element {
+/** COPY sources the context lacks (the build stops there) and big sent files nothing uses. */
+function ContextWarningsView({ warnings, onLine }: { warnings?: ContextWarnings; onLine: (line: number) => void }): React.JSX.Element | null {
+  if (!warnings || (warnings.missing.length === 0 && warnings.unused.length === 0)) return null
+  const more = warnings.unusedTotal.files - warnings.unused.length
+  return (
+    <div className="df-ctx-warnings" data-testid="context-warnings">
+      {warnings.missing.length > 0 && (
+        <div className="df-ctx-warn missing" role="alert" data-testid="missing-sources">
+          <strong>
+            {warnings.missing.length === 1 ? 'A COPY source is' : `${warnings.missing.length} COPY sources are`} not in the build context: the build stops there
+          </strong>
+          <ul>
+            {warnings.missing.map((m, i) => (
+              <li key={i}>
+                <button className="link mono" onClick={() => onLine(m.line)}>
+                  line {m.line}
+                </button>{' '}
+                {m.keyword} <code>{m.source}</code> <span className="muted">— {m.why === 'ignored' ? 'only files .dockerignore leaves out match it' : 'nothing in the context folder matches it'}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {warnings.unused.length > 0 && (
+        <div className="df-ctx-warn" data-testid="unused-files">
+          <strong>
+            <Bytes value={warnings.unusedTotal.bytes} /> in {filesText(warnings.unusedTotal.files)} of {formatBytes(warnings.unusedMinBytes)} or more are sent, but no COPY, ADD or RUN --mount uses them
+          </strong>
+          <ul>
+            {warnings.unused.map((u) => (
+              <li key={u.path}>
+                <code>{u.path}</code> <Bytes value={u.bytes} className="muted small" />
+              </li>
+            ))}
+            {more > 0 && <li className="muted">and {filesText(more)} more</li>}
+          </ul>
+          <div className="muted small">Add them to .dockerignore to send less with every build.</div>
+        </div>
+      )}
+    </div>
+  )
+}
+
+export function ContextPanel({ context, onLine }: { context: BuildContextReport; onLine: (line: number) => void }): React.JSX.Element {
   const [copied, setCopied] = useState(false)
   const max = Math.max(1, context.all.bytes)
   const rows: { label: string; v: { bytes: number; files: number }; cls: string; what: string }[] = [
@@ -243,6 +286,7 @@ export function ContextPanel({ context }: { context: BuildContextReport }): Reac
           </div>
         ))}
       </div>
+      <ContextWarningsView warnings={context.warnings} onLine={onLine} />
       {context.secrets.length > 0 && (
         <div className="df-secrets">
           <h3>Secrets that would be sent</h3>
