@@ -63,7 +63,13 @@ export function slimmerLines(n: StageNode): string[] {
   const slash = n.name.lastIndexOf('/')
   const colon = n.name.lastIndexOf(':')
   const repo = colon > slash ? n.name.slice(0, colon) : n.name.replace(/@.*$/, '')
-  const lines = sib.slice(0, MAX_SLIMMER_LINES).map((x) => clip(`${repo}:${x.tag} ${formatBytes(x.downloadSize)} download`, 40))
+  // The size is what matters: a long name gives way at its start ("…/base:1-slim 1.73 kB download").
+  const lines = sib.slice(0, MAX_SLIMMER_LINES).map((x) => {
+    const size = ` ${formatBytes(x.downloadSize)} download`
+    const name = `${repo}:${x.tag}`
+    const room = 40 - size.length
+    return `${name.length > room ? `…${name.slice(-(room - 1))}` : name}${size}`
+  })
   if (sib.length > MAX_SLIMMER_LINES) lines.push(`… ${sib.length - MAX_SLIMMER_LINES} more slimmer tags`)
   return lines
 }
