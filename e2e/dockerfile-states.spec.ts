@@ -3,6 +3,8 @@
 // with its measured -slim sibling), the context panel's missing COPY source and unused big
 // files, and a failed build that marks its stage while the stage before keeps its size.
 import { execFileSync } from 'node:child_process'
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
 import { formatBytes } from '../src/shared/format'
 import { BASE_IMAGE } from '../scripts/fixtures/base-image'
 import { FAILING_RUN, makeDockerfileStates, type DockerfileStates } from './dockerfile-fixture'
@@ -53,7 +55,11 @@ test('external images sized without a build; context warnings; a failed build ma
   await expect(app.getByTestId('missing-sources')).toContainText('nothing in the context folder matches it')
   await expect(app.getByTestId('unused-files').locator('li').nth(0)).toContainText('assets/demo.mp4')
   await expect(app.getByTestId('unused-files').locator('li').nth(1)).toContainText('assets/backup.tar')
-  await expect(app.getByTestId('unused-files')).toContainText('4.7 MB in 2 files')
+  await expect(app.getByTestId('unused-files')).toContainText('2 files of 1 MB or more (4.7 MB in all) are sent')
+  // and the suggested .dockerignore leaves them out
+  await expect(app.getByTestId('suggested-dockerignore')).toContainText('assets/demo.mp4')
+  const kept = ['Dockerfile', 'check.sh', 'notes.md'].reduce((n, f) => n + statSync(join(fx.dir, f)).size, 0)
+  await expect(app.getByTestId('ctx-suggested')).toHaveText(formatBytes(kept))
   await snap(app, 'dockerfile-states-context')
   // A click on the line goes to the stage that holds it.
   await app.getByTestId('missing-sources').getByRole('button', { name: `line ${fx.lines.missingCopy}` }).click()

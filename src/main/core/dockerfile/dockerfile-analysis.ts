@@ -6,7 +6,7 @@ import type { DockerfileAnalysis, StageGraph } from '../../../shared/models/dock
 import { LayerscopeError, throwIfCancelled } from '../errors'
 import { buildAdvice } from './advice'
 import { scanBuildContext } from './build-context'
-import { contextWarnings } from './context-sources'
+import { contextUses } from './context-sources'
 import { copySourcesAndDest, parseDockerfile, type ParsedDockerfile } from './parser'
 import { buildStageGraph } from './stage-graph'
 
@@ -110,8 +110,7 @@ export async function openDockerfile(opts: OpenOptions): Promise<{ analysis: Doc
   const copySources = parsed.stages.flatMap((st) =>
     st.instructions.filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !i.flags.some((f) => f.name === 'from')).flatMap((i) => copySourcesAndDest(i).sources)
   )
-  const context = await scanBuildContext(location.contextDir, { dockerfileRel: location.dockerfileRel, signal: opts.signal, copySources })
-  const warnings = contextWarnings(parsed, { entries: context.entries, sent: context.sent, dockerfileRel: location.dockerfileRel })
+  const context = await scanBuildContext(location.contextDir, { dockerfileRel: location.dockerfileRel, signal: opts.signal, copySources, uses: contextUses(parsed) })
   const graph = opts.measurement ? mergeMeasurement(built.graph, opts.measurement) : built.graph
   const advice = buildAdvice({ parsed, graph, context, target: opts.target, lineBytes: opts.measurement?.lineBytes })
   return {
@@ -125,7 +124,7 @@ export async function openDockerfile(opts: OpenOptions): Promise<{ analysis: Doc
       directives: parsed.directives,
       args: parsed.globalArgs,
       graph,
-      context: { ...context.report, warnings },
+      context: context.report,
       advice
     }
   }

@@ -236,7 +236,8 @@ function ContextWarningsView({ warnings, onLine }: { warnings?: ContextWarnings;
       {warnings.unused.length > 0 && (
         <div className="df-ctx-warn" data-testid="unused-files">
           <strong>
-            <Bytes value={warnings.unusedTotal.bytes} /> in {filesText(warnings.unusedTotal.files)} of {formatBytes(warnings.unusedMinBytes)} or more are sent, but no COPY, ADD or RUN --mount uses them
+            {filesText(warnings.unusedTotal.files)} of {formatBytes(warnings.unusedMinBytes)} or more (<Bytes value={warnings.unusedTotal.bytes} /> in all) {warnings.unusedTotal.files === 1 ? 'is' : 'are'} sent, but no COPY,
+            ADD or RUN --mount uses {warnings.unusedTotal.files === 1 ? 'it' : 'them'}
           </strong>
           <ul>
             {warnings.unused.map((u) => (
@@ -246,7 +247,7 @@ function ContextWarningsView({ warnings, onLine }: { warnings?: ContextWarnings;
             ))}
             {more > 0 && <li className="muted">and {filesText(more)} more</li>}
           </ul>
-          <div className="muted small">Add them to .dockerignore to send less with every build.</div>
+          <div className="muted small">The suggested .dockerignore below leaves them out: every build sends less.</div>
         </div>
       )}
     </div>
