@@ -106,7 +106,8 @@ export class ExternalImageSizer {
       // Siblings: Savings' measurement (a repository without a tags list simply has none here).
       const alt = ref.tag ? await measureBaseSiblings(client, ref, { platform: platform ?? own.platform, signal }).catch(() => null) : null
       const got: Cached = { at: now, answer: { downloadBytes: own.downloadBytes, ref: formatReference(ref), slimmer: alt } }
-      this.answers.set(key, got)
+      // Siblings cut short by the deadline are not the repository's answer: ask again next time.
+      if (!signal.aborted) this.answers.set(key, got)
       return got
     } catch (e) {
       if (isCancelled(e) || signal.aborted) return { at: now, refused: `no answer within ${(this.deps.deadlineMs ?? REGISTRY_LOOKUP_MS) / 1000} s` }
