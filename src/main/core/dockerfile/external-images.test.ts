@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { EngineClient } from '../engine/engine-client'
 import { LayerscopeError } from '../errors'
 import type { RegistryClient } from '../registry'
+import type { StageGraph } from '../../../shared/models/dockerfile'
 import { ExternalImageSizer, REGISTRY_ANSWER_TTL_MS, REGISTRY_REFUSAL_TTL_MS } from './external-images'
 
 const signal = new AbortController().signal
@@ -67,7 +68,7 @@ describe('ExternalImageSizer', () => {
   it('a registry that does not answer in time is named, not waited for; unresolved build args are not looked up', async () => {
     const f = fakes({ stallMs: 5000 })
     const s = new ExternalImageSizer({ engine: () => f.engine, registry: () => f.registry, deadlineMs: 50 })
-    const graph = { nodes: [{ id: 'image:x', kind: 'image' as const, name: 'example.com/x:1', instructions: [], isTarget: false, unused: false }], edges: [], target: '' }
+    const graph: StageGraph = { nodes: [{ id: 'image:x', kind: 'image', name: 'example.com/x:1', instructions: [], isTarget: false, unused: false }], edges: [], target: '' }
     const t0 = Date.now()
     await s.sizeGraph(graph)
     expect(Date.now() - t0).toBeLessThan(2000)
