@@ -51,7 +51,7 @@ export async function makeDockerfileStates(): Promise<DockerfileStates> {
     'COPY check.sh /app/check.sh',
     FAILING_RUN,
     'FROM base',
-    'COPY config/*.yml /etc/app/',
+    'COPY config/app.yml /etc/app/app.yml',
     ...(registryRef ? [`COPY --from=${registryRef} /bin/busybox /usr/local/bin/tool`] : []),
     'COPY --from=build /app /app',
     'USER 1000',

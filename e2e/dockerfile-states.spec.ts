@@ -51,8 +51,9 @@ test('external images sized without a build; context warnings; a failed build ma
   // Context warnings: the missing COPY source names its line; the unused big files are listed biggest first.
   await expect(app.getByTestId('context-alerts')).toHaveText('2')
   await app.getByRole('tab', { name: /Build context/ }).click()
-  await expect(app.getByTestId('missing-sources')).toContainText('config/*.yml')
+  await expect(app.getByTestId('missing-sources')).toContainText('config/app.yml')
   await expect(app.getByTestId('missing-sources')).toContainText('nothing in the context folder matches it')
+  await expect(app.getByTestId('missing-sources')).toContainText('The build stops at this line.')
   await expect(app.getByTestId('unused-files').locator('li').nth(0)).toContainText('assets/demo.mp4')
   await expect(app.getByTestId('unused-files').locator('li').nth(1)).toContainText('assets/backup.tar')
   await expect(app.getByTestId('unused-files')).toContainText('2 files of 1 MB or more (4.7 MB in all) are sent')

@@ -124,7 +124,10 @@ export interface BuildContextReport {
 }
 
 export interface ContextWarnings {
-  /** COPY/ADD sources (not --from) that no sent entry matches: the build stops at that line. */
+  /**
+   * COPY/ADD sources (not --from) that no sent entry matches. A path: the build stops at that
+   * line. A wildcard: BuildKit copies nothing and goes on, the legacy builder stops.
+   */
   missing: {
     line: number
     keyword: string
@@ -133,6 +136,8 @@ export interface ContextWarnings {
     source: string
     /** absent: nothing in the folder matches; ignored: only what .dockerignore leaves out does. */
     why: 'absent' | 'ignored'
+    /** The source is a pattern (`*`, `?`, `[...]`): BuildKit allows it to match nothing. */
+    wildcard: boolean
   }[]
   /** The biggest sent files of at least unusedMinBytes that no COPY, ADD or RUN --mount bind uses. */
   unused: { path: string; bytes: number }[]

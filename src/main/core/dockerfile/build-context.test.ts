@@ -97,7 +97,7 @@ describe('build context report', () => {
     const df = 'FROM x\nCOPY src /app/src\nCOPY missing.txt /app/\n'
     const root = makeContext({ Dockerfile: df, 'src/a.js': 10, 'media/film.mp4': 2_000_000, 'media/clip.mp4': 1_000_000, 'media/tiny.png': 999_999 })
     const scan = await scanBuildContext(root, { dockerfileRel: 'Dockerfile', uses: contextUses(parseDockerfile(df)), copySources: ['src', 'missing.txt'] })
-    expect(scan.report.warnings!.missing).toEqual([{ line: 3, keyword: 'COPY', stage: '0', source: 'missing.txt', why: 'absent' }])
+    expect(scan.report.warnings!.missing).toEqual([{ line: 3, keyword: 'COPY', stage: '0', source: 'missing.txt', why: 'absent', wildcard: false }])
     expect(scan.report.warnings!.unused).toEqual([
       { path: 'media/film.mp4', bytes: 2_000_000 },
       { path: 'media/clip.mp4', bytes: 1_000_000 }

@@ -1,5 +1,6 @@
 // What the Dockerfile takes from its build context, checked against what the context sends:
-// COPY/ADD sources (not --from) no sent entry matches (the build stops there), and big files
+// COPY/ADD sources (not --from) no sent entry matches (a path stops the build there; a pattern
+// that matches nothing stops the legacy builder, BuildKit copies nothing), and big files
 // that are sent but no COPY, ADD or RUN --mount bind ever uses (bytes uploaded for nothing).
 // Sources match as BuildKit resolves them: the path cleaned and taken from the context root,
 // wildcards matched one path segment at a time with Go's filepath.Match (`*`, `?`, `[a-z]`,
@@ -158,7 +159,7 @@ export function checkContextSources(
     seen.add(`${u.line}\0${u.path}`)
     if (named(u.path, o.sent, sentRels)) continue
     const why = named(u.path, o.entries, allRels) ? 'ignored' : 'absent'
-    missing.push({ line: u.line, keyword: u.keyword, stage: u.stage, source: u.source, why })
+    missing.push({ line: u.line, keyword: u.keyword, stage: u.stage, source: u.source, why, wildcard: hasWildcards(u.path) })
   }
   const minBytes = o.minBytes ?? UNUSED_MIN_BYTES
   const matchers = uses.map((u) => sourceMatcher(u.path))

@@ -218,9 +218,7 @@ function ContextWarningsView({ warnings, onLine }: { warnings?: ContextWarnings;
     <div className="df-ctx-warnings" data-testid="context-warnings">
       {warnings.missing.length > 0 && (
         <div className="df-ctx-warn missing" role="alert" data-testid="missing-sources">
-          <strong>
-            {warnings.missing.length === 1 ? 'A COPY source is' : `${warnings.missing.length} COPY sources are`} not in the build context: the build stops there
-          </strong>
+          <strong>{warnings.missing.length === 1 ? 'A COPY source is' : `${warnings.missing.length} COPY sources are`} not in the build context</strong>
           <ul>
             {warnings.missing.map((m, i) => (
               <li key={i}>
@@ -228,6 +226,7 @@ function ContextWarningsView({ warnings, onLine }: { warnings?: ContextWarnings;
                   line {m.line}
                 </button>{' '}
                 {m.keyword} <code>{m.source}</code> <span className="muted">— {m.why === 'ignored' ? 'only files .dockerignore leaves out match it' : 'nothing in the context folder matches it'}</span>
+                <div className="small">{m.wildcard ? 'BuildKit copies nothing here and goes on; the legacy builder stops with "no source files were specified".' : 'The build stops at this line.'}</div>
               </li>
             ))}
           </ul>
