@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from '@playwright/test'
+import { makeDockerfileStates } from './dockerfile-fixture'
 import { ROOT, expect, launchChromium, startServe, test, type ServeHandle } from './fixtures'
 import { EARLY_IMAGE, buildEarlyImage, startSlowEngine } from './slow-engine'
 import { removeTestImages } from '../scripts/fixtures/base-image'
@@ -128,5 +129,44 @@ test.describe('mid-analysis', () => {
         }
       })
     }
+  }
+})
+
+// The Dockerfile screen's states: a failed build marking its stage, the context warnings, and
+// external images sized from the engine and a registry. Needs the engine (one build) and,
+// for the registry node, Debian's docker-registry.
+test('screens: Dockerfile with a failed build, context warnings and sized external images', async () => {
+  test.setTimeout(420_000)
+  const fx = await makeDockerfileStates()
+  const openStates = async (theme: string, size: (typeof SIZES)[number]): Promise<Page> => {
+    const page = await open(theme, size, { name: 'dockerfile' })
+    await page.getByLabel('Dockerfile path').fill(fx.dockerfile)
+    await page.getByLabel('Dockerfile path').press('Enter')
+    await expect(page.getByTestId('stage-graph')).toBeVisible()
+    return page
+  }
+  try {
+    // One build through the served backend: it keeps the failed run as the last measurement,
+    // so every page below opens to the failed stage and the sizes measured before it.
+    const first = await openStates('light', SIZES[0])
+    await first.getByRole('button', { name: 'Build stages' }).click()
+    await expect(first.getByTestId('build-panel')).toContainText('Build failed', { timeout: 240_000 })
+    await first.context().close()
+    for (const theme of THEMES) {
+      for (const size of SIZES) {
+        const suffix = `${theme}-${size.name}`
+        let page = await openStates(theme, size)
+        await expect(page.locator('.df-node.failed')).toHaveAttribute('data-name', 'build')
+        await page.locator('.df-node.failed').click()
+        await expect(page.getByTestId('stage-failure')).toBeVisible()
+        await shot(page, `dockerfile-failed-${suffix}`)
+        page = await openStates(theme, size)
+        await page.getByRole('tab', { name: /Build context/ }).click()
+        await expect(page.getByTestId('context-warnings')).toBeVisible()
+        await shot(page, `dockerfile-context-${suffix}`)
+      }
+    }
+  } finally {
+    await fx.stop()
   }
 })

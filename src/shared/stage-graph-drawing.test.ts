@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { LayoutBox, StageGraph, StageGraphLayout, StageNode } from './models/dockerfile'
-import { boxContent, drawLegend, drawStageGraph, edgeLabel, EDGE_STYLE, EXTERNAL_DASH, nodeFooter, stageGraphDocument, UNUSED_DASH } from './stage-graph-drawing'
+import { boxContent, drawLegend, drawStageGraph, edgeLabel, EDGE_STYLE, EXTERNAL_DASH, imageSubtitle, imageTitle, nodeFooter, slimmerLines, stageGraphDocument, UNUSED_DASH } from './stage-graph-drawing'
 import { svgMarkup, type SvgEl } from './svg'
 import { THEMES } from './theme'
 
@@ -120,5 +120,43 @@ describe('stage graph drawing', () => {
     for (const s of Object.values(EDGE_STYLE)) expect(legend).toContain(`>${s.label}<`)
     expect(legend).toContain('stroke-dasharray="7 5"')
     expect(legend).toContain('stroke-dasharray="2 4"')
+  })
+
+  it('sizes external images without a build and says which size it is', () => {
+    const img = graph.nodes[0]!
+    expect(imageSubtitle(img)).toBe('external image')
+    const local = { ...img, imageSize: { bytes: 7_340_000, kind: 'engine' as const, ref: 'alpine:3.20' } }
+    expect(imageSubtitle(local)).toBe('7.34 MB · in the engine')
+    expect(imageTitle(local)).toBe('External image alpine:3.20: 7,340,000 bytes as docker images shows it (engine inspect)')
+    const remote = { ...img, name: 'node:22', imageSize: { bytes: 398_000_000, kind: 'download' as const, ref: 'docker.io/library/node:22' } }
+    expect(imageSubtitle(remote)).toBe('398 MB download · registry')
+    expect(imageTitle({ ...img, imageSizeNote: 'Not sized: the engine does not have it.' })).toBe('External image alpine:3.20 · Not sized: the engine does not have it.')
+  })
+
+  it('lists measured slimmer siblings under the image, the size kept whole when the name is long', () => {
+    const sib = (tag: string, downloadSize: number) => ({ tag, ref: `docker.io/library/node:${tag}`, downloadSize, savesBytes: 398_000_000 - downloadSize })
+    const node: StageNode = { ...graph.nodes[0]!, name: 'node:22', slimmer: { base: 'docker.io/library/node:22', downloadSize: 398_000_000, siblings: [sib('22-slim', 74_000_000), sib('22-alpine', 55_100_000)] } }
+    expect(slimmerLines(node)).toEqual(['node:22-slim 74 MB download', 'node:22-alpine 55.1 MB download'])
+    expect(boxContent(node).lines).toEqual(slimmerLines(node))
+    const many: StageNode = { ...node, slimmer: { ...node.slimmer!, siblings: ['a', 'b', 'c', 'd', 'e'].map((x) => sib(`22-slim-${x}`, 1)) } }
+    expect(slimmerLines(many)).toHaveLength(4)
+    expect(slimmerLines(many)[3]).toBe('… 2 more slimmer tags')
+    const long: StageNode = { ...node, name: '127.0.0.1:40357/some/deep/repository/base:1' }
+    expect(slimmerLines(long)[0]).toBe('…/repository/base:22-slim 74 MB download')
+    expect(slimmerLines(long)[0]!.length).toBeLessThanOrEqual(40)
+    // Drawn: the size row and the sibling rows carry test ids the app's e2e reads.
+    const g: StageGraph = { ...graph, nodes: [{ ...node, imageSize: { bytes: 398_000_000, kind: 'download', ref: 'docker.io/library/node:22' } }, ...graph.nodes.slice(1)] }
+    const items = drawStageGraph(g, layoutOf(g), { theme: t }).items.flatMap(all)
+    expect(items.filter((e) => e.attrs['data-testid'] === 'slimmer-sibling').map(textOf)).toEqual(['node:22-slim 74 MB download', 'node:22-alpine 55.1 MB download'])
+    expect(items.find((e) => e.attrs['data-testid'] === 'image-size')!.attrs['data-size-kind']).toBe('download')
+  })
+
+  it('a failed stage says why in its tooltip and is drawn as failed', () => {
+    const g: StageGraph = { ...graph, nodes: graph.nodes.map((n) => (n.id === 'cache' ? { ...n, buildError: { message: 'exit code: 3', line: 2, instruction: 'RUN exit 3' } } : n)) }
+    const node = drawStageGraph(g, layoutOf(g), { theme: t }).items.find((i) => i.attrs['data-node-id'] === 'cache')!
+    expect(node.attrs.class).toContain('failed')
+    const title = all(node).find((e) => e.tag === 'title')!
+    expect(textOf(title)).toBe('cache · lines 1-3 · build failed at line 2: exit code: 3')
+    expect(all(node).find((e) => e.tag === 'rect')!.attrs.stroke).toBe(t.deleted)
   })
 })

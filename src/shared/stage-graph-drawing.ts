@@ -37,7 +37,7 @@ function clip(s: string, n: number = STAGE_BOX.maxChars): string {
 /** What a box shows: title, subtitle and instruction lines, clipped to fit STAGE_BOX. */
 export function boxContent(n: StageNode): { title: string; subtitle: string; lines: string[] } {
   if (n.kind === 'scratch') return { title: 'scratch', subtitle: 'empty base', lines: [] }
-  if (n.kind === 'image') return { title: clip(n.name, 40), subtitle: 'external image', lines: [] }
+  if (n.kind === 'image') return { title: clip(n.name, 40), subtitle: imageSubtitle(n), lines: slimmerLines(n) }
   const title = n.name === String(n.index) ? `stage ${n.index}` : n.name
   const from = n.instructions[0]
   const platform = n.platform ? ` (${n.platform})` : ''
@@ -46,6 +46,47 @@ export function boxContent(n: StageNode): { title: string; subtitle: string; lin
   const body = n.instructions.slice(1).map((i) => clip(i.text.replace(/^\S+/, (k) => k.toUpperCase()).replace(/\s--mount=\S+/g, '')))
   const lines = body.length > STAGE_BOX.maxLines ? [...body.slice(0, STAGE_BOX.maxLines - 1), `… ${body.length - STAGE_BOX.maxLines + 1} more`] : body
   return { title, subtitle, lines }
+}
+
+/** At most this many slimmer sibling tags under an external image (the node's details list all). */
+export const MAX_SLIMMER_LINES = 3
+
+/** An external image's second row: its size and which size it is, without a build. */
+export function imageSubtitle(n: StageNode): string {
+  if (!n.imageSize) return 'external image'
+  return n.imageSize.kind === 'engine' ? `${formatBytes(n.imageSize.bytes)} · in the engine` : `${formatBytes(n.imageSize.bytes)} download · registry`
+}
+
+/** "node:22-slim 74 MB download": the measured slimmer siblings, in the node's own naming. */
+export function slimmerLines(n: StageNode): string[] {
+  const sib = n.slimmer?.siblings ?? []
+  const slash = n.name.lastIndexOf('/')
+  const colon = n.name.lastIndexOf(':')
+  const repo = colon > slash ? n.name.slice(0, colon) : n.name.replace(/@.*$/, '')
+  // The size is what matters: a long name gives way at its start ("…/base:1-slim 1.73 kB download").
+  const lines = sib.slice(0, MAX_SLIMMER_LINES).map((x) => {
+    const size = ` ${formatBytes(x.downloadSize)} download`
+    const name = `${repo}:${x.tag}`
+    const room = 40 - size.length
+    return `${name.length > room ? `…${name.slice(-(room - 1))}` : name}${size}`
+  })
+  if (sib.length > MAX_SLIMMER_LINES) lines.push(`… ${sib.length - MAX_SLIMMER_LINES} more slimmer tags`)
+  return lines
+}
+
+/** An external image's tooltip: which size it is, exactly. */
+export function imageTitle(n: StageNode): string {
+  if (n.kind === 'scratch') return 'scratch: the empty image'
+  const s = n.imageSize
+  const size = s
+    ? s.kind === 'engine'
+      ? `: ${formatExactBytes(s.bytes)} as docker images shows it (engine inspect)`
+      : `: downloads ${formatExactBytes(s.bytes)} (layer blobs + config in ${s.ref}'s manifest)`
+    : n.imageSizeNote
+      ? ` · ${n.imageSizeNote}`
+      : ''
+  const sib = n.slimmer?.siblings.length ? ` · slimmer tags: ${n.slimmer.siblings.map((x) => `${x.tag} ${formatBytes(x.downloadSize)}`).join(', ')} download` : ''
+  return `External image ${n.name}${size}${sib}`
 }
 
 /** The size row under a stage box: what was measured, or why nothing was. */
@@ -125,11 +166,19 @@ function nodeEl(n: StageNode, b: LayoutBox, o: Required<Omit<DrawOptions, 'build
   const wrap = (kids: (SvgEl | false)[]): SvgEl =>
     n.unused ? el('g', group, [el('rect', { x, y, width: b.width, height: b.height, rx: n.kind === 'stage' ? 8 : b.height / 2, fill: t.panel }), el('g', { opacity: 0.5 }, kids)]) : el('g', group, kids)
   if (n.kind !== 'stage') {
+    // A pill while it holds two rows; with slimmer siblings below, a rounded box.
+    const top = b.lines.length > 0 ? y + 25 - 1 : b.y - 1
     return wrap([
-      el('title', {}, [n.kind === 'scratch' ? 'scratch: the empty image' : `External image ${n.name}`]),
-      el('rect', { x, y, width: b.width, height: b.height, rx: b.height / 2, fill: n.kind === 'scratch' ? t.panel2 : t.accentSoft, stroke: t.faint, 'stroke-dasharray': EXTERNAL_DASH, class: 'df-node-box' }),
-      txt({ x: b.x, y: b.y - 1, 'font-size': 13, 'font-weight': 'bold', 'text-anchor': 'middle', fill: t.text, 'font-family': GRAPH_FONT.sans }, b.title),
-      txt({ x: b.x, y: b.y + 15, 'font-size': 10.5, 'text-anchor': 'middle', fill: t.muted, 'font-family': GRAPH_FONT.sans }, b.subtitle)
+      el('title', {}, [imageTitle(n)]),
+      el('rect', { x, y, width: b.width, height: b.height, rx: b.lines.length > 0 ? 14 : b.height / 2, fill: n.kind === 'scratch' ? t.panel2 : t.accentSoft, stroke: t.faint, 'stroke-dasharray': EXTERNAL_DASH, class: 'df-node-box' }),
+      txt({ x: b.x, y: top, 'font-size': 13, 'font-weight': 'bold', 'text-anchor': 'middle', fill: t.text, 'font-family': GRAPH_FONT.sans }, b.title),
+      txt(
+        { x: b.x, y: top + 16, 'font-size': 10.5, 'text-anchor': 'middle', fill: n.imageSize ? t.text : t.muted, 'font-family': GRAPH_FONT.sans, 'data-testid': n.imageSize ? 'image-size' : undefined, 'data-size-kind': n.imageSize?.kind },
+        b.subtitle
+      ),
+      ...b.lines.map((l, j) =>
+        txt({ x: b.x, y: top + 32 + j * STAGE_BOX.lineHeight, 'font-size': 10.5, 'text-anchor': 'middle', fill: t.muted, 'font-family': GRAPH_FONT.mono, 'data-testid': 'slimmer-sibling' }, l)
+      )
     ])
   }
   const stroke = n.buildError ? t.deleted : o.building ? t.changed : n.isTarget ? t.accent : t.borderStrong
@@ -138,7 +187,9 @@ function nodeEl(n: StageNode, b: LayoutBox, o: Required<Omit<DrawOptions, 'build
   const footColor = n.buildError ? t.deleted : o.building ? t.changed : n.measured ? t.text : t.faint
   const fy = y + b.height - 10
   return wrap([
-    el('title', {}, [`${b.title} · lines ${n.range?.startLine}-${n.range?.endLine}${n.unused ? ' · unused: it cannot reach the target' : ''}`]),
+    el('title', {}, [
+      `${b.title} · lines ${n.range?.startLine}-${n.range?.endLine}${n.unused ? ' · unused: it cannot reach the target' : ''}${n.buildError ? ` · build failed${n.buildError.line ? ` at line ${n.buildError.line}` : ''}: ${n.buildError.message}` : ''}`
+    ]),
     el('rect', { x, y, width: b.width, height: b.height, rx: 8, fill: t.panel, stroke, 'stroke-width': width, 'stroke-dasharray': n.unused ? UNUSED_DASH : undefined, class: 'df-node-box' }),
     txt({ x: x + STAGE_BOX.padX, y: y + 20, 'font-size': 14, 'font-weight': 'bold', fill: t.text, 'font-family': GRAPH_FONT.sans }, b.title),
     txt({ x: x + STAGE_BOX.padX, y: y + 36, 'font-size': 11, fill: t.muted, 'font-family': GRAPH_FONT.mono }, b.subtitle),

@@ -108,6 +108,7 @@ export class Services {
   dockerfile(): DockerfileService {
     this.dockerfileService ??= new DockerfileService({
       engine: () => this.engine(),
+      registry: () => this.registry(),
       openHistory: (key) => {
         try {
           return this.analysis()

@@ -1,3 +1,5 @@
+import type { BaseAlternatives } from './analysis'
+
 export interface SourceRange {
   /** 1-based lines, inclusive. */
   startLine: number
@@ -28,10 +30,30 @@ export interface StageNode {
   unused: boolean
   /** Measured by building the stage with --target, when the user asked for it. */
   measured?: { imageId: string; size: number; layers: number }
-  /** Why the build of this stage failed, when it did. */
-  buildError?: { message: string; line?: number }
+  /**
+   * Why the last build of this stage failed, when it did: the engine's words, the failing line and
+   * that line's instruction as written (a re-open drops the mark once that line's text changed).
+   */
+  buildError?: { message: string; line?: number; instruction?: string }
   /** Bytes this stage hands to later stages through COPY --from (measured). */
   passesBytes?: number
+  /** External images: their size without a build, and which size it is. */
+  imageSize?: ExternalImageSize
+  /** External images: why there is no size (not in the engine, no registry answered), in words. */
+  imageSizeNote?: string
+  /** External images in a registry: slimmer sibling tags measured from their manifests (the same figures Savings shows). */
+  slimmer?: BaseAlternatives
+}
+
+export interface ExternalImageSize {
+  bytes: number
+  /**
+   * engine: inspect .Size, as `docker images` shows it (the image is in the local engine);
+   * download: the manifest's layer blobs + config, what a pull transfers (read from its registry).
+   */
+  kind: 'engine' | 'download'
+  /** The reference as looked up (registry: HOST/REPO:TAG). */
+  ref: string
 }
 
 export interface StageEdge {
@@ -97,6 +119,33 @@ export interface BuildContextReport {
   suggestedSent?: { bytes: number; files: number }
   /** Symlinks are sent as links (never followed): counted apart from regular files. */
   symlinks?: number
+  /** What the Dockerfile takes from the context against what the context sends. */
+  warnings?: ContextWarnings
+}
+
+export interface ContextWarnings {
+  /**
+   * COPY/ADD sources (not --from) that no sent entry matches. A path: the build stops at that
+   * line. A wildcard: BuildKit copies nothing and goes on, the legacy builder stops.
+   */
+  missing: {
+    line: number
+    keyword: string
+    stage: string
+    /** The source as written. */
+    source: string
+    /** absent: nothing in the folder matches; ignored: only what .dockerignore leaves out does. */
+    why: 'absent' | 'ignored'
+    /** The source is a pattern (`*`, `?`, `[...]`): BuildKit allows it to match nothing. */
+    wildcard: boolean
+  }[]
+  /** The biggest sent files of at least unusedMinBytes that no COPY, ADD or RUN --mount bind uses. */
+  unused: { path: string; bytes: number }[]
+  /** Every such file, listed or not. */
+  unusedTotal: { bytes: number; files: number }
+  unusedMinBytes: number
+  /** A COPY/ADD of the whole context (`COPY . .`): every sent file is used, so none is "unused". */
+  usesWholeContext: boolean
 }
 
 export interface Advice {

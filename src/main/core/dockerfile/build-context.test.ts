@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { scanBuildContext } from './build-context'
+import { contextUses } from './context-sources'
+import { parseDockerfile } from './parser'
 import { ContextFilter, listContext, parseDockerignore } from './context-walk'
 
 const dirs: string[] = []
@@ -89,6 +91,21 @@ describe('build context report', () => {
     expect(report.suggestedDockerignore).not.toContain('**/node_modules')
     // What the suggestion would send: everything but node_modules, .git, .env, keys, .npmrc, the log.
     expect(report.suggestedSent).toEqual({ bytes: 7 + 13 + 2 + 1_000 + 500 + 10 + 28, files: 7 })
+  })
+
+  it('warns of missing COPY sources and unused big files, and the suggestion leaves those files out', async () => {
+    const df = 'FROM x\nCOPY src /app/src\nCOPY missing.txt /app/\n'
+    const root = makeContext({ Dockerfile: df, 'src/a.js': 10, 'media/film.mp4': 2_000_000, 'media/clip.mp4': 1_000_000, 'media/tiny.png': 999_999 })
+    const scan = await scanBuildContext(root, { dockerfileRel: 'Dockerfile', uses: contextUses(parseDockerfile(df)), copySources: ['src', 'missing.txt'] })
+    expect(scan.report.warnings!.missing).toEqual([{ line: 3, keyword: 'COPY', stage: '0', source: 'missing.txt', why: 'absent', wildcard: false }])
+    expect(scan.report.warnings!.unused).toEqual([
+      { path: 'media/film.mp4', bytes: 2_000_000 },
+      { path: 'media/clip.mp4', bytes: 1_000_000 }
+    ])
+    expect(scan.report.suggestedDockerignore).toContain('media/film.mp4        # 2 MB, no COPY or ADD uses it')
+    expect(scan.report.suggestedSent).toEqual({ bytes: df.length + 10 + 999_999, files: 3 })
+    // Without the Dockerfile's uses there is nothing to warn about (and nothing more suggested).
+    expect((await scanBuildContext(root, { dockerfileRel: 'Dockerfile' })).report.warnings).toBeUndefined()
   })
 
   it('says clearly when the context folder is missing', async () => {

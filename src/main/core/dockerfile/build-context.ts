@@ -4,6 +4,8 @@ import ignore from '@balena/dockerignore'
 import { open } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { BuildContextReport } from '../../../shared/models/dockerfile'
+import { formatBytes } from '../../../shared/format'
+import { checkContextSources, type ContextUse } from './context-sources'
 import { ContextFilter, listContext, readDockerignore, sumFiles, type ContextEntry } from './context-walk'
 
 export interface ContextScan {
@@ -92,7 +94,9 @@ export function suggestIgnore(
   existing: string[] | null,
   secrets: BuildContextReport['secrets'],
   /** Paths the Dockerfile COPYs by name: never suggest leaving those out. */
-  keep: string[] = []
+  keep: string[] = [],
+  /** Big sent files nothing in the Dockerfile uses (context-sources.ts): worth leaving out. */
+  unused: { path: string; bytes: number }[] = []
 ): string {
   const needed = keep.map((k) => k.replace(/^\.?\/+/, '').replace(/\/+$/, '')).filter((k) => k !== '' && k !== '.' && !/[*?[]/.test(k))
   const have = new Set(existing ?? [])
@@ -128,6 +132,7 @@ export function suggestIgnore(
   want('.vscode', 'editor settings', topNames.has('.vscode'))
   want('.idea', 'editor settings', topNames.has('.idea'))
   want('**/.DS_Store', 'Finder metadata', names.has('.DS_Store'))
+  for (const u of unused) want(u.path, `${formatBytes(u.bytes)}, no COPY or ADD uses it`, true)
   const lines: string[] = []
   if (existing && existing.length > 0) {
     lines.push('# your current .dockerignore', ...existing, '')
@@ -151,14 +156,15 @@ function patternsOf(text: string): string[] {
 
 export async function scanBuildContext(
   contextDir: string,
-  opts: { dockerfileRel?: string; signal?: AbortSignal; copySources?: string[] } = {}
+  opts: { dockerfileRel?: string; signal?: AbortSignal; copySources?: string[]; uses?: ContextUse[] } = {}
 ): Promise<ContextScan> {
   const entries = await listContext(contextDir, opts.signal)
   const patterns = await readDockerignore(contextDir)
   const filter = new ContextFilter(patterns ?? [], opts.dockerfileRel)
   const sent = filter.select(entries)
   const secrets = await findSecrets(contextDir, sent)
-  const suggestedDockerignore = suggestIgnore(sent, patterns, secrets, opts.copySources)
+  const warnings = opts.uses ? checkContextSources(opts.uses, { entries, sent, dockerfileRel: opts.dockerfileRel }) : undefined
+  const suggestedDockerignore = suggestIgnore(sent, patterns, secrets, opts.copySources, warnings?.unused)
   const suggested = new ContextFilter(patternsOf(suggestedDockerignore), opts.dockerfileRel).select(entries)
   return {
     entries,
@@ -172,7 +178,8 @@ export async function scanBuildContext(
       secrets,
       suggestedDockerignore,
       suggestedSent: sumFiles(suggested),
-      symlinks: sent.filter((e) => e.type === 'symlink').length
+      symlinks: sent.filter((e) => e.type === 'symlink').length,
+      ...(warnings ? { warnings } : {})
     }
   }
 }

@@ -6,6 +6,7 @@ import type { DockerfileAnalysis, StageGraph } from '../../../shared/models/dock
 import { LayerscopeError, throwIfCancelled } from '../errors'
 import { buildAdvice } from './advice'
 import { scanBuildContext } from './build-context'
+import { contextUses } from './context-sources'
 import { copySourcesAndDest, parseDockerfile, type ParsedDockerfile } from './parser'
 import { buildStageGraph } from './stage-graph'
 
@@ -67,6 +68,7 @@ export function mergeMeasurement(graph: StageGraph, m: Measurement): StageGraph 
       ...n,
       measured: b?.measured,
       passesBytes: b?.passesBytes,
+      buildError: stillFailing(n, b?.buildError),
       instructions: n.instructions.map((i) => {
         const v = m.lineBytes.get(i.range.startLine)
         return v !== undefined && i.keyword !== 'FROM' ? { ...i, measuredBytes: v } : i
@@ -78,6 +80,14 @@ export function mergeMeasurement(graph: StageGraph, m: Measurement): StageGraph 
     return b?.bytes !== undefined ? { ...e, bytes: b.bytes } : e
   })
   return { ...graph, nodes, edges, builder: m.graph.builder }
+}
+
+/** A failure mark holds while the failing line still reads as it did when the build failed. */
+function stillFailing(n: StageGraph['nodes'][number], e: StageGraph['nodes'][number]['buildError']): StageGraph['nodes'][number]['buildError'] {
+  if (!e) return undefined
+  if (e.line === undefined || e.instruction === undefined) return e
+  const now = n.instructions.find((i) => i.range.startLine === e.line || (i.range.startLine <= e.line! && e.line! <= i.range.endLine))
+  return now?.text === e.instruction ? e : undefined
 }
 
 export interface OpenOptions {
@@ -100,7 +110,7 @@ export async function openDockerfile(opts: OpenOptions): Promise<{ analysis: Doc
   const copySources = parsed.stages.flatMap((st) =>
     st.instructions.filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !i.flags.some((f) => f.name === 'from')).flatMap((i) => copySourcesAndDest(i).sources)
   )
-  const context = await scanBuildContext(location.contextDir, { dockerfileRel: location.dockerfileRel, signal: opts.signal, copySources })
+  const context = await scanBuildContext(location.contextDir, { dockerfileRel: location.dockerfileRel, signal: opts.signal, copySources, uses: contextUses(parsed) })
   const graph = opts.measurement ? mergeMeasurement(built.graph, opts.measurement) : built.graph
   const advice = buildAdvice({ parsed, graph, context, target: opts.target, lineBytes: opts.measurement?.lineBytes })
   return {

@@ -4,13 +4,15 @@
 // bytes) and which builder each engine takes. Handlers only call its verbs.
 import type { DockerfileAnalysis, LayerLineLink, StageGraph } from '../../../shared/models/dockerfile'
 import type { EngineClient } from '../engine/engine-client'
+import type { RegistryClient } from '../registry'
+import { ExternalImageSizer } from './external-images'
 import { LayerscopeError } from '../errors'
 import { BuilderMemory } from './builder-choice'
 import { openDockerfile, type Measurement } from './dockerfile-analysis'
 import { layoutStageGraph } from './graph-layout'
 import { readEngineHistory } from './engine-history'
 import { linkLayersToLines, type HistoryEntry } from './layer-lines'
-import { buildStages } from './stage-builder'
+import { buildStages, StageBuildFailure } from './stage-builder'
 import { targetStage } from './stage-graph'
 import { Lru } from '../model/lru'
 
@@ -32,6 +34,8 @@ export interface BuildHooks {
 
 export interface DockerfileServiceDeps {
   engine: () => EngineClient
+  /** Sizes external images the engine lacks from their registry (download size, slimmer siblings). */
+  registry?: () => RegistryClient
   /** The history of an open analysis by key (oldest first), if one is open under that key. */
   openHistory?: (key: string) => HistoryEntry[] | undefined
 }
@@ -50,14 +54,18 @@ export class MeasurementStore extends Lru<string, Measurement> {
 export class DockerfileService {
   private readonly measurements = new MeasurementStore()
   readonly builders = new BuilderMemory()
+  private readonly sizer: ExternalImageSizer
 
-  constructor(private readonly deps: DockerfileServiceDeps) {}
+  constructor(private readonly deps: DockerfileServiceDeps) {
+    this.sizer = new ExternalImageSizer({ engine: deps.engine, registry: deps.registry })
+  }
 
   async open(req: DockerfileRequest, signal?: AbortSignal): Promise<DockerfileAnalysis> {
     const buildArgs = checkArgs(req.buildArgs)
     const first = await openDockerfile({ ...req, buildArgs, signal })
     const m = this.measurements.get(keyOf(req, first.location.dockerfilePath, first.location.contextDir))
     const { analysis } = m ? await openDockerfile({ ...req, buildArgs, signal, measurement: m }) : first
+    await this.sizer.sizeGraph(analysis.graph, signal)
     analysis.graph.layout = layoutStageGraph(analysis.graph)
     return analysis
   }
@@ -69,6 +77,7 @@ export class DockerfileService {
       const p = analysis.problems[0]!
       throw new LayerscopeError('DOCKERFILE_SYNTAX', `Line ${p.line}: ${p.message} Fix the Dockerfile before building.`, { line: p.line })
     }
+    const key = keyOf(req, location.dockerfilePath, location.contextDir)
     const res = await buildStages(this.deps.engine(), {
       parsed,
       graph: analysis.graph,
@@ -80,8 +89,14 @@ export class DockerfileService {
       signal: hooks.signal,
       onLog: hooks.onLog,
       onProgress: hooks.onProgress
+    }).catch((e: unknown) => {
+      // A failed build is the last measurement too: the next open shows the failed stage and
+      // what the stages before it measured (the error itself names the stage for the caller).
+      if (e instanceof StageBuildFailure) this.measurements.set(key, { graph: e.graph, lineBytes: e.lineBytes })
+      throw e
     })
-    this.measurements.set(keyOf(req, location.dockerfilePath, location.contextDir), { graph: res.graph, lineBytes: res.lineBytes })
+    this.measurements.set(key, { graph: res.graph, lineBytes: res.lineBytes })
+    await this.sizer.sizeGraph(res.graph, hooks.signal)
     res.graph.layout = layoutStageGraph(res.graph)
     return res.graph
   }

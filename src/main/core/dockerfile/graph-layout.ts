@@ -17,7 +17,8 @@ export function layoutStageGraph(graph: StageGraph): StageGraphLayout {
     const c = boxContent(n)
     const widest = Math.max(c.title.length * LAYOUT.titleCharWidth, c.subtitle.length * LAYOUT.charWidth, footerWidth(n), ...c.lines.map((l) => l.length * LAYOUT.charWidth))
     const width = Math.ceil(Math.max(n.kind === 'stage' ? LAYOUT.footerMinWidth : LAYOUT.minWidth, widest + 2 * LAYOUT.padX))
-    const height = n.kind === 'stage' ? LAYOUT.headerHeight + c.lines.length * LAYOUT.lineHeight + LAYOUT.footerHeight + 6 : 50
+    // External images: a 50 px pill, taller by a row per slimmer sibling shown.
+    const height = n.kind === 'stage' ? LAYOUT.headerHeight + c.lines.length * LAYOUT.lineHeight + LAYOUT.footerHeight + 6 : 50 + c.lines.length * LAYOUT.lineHeight
     boxes[n.id] = { x: 0, y: 0, width, height, ...c }
     g.setNode(n.id, { width, height })
   }

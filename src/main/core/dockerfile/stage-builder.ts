@@ -18,7 +18,7 @@ import { stageLabel, type ParsedDockerfile, type ParsedStage } from './parser'
 import { prepareStageContext, type StageContext } from './stage-context'
 import { diagnoseFailure } from './stage-diagnosis'
 import { recordFailure, recordPassedBytes, recordStage } from './stage-measure'
-import { usedStages } from './stage-graph'
+import { stageId, usedStages } from './stage-graph'
 import { runStage, stageImageId, type StageRun } from './stage-run'
 
 export { isBuildkitUnsupported } from './builder-choice'
@@ -47,6 +47,21 @@ export interface StageBuildOptions {
   signal?: AbortSignal
   onLog?: (line: string, stream: 'stdout' | 'stderr') => void
   onProgress?: (p: { done: number; total: number; message: string; stage?: string }) => void
+}
+
+/**
+ * A stage failed: BUILD_FAILED as before, carrying the graph as far as the run got (the stages
+ * built before keep their figures, the failed one its buildError) so the caller can show it.
+ */
+export class StageBuildFailure extends LayerscopeError {
+  constructor(
+    message: string,
+    detail: NonNullable<LayerscopeError['detail']>,
+    readonly graph: StageGraph,
+    readonly lineBytes: Map<number, number>
+  ) {
+    super('BUILD_FAILED', message, detail)
+  }
 }
 
 export interface StageBuildResult {
@@ -145,7 +160,10 @@ export async function buildStages(engine: EngineClient, opts: StageBuildOptions)
         const failure = diagnoseFailure(parsed, stage, done.run)
         recordFailure(graph, stage.index, failure)
         const { line, message } = failure
-        throw new LayerscopeError('BUILD_FAILED', `Building stage ${label} failed${line ? ` at line ${line}` : ''}: ${message}`, line ? { line, stage: label } : { stage: label })
+        recordPassedBytes(graph)
+        graph.builder = builder
+        const detail = { stage: label, stageId: stageId(stage.index), ...(line ? { line } : {}) }
+        throw new StageBuildFailure(`Building stage ${label} failed${line ? ` at line ${line}` : ''}: ${message}`, detail, graph, lineBytes)
       }
       const info = await engine.inspectImage(imageId, signal)
       if (!before.has(info.Id)) built.push({ stage: label, imageId: info.Id, removed: false })

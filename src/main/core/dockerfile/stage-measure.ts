@@ -35,8 +35,10 @@ export function recordPassedBytes(graph: StageGraph): void {
   }
 }
 
-/** The failed stage's node says why. */
+/** The failed stage's node says why: the engine's words, and the failing line with its instruction. */
 export function recordFailure(graph: StageGraph, stageIndex: number, failure: { message: string; line?: number }): void {
   const node = graph.nodes.find((n) => n.id === stageId(stageIndex))
-  if (node) node.buildError = { message: failure.message, line: failure.line }
+  if (!node) return
+  const ins = failure.line === undefined ? undefined : node.instructions.find((i) => i.range.startLine <= failure.line! && failure.line! <= i.range.endLine)
+  node.buildError = { message: failure.message, ...(failure.line !== undefined ? { line: failure.line } : {}), ...(ins ? { instruction: ins.text } : {}) }
 }

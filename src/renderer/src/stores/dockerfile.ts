@@ -154,8 +154,16 @@ export const createDockerfileSlice: StateCreator<AppState, [], [], DockerfileSli
     }
     const error = outcome.error
     const line = typeof error.detail?.line === 'number' ? error.detail.line : null
+    const failedStage = typeof error.detail?.stageId === 'string' ? error.detail.stageId : null
     update(() => ({ running: false, cancelling: false, error, finishedAt: Date.now() }))
-    set((s) => (line !== null && s.dfAnalysis ? { dfFocusLine: line, dfSelected: stageOfLine(s.dfAnalysis.graph, line) ?? s.dfSelected } : s))
+    // A failed build is measured too: re-open to get the graph with the failed stage marked and
+    // the figures of the stages built before it (the backend keeps that last measurement).
+    if (error.code === 'BUILD_FAILED') await get().openDockerfile()
+    set((s) =>
+      s.dfAnalysis && (line !== null || failedStage !== null)
+        ? { dfFocusLine: line, dfSelected: failedStage ?? (line !== null ? stageOfLine(s.dfAnalysis.graph, line) : null) ?? s.dfSelected }
+        : s
+    )
   },
 
   cancelStageBuild: async () => {

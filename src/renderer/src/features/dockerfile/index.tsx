@@ -63,6 +63,8 @@ export function DockerfileScreen(): React.JSX.Element {
   const topAdvice = analysis?.advice.find((a) => a.bytes !== undefined)
   const into = graph?.edges.filter((e) => e.to === target?.id && e.kind === 'copy' && e.bytes !== undefined) ?? []
   const copiedIn = into.reduce((s, e) => s + (e.bytes ?? 0), 0)
+  const w = analysis?.context.warnings
+  const contextAlerts = (analysis?.context.secrets.length ?? 0) + (w?.missing.length ?? 0) + (w && w.unusedTotal.files > 0 ? 1 : 0)
 
   return (
     <div className="page df-page" data-testid="dockerfile-screen">
@@ -242,7 +244,11 @@ export function DockerfileScreen(): React.JSX.Element {
                   <button key={t} role="tab" aria-selected={tab === t} className={tab === t ? 'on' : ''} onClick={() => setTab(t)}>
                     {label}
                     {t === 'advice' && <span className="count">{analysis.advice.length}</span>}
-                    {t === 'context' && analysis.context.secrets.length > 0 && <span className="count df-count-warn">{analysis.context.secrets.length}</span>}
+                    {t === 'context' && contextAlerts > 0 && (
+                      <span className="count df-count-warn" data-testid="context-alerts">
+                        {contextAlerts}
+                      </span>
+                    )}
                   </button>
                 ))}
               </div>
@@ -266,7 +272,15 @@ export function DockerfileScreen(): React.JSX.Element {
                     }}
                   />
                 )}
-                {tab === 'context' && <ContextPanel context={analysis.context} />}
+                {tab === 'context' && (
+                  <ContextPanel
+                    context={analysis.context}
+                    onLine={(l) => {
+                      focus(l)
+                      setTab('stage')
+                    }}
+                  />
+                )}
                 {tab === 'layers' && (
                   <LinksPanel
                     state={links}

@@ -2,7 +2,7 @@
 // the build context, and the stage build's progress and log.
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { formatBytes, formatExactBytes, groupDigits } from '../../../../shared/format'
-import type { Advice, BuildContextReport, DockerfileAnalysis, LayerLineLink, StageNode } from '../../../../shared/models/dockerfile'
+import type { Advice, BuildContextReport, ContextWarnings, DockerfileAnalysis, LayerLineLink, StageNode } from '../../../../shared/models/dockerfile'
 import { Bytes } from '../../components/Bytes'
 import { Button } from '../../components/Button'
 import type { StageBuildJob } from '../../stores/dockerfile'
@@ -24,6 +24,7 @@ export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: Do
           <strong className="mono">{node.name}</strong>
           <span className="chip">{node.kind === 'scratch' ? 'empty base' : 'external image'}</span>
         </div>
+        {node.kind === 'image' && <ExternalSize node={node} />}
         <p className="muted small">
           {node.kind === 'scratch' ? 'scratch is the empty image: stages built on it hold only what they copy in.' : 'Not built from this Dockerfile; used on these lines:'}
         </p>
@@ -47,6 +48,7 @@ export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: Do
   const incoming = analysis.graph.edges.filter((e) => e.to === node.id && e.kind !== 'from')
   const outgoing = analysis.graph.edges.filter((e) => e.from === node.id && e.kind === 'copy')
   const name = (id: string): string => analysis.graph.nodes.find((n) => n.id === id)?.name ?? id
+  const failedLine = node.buildError?.line
   return (
     <div className="df-stage" ref={ref} data-testid="stage-panel">
       <div className="df-stage-head">
@@ -58,12 +60,13 @@ export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: Do
         {node.measured && <Bytes value={node.measured.size} what="Stage image size as docker images shows it (inspect .Size)" className="df-stage-size" />}
       </div>
       {node.unused && <p className="muted small">This stage cannot reach the target: BuildKit skips it; the legacy builder still builds it.</p>}
+      {node.buildError && <StageFailure error={node.buildError} onLine={onLine} />}
       <div className={`df-source${node.instructions.some((i) => i.measuredBytes !== undefined) ? '' : ' no-bytes'}`}>
         {lines.slice(start - 1, end).map((text, k) => {
           const ln = start + k
           const ins = byLine.get(ln)
           return (
-            <div key={ln} className={`df-src-line${ln === focusLine ? ' focus' : ''}${ins ? ' ins' : ''}`} data-line={ln}>
+            <div key={ln} className={`df-src-line${ln === focusLine ? ' focus' : ''}${ins ? ' ins' : ''}${failedLine === ln ? ' failed' : ''}`} data-line={ln}>
               <span className="df-ln">{ln}</span>
               <span className="df-line-bytes" title={ins?.measuredBytes !== undefined ? `History size of this step: ${formatExactBytes(ins.measuredBytes)}` : undefined}>
                 {ins?.measuredBytes !== undefined && (
@@ -98,6 +101,61 @@ export function StagePanel({ analysis, node, focusLine, onLine }: { analysis: Do
           </tbody>
         </table>
       )}
+    </div>
+  )
+}
+
+/** An external image's size without a build (which size it is), and its measured slimmer tags. */
+function ExternalSize({ node }: { node: StageNode }): React.JSX.Element {
+  const s = node.imageSize
+  return (
+    <div className="df-ext-size" data-testid="external-size">
+      {s ? (
+        <p>
+          <Bytes value={s.bytes} what={s.kind === 'engine' ? 'Image size as docker images shows it (engine inspect .Size)' : 'Download size: layer blobs + config in the manifest'} />{' '}
+          <span className="muted small">{s.kind === 'engine' ? 'in the local engine, as docker images shows it' : `download, from the manifest of ${s.ref} (no pull)`}</span>
+        </p>
+      ) : (
+        <p className="muted small">{node.imageSizeNote ?? 'Not sized.'}</p>
+      )}
+      {node.slimmer && node.slimmer.siblings.length > 0 && (
+        <>
+          <p className="small">
+            Slimmer tags in its registry, measured from their manifests ({node.slimmer.base} downloads <Bytes value={node.slimmer.downloadSize} />):
+          </p>
+          <ul className="df-ext-siblings small" data-testid="external-siblings">
+            {node.slimmer.siblings.map((x) => (
+              <li key={x.tag}>
+                <code>{x.tag}</code> <Bytes value={x.downloadSize} what="Download size: layer blobs + config" /> download
+                {x.savesBytes > 0 && (
+                  <span className="muted">
+                    {' '}
+                    · saves <Bytes value={x.savesBytes} />
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  )
+}
+
+/** The last build of this stage failed: where, the instruction as written, and the engine's words. */
+function StageFailure({ error, onLine }: { error: NonNullable<StageNode['buildError']>; onLine: (line: number) => void }): React.JSX.Element {
+  return (
+    <div className="df-stage-failure" role="alert" data-testid="stage-failure">
+      <div className="df-stage-failure-head">
+        <strong>The last build failed here</strong>
+        {error.line !== undefined && (
+          <button className="link mono" onClick={() => onLine(error.line!)}>
+            line {error.line}
+          </button>
+        )}
+      </div>
+      {error.instruction && <code className="df-code df-failed-instruction">{error.instruction}</code>}
+      <div className="df-failure-words">{error.message}</div>
     </div>
   )
 }
@@ -152,7 +210,50 @@ export function AdvicePanel({ advice, onLine }: { advice: Advice[]; onLine: (lin
   )
 }
 
-export function ContextPanel({ context }: { context: BuildContextReport }): React.JSX.Element {
+/** COPY sources the context lacks (the build stops there) and big sent files nothing uses. */
+function ContextWarningsView({ warnings, onLine }: { warnings?: ContextWarnings; onLine: (line: number) => void }): React.JSX.Element | null {
+  if (!warnings || (warnings.missing.length === 0 && warnings.unused.length === 0)) return null
+  const more = warnings.unusedTotal.files - warnings.unused.length
+  return (
+    <div className="df-ctx-warnings" data-testid="context-warnings">
+      {warnings.missing.length > 0 && (
+        <div className="df-ctx-warn missing" role="alert" data-testid="missing-sources">
+          <strong>{warnings.missing.length === 1 ? 'A COPY source is' : `${warnings.missing.length} COPY sources are`} not in the build context</strong>
+          <ul>
+            {warnings.missing.map((m, i) => (
+              <li key={i}>
+                <button className="link mono" onClick={() => onLine(m.line)}>
+                  line {m.line}
+                </button>{' '}
+                {m.keyword} <code>{m.source}</code> <span className="muted">— {m.why === 'ignored' ? 'only files .dockerignore leaves out match it' : 'nothing in the context folder matches it'}</span>
+                <div className="small">{m.wildcard ? 'BuildKit copies nothing here and goes on; the legacy builder stops with "no source files were specified".' : 'The build stops at this line.'}</div>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {warnings.unused.length > 0 && (
+        <div className="df-ctx-warn" data-testid="unused-files">
+          <strong>
+            {filesText(warnings.unusedTotal.files)} of {formatBytes(warnings.unusedMinBytes)} or more (<Bytes value={warnings.unusedTotal.bytes} /> in all) {warnings.unusedTotal.files === 1 ? 'is' : 'are'} sent, but no COPY,
+            ADD or RUN --mount uses {warnings.unusedTotal.files === 1 ? 'it' : 'them'}
+          </strong>
+          <ul>
+            {warnings.unused.map((u) => (
+              <li key={u.path}>
+                <code>{u.path}</code> <Bytes value={u.bytes} className="muted small" />
+              </li>
+            ))}
+            {more > 0 && <li className="muted">and {filesText(more)} more</li>}
+          </ul>
+          <div className="muted small">The suggested .dockerignore below leaves them out: every build sends less.</div>
+        </div>
+      )}
+    </div>
+  )
+}
+
+export function ContextPanel({ context, onLine }: { context: BuildContextReport; onLine: (line: number) => void }): React.JSX.Element {
   const [copied, setCopied] = useState(false)
   const max = Math.max(1, context.all.bytes)
   const rows: { label: string; v: { bytes: number; files: number }; cls: string; what: string }[] = [
@@ -185,6 +286,7 @@ export function ContextPanel({ context }: { context: BuildContextReport }): Reac
           </div>
         ))}
       </div>
+      <ContextWarningsView warnings={context.warnings} onLine={onLine} />
       {context.secrets.length > 0 && (
         <div className="df-secrets">
           <h3>Secrets that would be sent</h3>
