@@ -5,6 +5,11 @@
 // JSON, no rendering), so the ratios show what the UI adds on top of the backend.
 //
 //   npx electron-vite build --outDir $PWD/out-ui && LAYERSCOPE_OUT=out-ui npm run bench:ui [-- --keep] [-- --1m]
+//     --cache-dir DIR  reuse a layer cache (a re-run skips the export; the marks measure the UI only)
+//     --profile FILE   write the renderer's CPU profile of the drill steps (.cpuprofile, for DevTools)
+//                      and print the API calls each step waited on
+//     --trace FILE     write a Chromium performance trace of the drill steps (DevTools' Performance panel)
+import { writeFileSync } from 'node:fs'
 import { buildImage, ensureBaseImage, imageExists, removeTestImages } from '../fixtures/base-image'
 import { launchChromium, snap, startServe } from '../../e2e/fixtures'
 import { DOCKERFILE_1M } from '../fixtures/bench-images'
@@ -12,9 +17,24 @@ import { DOCKERFILE_1M } from '../fixtures/bench-images'
 // Browser globals used inside page.evaluate: declared here, as this file compiles without the DOM lib.
 declare const sessionStorage: { getItem(k: string): string | null }
 declare const location: { href: string }
+interface ResourceTiming {
+  name: string
+  startTime: number
+  requestStart: number
+  responseStart: number
+  responseEnd: number
+  encodedBodySize: number
+}
 
 const keep = process.argv.includes('--keep')
 const million = process.argv.includes('--1m')
+const argValue = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+const cacheDir = argValue('--cache-dir')
+const profileFile = argValue('--profile')
+const traceFile = argValue('--trace')
 const TAG_100K = 'layerscope-test/bench-ui-100k:1'
 
 // 10 x 10 x 10 directories x 100 files = 100,000 files, sizes varying by directory so the
@@ -43,7 +63,8 @@ async function main(): Promise<void> {
     buildImage(TAG, million ? DOCKERFILE_1M : DOCKERFILE)
     console.log(`  built in ${((Date.now() - t) / 1000).toFixed(1)} s`)
   }
-  const serve = await startServe()
+  // A later --cache-dir wins over the fresh folder startServe passes.
+  const serve = await startServe({}, cacheDir ? ['--cache-dir', cacheDir] : [])
   const browser = await launchChromium()
   try {
     const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage()
@@ -64,6 +85,13 @@ async function main(): Promise<void> {
     const key = await page.getByTestId('image-view').getAttribute('data-key')
     await snap(page, `bench-${million ? '1m' : '100k'}-image`)
 
+    const cdp = profileFile ? await page.context().newCDPSession(page) : null
+    if (cdp) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+      await cdp.send('Profiler.start')
+    }
+    if (traceFile) await browser.startTracing(page, { path: traceFile, categories: ['devtools.timeline', 'blink.user_timing', 'toplevel', 'v8.execute', 'disabled-by-default-devtools.timeline'] })
     // Drill down along the biggest block, then back up; every step is measured by the page.
     const steps: string[] = []
     for (let i = 0; i < 4; i++) {
@@ -87,6 +115,29 @@ async function main(): Promise<void> {
       await page.waitForFunction((n) => performance.getEntriesByName('drill-step').length > n, before, { timeout: 30_000 })
     }
     const drills = await page.evaluate(() => performance.getEntriesByName('drill-step').map((e) => e.duration))
+    if (traceFile) {
+      await browser.stopTracing()
+      console.log(`performance trace of the drill steps: ${traceFile}`)
+    }
+    if (cdp && profileFile) {
+      const { profile } = await cdp.send('Profiler.stop')
+      writeFileSync(profileFile, JSON.stringify(profile))
+      console.log(`CPU profile of the drill steps: ${profileFile}`)
+      // Where each step's time went: the API calls it waited on (resource timing), relative to its start.
+      const timeline = await page.evaluate(() => {
+        const starts = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('drill-start-'))
+        const calls = performance.getEntriesByType('resource') as unknown as ResourceTiming[]
+        return starts.map((s) => {
+          const end = performance.getEntriesByName(s.name.replace('start', 'end'))[0]?.startTime ?? s.startTime
+          const during = calls.filter((c) => c.startTime >= s.startTime - 1 && c.startTime <= end)
+          return {
+            total: end - s.startTime,
+            calls: during.map((c) => `${c.name.split('/').pop()} +${(c.startTime - s.startTime).toFixed(0)}..${(c.responseEnd - s.startTime).toFixed(0)} (server ${(c.responseStart - c.requestStart).toFixed(0)} ms, ${c.encodedBodySize} B)`)
+          }
+        })
+      })
+      for (const t of timeline) console.log(`  step ${t.total.toFixed(0)} ms: ${t.calls.join('; ')}`)
+    }
 
     // Baseline: the same treemap requests straight to the API (no React, no SVG).
     const paths = ['/', ...steps.map((s) => s.replace(/^\//, '/').replace(/\/$/, ''))]
@@ -115,6 +166,7 @@ async function main(): Promise<void> {
     console.log(`analysis done -> first treemap paint: ${firstPaint.toFixed(0)} ms  (target < 500 ms)  = ${(firstPaint / apiMedian).toFixed(1)}x the bare treemap API call`)
     console.log(`  of which: treemap data in the page after ${dataAt.toFixed(0)} ms, then ${(firstPaint - dataAt).toFixed(0)} ms to render and paint`)
     console.log(`drill-down step median: ${drillMedian.toFixed(0)} ms over ${drills.length} steps (min ${Math.min(...drills).toFixed(0)}, max ${Math.max(...drills).toFixed(0)})  (target < 100 ms)  = ${(drillMedian / apiMedian).toFixed(1)}x the bare API call`)
+    console.log(`  steps: ${drills.map((d) => d.toFixed(0)).join(', ')} ms`)
     console.log(`baseline: treemap API call median ${apiMedian.toFixed(0)} ms over ${apiMs.length} levels`)
   } finally {
     await browser.close()
