@@ -96,11 +96,12 @@ async function main(): Promise<void> {
     const steps: string[] = []
     for (let i = 0; i < 4; i++) {
       const before = await page.evaluate(() => performance.getEntriesByName('drill-step').length)
-      const label = page.locator('.tm-overlay text').first()
-      const box = await label.boundingBox()
+      // The biggest folder's block (however thin: 1,000 equal folders leave slivers); none: stop there.
+      const blocks = page.locator('.tm-overlay g[data-kind=dir] > rect:first-child')
+      const boxes = (await Promise.all((await blocks.all()).map((b) => b.boundingBox()))).filter((b) => b !== null && b.width >= 1 && b.height >= 1)
+      const box = boxes.sort((a, b) => b!.width * b!.height - a!.width * a!.height)[0]
       if (!box) break
-      await page.mouse.click(box.x + 3, box.y + box.height + 8)
-      // The biggest block may be a file (the 1M image has two folder levels): no drill, stop there.
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
       const drilled = await page
         .waitForFunction((n) => performance.getEntriesByName('drill-step').length > n, before, { timeout: 15_000 })
         .then(() => true)
