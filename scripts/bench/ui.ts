@@ -57,7 +57,9 @@ const FILES = million ? '1,000,000' : '100,000'
 
 async function main(): Promise<void> {
   await ensureBaseImage()
-  if (!imageExists(TAG)) {
+  // Removed at the end only when this run built it (and no --keep): never another run's image.
+  const built = !imageExists(TAG)
+  if (built) {
     const t = Date.now()
     console.log(`building ${TAG} (${FILES} files)…`)
     buildImage(TAG, million ? DOCKERFILE_1M : DOCKERFILE)
@@ -172,7 +174,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close()
     await serve.stop()
-    if (!keep) removeTestImages(million ? TAG_1M.split(':')[0]! : 'layerscope-test/bench-ui-')
+    if (built && !keep) removeTestImages(TAG)
   }
 }
 
