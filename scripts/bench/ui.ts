@@ -9,7 +9,7 @@
 //     --profile FILE   write the renderer's CPU profile of the drill steps (.cpuprofile, for DevTools)
 //                      and print the API calls each step waited on
 //     --trace FILE     write a Chromium performance trace of the drill steps (DevTools' Performance panel)
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { buildImage, ensureBaseImage, imageExists, removeTestImages } from '../fixtures/base-image'
 import { launchChromium, snap, startServe } from '../../e2e/fixtures'
 import { DOCKERFILE_1M } from '../fixtures/bench-images'
@@ -47,6 +47,39 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const m = Math.floor(s.length / 2)
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+interface TraceEvent {
+  name: string
+  ph: string
+  pid: number
+  tid: number
+  ts: number
+  dur?: number
+  tdur?: number
+  cat?: string
+  args?: { name?: string }
+}
+
+/**
+ * CPU time of the page's main thread inside each drill step (from its start mark to its end
+ * mark), from the trace's thread-time durations: what the UI itself costs, whatever the load.
+ */
+function rendererCpuPerStep(file: string): number[] {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[]
+  const ev = Array.isArray(raw) ? raw : (raw.traceEvents ?? [])
+  const main = ev.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+  if (!main) return []
+  const at = new Map(ev.filter((e) => e.cat?.includes('blink.user_timing') && e.name.startsWith('drill-')).map((e) => [e.name, e.ts]))
+  const tasks = ev.filter((e) => e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask')
+  const out: number[] = []
+  for (let i = 1; at.has(`drill-start-${i}`); i++) {
+    const s = at.get(`drill-start-${i}`)!
+    const e = at.get(`drill-end-${i}`) ?? s
+    // A task that spans the start (the click's own handler) counts whole.
+    out.push(tasks.filter((t) => t.ts + (t.dur ?? 0) >= s && t.ts <= e).reduce((a, t) => a + (t.tdur ?? t.dur ?? 0), 0) / 1000)
+  }
+  return out
 }
 
 // Our own tag for the 1M image (same Dockerfile as bench:analyze's), so a parallel benchmark
@@ -121,6 +154,8 @@ async function main(): Promise<void> {
     if (traceFile) {
       await browser.stopTracing()
       console.log(`performance trace of the drill steps: ${traceFile}`)
+      const cpu = rendererCpuPerStep(traceFile)
+      console.log(`  renderer main-thread CPU per step: ${cpu.map((c) => c.toFixed(0)).join(', ')} ms (median ${median(cpu).toFixed(0)}; the rest of a step is waiting for the backend)`)
     }
     if (cdp && profileFile) {
       const { profile } = await cdp.send('Profiler.stop')

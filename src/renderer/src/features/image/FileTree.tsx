@@ -262,7 +262,6 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
         aria-posinset={row.pos}
         aria-setsize={row.size}
         aria-expanded={n.hasChildren && !search ? open : undefined}
-        aria-label={`${search ? displayPath(n.path) : n.name}, ${n.kind === 'dir' ? 'folder' : n.kind}${n.kind === 'symlink' || n.kind === 'hardlink' ? '' : `, ${formatBytes(n.bytes)}`}`}
         data-testid="tree-row"
         data-path={displayPath(n.path)}
       >
