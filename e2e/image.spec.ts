@@ -104,6 +104,15 @@ test('inspects an image: header, layers, treemap, tree, waste', async ({ app }) 
   const deleted = app.locator('[data-testid=tree-row][data-path="/app/big.bin"]')
   await expect(deleted).toBeVisible()
   await expect(deleted.locator('[data-marker=whiteout], [data-marker=deleted]').first()).toBeVisible()
+  // An ARIA tree: each row's level, open state and place among all its siblings.
+  const appRow = app.locator('[data-testid=tree-row][data-path="/app"]')
+  await expect(app.getByRole('tree', { name: 'Files' })).toBeVisible()
+  await expect(appRow).toHaveAttribute('role', 'treeitem')
+  await expect(appRow).toHaveAttribute('aria-level', '1')
+  await expect(appRow).toHaveAttribute('aria-expanded', 'true')
+  await expect(deleted).toHaveAttribute('aria-level', '2')
+  await expect(appRow).toHaveAttribute('aria-setsize', String(await app.locator('[data-testid=tree-row][aria-level="1"]').count()))
+  await expect(app.getByTestId('file-tree')).toHaveAttribute('aria-activedescendant', (await appRow.getAttribute('id'))!)
   await snap(app, 'image-layer-deleted')
 
   // The same layer stacked on those below: big.bin is gone, the data is there.

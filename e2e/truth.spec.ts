@@ -108,6 +108,14 @@ test('treemap, tree and filter move together; the treemap answers arrows, Enter 
   await openSample(app, 'app-single-stage.docker.tar.gz')
   const map = app.getByTestId('treemap')
   await expect(app.locator('.byte-treemap rect.tm-tile').first()).toBeVisible()
+  // Hover: the tooltip names the tile under the pointer and how to open its block.
+  const tileBox = (await app.locator('.byte-treemap rect.tm-tile').first().boundingBox())!
+  await app.mouse.move(tileBox.x + tileBox.width / 2, tileBox.y + tileBox.height / 2)
+  await expect(app.locator('.tm-tip')).toBeVisible()
+  await expect(app.locator('.tm-tip .chart-tip-title')).toHaveText(/^\//)
+  await expect(app.locator('.tm-tip')).toContainText('Click to open')
+  await app.mouse.move(0, 0)
+  await expect(app.locator('.tm-tip')).toBeHidden()
   // Keyboard: focus the map, an arrow focuses a block, Enter opens it.
   await map.focus()
   await app.keyboard.press('ArrowRight')

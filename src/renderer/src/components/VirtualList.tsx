@@ -12,9 +12,13 @@ export interface VirtualListProps {
   className?: string
   label: string
   testId?: string
+  /** 'tree' for rows that are treeitems (the file tree); default 'listbox'. */
+  role?: 'listbox' | 'tree'
+  /** The id of the active row's element (aria-activedescendant: focus stays on the list). */
+  activeId?: string
 }
 
-export function VirtualList({ count, rowHeight, renderRow, activeIndex, onKeyDown, className, label, testId }: VirtualListProps): React.JSX.Element {
+export function VirtualList({ count, rowHeight, renderRow, activeIndex, onKeyDown, className, label, testId, role = 'listbox', activeId }: VirtualListProps): React.JSX.Element {
   const ref = useRef<HTMLDivElement>(null)
   const [scrollTop, setScrollTop] = useState(0)
   const [viewport, setViewport] = useState(400)
@@ -40,14 +44,14 @@ export function VirtualList({ count, rowHeight, renderRow, activeIndex, onKeyDow
   const rows: ReactNode[] = []
   for (let i = start; i < end; i++) {
     rows.push(
-      <div key={i} className="vrow-slot" style={{ top: i * rowHeight, height: rowHeight }}>
+      <div key={i} className="vrow-slot" role="none" style={{ top: i * rowHeight, height: rowHeight }}>
         {renderRow(i)}
       </div>
     )
   }
   return (
-    <div ref={ref} className={['vlist', className].filter(Boolean).join(' ')} tabIndex={0} role="listbox" aria-label={label} onScroll={onScroll} onKeyDown={onKeyDown} data-testid={testId}>
-      <div className="vlist-inner" style={{ height: count * rowHeight }}>
+    <div ref={ref} className={['vlist', className].filter(Boolean).join(' ')} tabIndex={0} role={role} aria-label={label} aria-activedescendant={activeId} onScroll={onScroll} onKeyDown={onKeyDown} data-testid={testId}>
+      <div className="vlist-inner" role="none" style={{ height: count * rowHeight }}>
         {rows}
       </div>
     </div>

@@ -1,16 +1,15 @@
 // Treemap of byte sizes, two levels deep: blocks for the current level's children, tiles for
-// their children inside. Block labels come from a second, label-only treemap laid over the
-// first (same data, same size, so squarify puts every block in the same place): recharts draws
-// children over their parents, which would otherwise hide the labels.
+// their children inside. Laid out once (treemap-layout.ts) and drawn as plain SVG: the tiles,
+// then the block labels in an overlay on top, so tiles never hide a label.
 // The tooltip lives outside React's render of the chart: hovering never re-lays out the map.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
-import { Treemap } from 'recharts'
 import { formatBytes } from '../../../../shared/format'
 import { afterPaint } from '../../lib/perf'
 import { useResolvedTheme } from '../../lib/theme'
 import { ChartTooltipBox } from './ChartTooltip'
 import { chartPalette, type ChartPalette } from './palette'
 import { toTreemapData, type ByteTreemapNode } from './treemap-data'
+import { layoutTreemap, type Placed } from './treemap-layout'
 import { markOf, nextBlock, type Box } from './treemap-nav'
 import './charts.css'
 
@@ -59,17 +58,7 @@ export interface ByteTreemapProps<N extends ByteTreemapNode> {
   dimKey?: string
 }
 
-interface TileProps {
-  depth: number
-  x: number
-  y: number
-  width: number
-  height: number
-  node?: ByteTreemapNode
-  top?: ByteTreemapNode
-  topIndex?: number
-  children?: unknown
-}
+type TileProps = Pick<Placed, 'x' | 'y' | 'width' | 'height'>
 
 /** Room for a block label: ~6.6 px a character at 11.5 px, the gap and the padding. */
 function labelWidth(title: string, size: string): number {
@@ -154,32 +143,30 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
   sizeRef.current = sizeLabel
   const dimRef = useRef(dim)
   dimRef.current = dim
-  /** Where each block landed (filled while recharts draws the labels), for keys and outlines. */
-  const rects = useRef(new Map<string, Box>())
   const [kbd, setKbd] = useState<string | null>(null)
   const [rings, setRings] = useState<{ focus?: Box; mark?: Box }>({})
   // Re-draw when striping is switched on or off (the colour mode), not on every render.
   const striped = partsFor !== undefined
   const openRef = useRef(onOpen)
   openRef.current = onOpen
+  const layout = useMemo(() => layoutTreemap(data, width, height), [data, width, height])
+  /** Where each block landed, for keys and outlines. */
+  const rects = useMemo(() => new Map(layout.blocks.map((b) => [b.datum.node.path, { x: b.x, y: b.y, w: b.width, h: b.height }])), [layout])
   const chart = useMemo(() => {
     if (width <= 0) return null
-    rects.current = new Map()
-    const tile = (t: TileProps): React.ReactElement => {
-      if (t.depth === 0 || !t.node || !t.top) return <g />
+    const tile = (t: Placed, i: number): React.ReactElement => {
+      const node = t.datum.node
       const isBlock = t.depth === 1
-      const hasKids = isBlock && Array.isArray(t.children) && t.children.length > 0
-      if (hasKids) return <rect x={t.x} y={t.y} width={t.width} height={t.height} fill="none" />
-      const parts = striped ? partsRef.current?.(t.node as N, p) : undefined
+      const parts = striped ? partsRef.current?.(node as N, p) : undefined
       const stripes = parts?.stripes.filter((s) => s.bytes > 0) ?? []
       const main = stripes.length > 0 ? stripes.reduce((a, b) => (b.bytes > a.bytes ? b : a)) : undefined
-      const fill = main?.color ?? colorRef.current(t.node as N, t.top as N, t.topIndex ?? 0, p)
-      const name = t.node.kind === 'aggregate' ? `${t.node.count ?? ''} small entries` : t.node.name
-      const faded = dimKey !== undefined && (dimRef.current?.(t.node as N) ?? false)
+      const fill = main?.color ?? colorRef.current(node as N, t.datum.top as N, t.datum.topIndex, p)
+      const name = node.kind === 'aggregate' ? `${node.count ?? ''} small entries` : node.name
+      const faded = dimKey !== undefined && (dimRef.current?.(node as N) ?? false)
       // Tile names sit below the block label strip (top 20px) so the two never overlap.
       const show = !isBlock && t.height > 36 && fits(t.width, t.height, name)
       return (
-        <g opacity={faded ? 0.22 : undefined} data-dim={faded ? 'true' : undefined}>
+        <g key={i} data-i={i} opacity={faded ? 0.22 : undefined} data-dim={faded ? 'true' : undefined}>
           <rect x={t.x} y={t.y} width={t.width} height={t.height} fill={fill} stroke={p.surface} strokeWidth={1} className="tm-tile" data-change={main?.key} />
           {parts && stripes.length > 1 && stripeRects(t, stripes)}
           {parts && parts.wasted > 0 && main && wasteRect(t, parts.wasted / stripes.reduce((a, x) => a + x.bytes, 0))}
@@ -194,15 +181,14 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
         </g>
       )
     }
-    const blockLabel = (t: TileProps): React.ReactElement => {
-      if (t.depth !== 1 || !t.node) return <g />
-      rects.current.set(t.node.path, { x: t.x, y: t.y, w: t.width, h: t.height })
-      const title = t.node.kind === 'aggregate' ? `${t.node.count ?? ''} small entries` : t.node.name
-      const size = sizeRef.current?.(t.node as N) ?? formatBytes(t.node.bytes)
+    const blockLabel = (t: Placed, i: number): React.ReactElement => {
+      const node = t.datum.node
+      const title = node.kind === 'aggregate' ? `${node.count ?? ''} small entries` : node.name
+      const size = sizeRef.current?.(node as N) ?? formatBytes(node.bytes)
       const big = t.width > 70 && t.height > 34
       const small = fits(t.width, t.height, title)
       return (
-        <g pointerEvents="none">
+        <g key={i} data-block={node.path} data-kind={node.kind}>
           <rect x={t.x + 0.5} y={t.y + 0.5} width={Math.max(0, t.width - 1)} height={Math.max(0, t.height - 1)} fill="none" stroke={p.surface} strokeWidth={2.5} />
           {(big || small) && (
             // The label sits on its own panel-coloured strip: tiles below it may be of any colour.
@@ -210,56 +196,61 @@ export function ByteTreemap<N extends ByteTreemapNode>(props: ByteTreemapProps<N
               <rect x={t.x + 2} y={t.y + 2} width={Math.max(0, Math.min(t.width - 4, labelWidth(title, big ? size : '')))} height={17} rx={3} className="tm-label-bg" />
               <text x={t.x + 6} y={t.y + 15} className="tm-label">
                 <tspan fontWeight={600}>{title}</tspan>
-                {big && <tspan dx={6} className="tm-label-size">{size}</tspan>}
+                {big && (
+                  <tspan dx={6} className="tm-label-size">
+                    {size}
+                  </tspan>
+                )}
               </text>
             </>
           )}
         </g>
       )
     }
+    // One handler for all tiles (event delegation): a tile is the <g data-i> under the pointer.
+    const tileAt = (target: EventTarget): Placed | undefined => {
+      const g = (target as Element).closest?.('[data-i]')
+      return g ? layout.tiles[Number(g.getAttribute('data-i'))] : undefined
+    }
     return (
       <>
-        <Treemap
+        <svg
           width={width}
           height={height}
-          data={data}
-          dataKey="size"
-          nameKey="name"
-          isAnimationActive={false}
-          content={tile as never}
-          onMouseEnter={(n: unknown) => {
-            const d = n as TileProps
-            if (d.node && d.top) setHover({ node: d.node, top: d.top })
+          className="tm-surface"
+          onMouseOver={(e) => {
+            const t = tileAt(e.target)
+            if (t) setHover((h) => (h?.node === t.datum.node ? h : { node: t.datum.node, top: t.datum.top }))
           }}
-          onMouseLeave={() => setHover(null)}
-          onClick={(n: unknown) => {
-            const d = n as TileProps
-            if (d.node && d.top) openRef.current?.(d.top as N, d.node as N)
+          onClick={(e) => {
+            const t = tileAt(e.target)
+            if (t) openRef.current?.(t.datum.top as N, t.datum.node as N)
           }}
-        />
+        >
+          {layout.tiles.map(tile)}
+        </svg>
         <div className="tm-overlay">
-          <Treemap width={width} height={height} data={data.map((d) => ({ ...d, children: undefined }))} dataKey="size" isAnimationActive={false} content={blockLabel as never} />
+          <svg width={width} height={height} pointerEvents="none">
+            {layout.blocks.map(blockLabel)}
+          </svg>
         </div>
       </>
     )
-  }, [data, width, height, p, striped, dimKey])
+  }, [layout, width, height, p, striped, dimKey])
 
   // A new level: the keyboard focus goes to the block asked for (or none).
   useEffect(() => setKbd(focusPath ?? null), [data, focusPath])
-  // Outlines follow the blocks' places once recharts has drawn them.
+  // Outlines follow the blocks' places.
   useLayoutEffect(() => {
-    const place = (): void => setRings({ focus: kbd ? rects.current.get(kbd) : undefined, mark: markPath ? markOf(rects.current, markPath) : undefined })
-    place()
-    const r = requestAnimationFrame(place)
-    return () => cancelAnimationFrame(r)
-  }, [chart, kbd, markPath])
+    setRings({ focus: kbd ? rects.get(kbd) : undefined, mark: markPath ? markOf(rects, markPath) : undefined })
+  }, [rects, kbd, markPath])
 
   const onKey = (e: React.KeyboardEvent): void => {
-    const all = [...rects.current.entries()]
+    const all = [...rects.entries()]
     if (all.length === 0) return
     if (e.key.startsWith('Arrow') && !e.altKey) {
       e.preventDefault()
-      const cur = kbd ? rects.current.get(kbd) : undefined
+      const cur = kbd ? rects.get(kbd) : undefined
       const next = cur ? nextBlock(cur, all, e.key) : all[0]![0]
       if (next) setKbd(next)
     } else if (e.key === 'Enter' && kbd) {

@@ -3,6 +3,8 @@
 // sha256 prefix and by change (added / changed / deleted, as in dive), with mode and owner
 // columns and the selected entry's details (its content digest, copyable).
 // Keys: ↑/↓ move, → or Enter opens a directory, ← closes it or goes to the parent, Backspace parent.
+// An ARIA tree: the list keeps the focus (aria-activedescendant), each row is a treeitem with its
+// level and its place among all its siblings, loaded or not.
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { formatBytes, formatExactBytes, groupDigits, modeString } from '../../../../shared/format'
 import type { ApiError } from '../../../../shared/errors'
@@ -15,10 +17,11 @@ import { ROOT_PATH, breadcrumbs, displayPath } from '../../lib/paths'
 import { useApp } from '../../stores'
 import { NodeMarkers } from './markers'
 import { PanelError } from './PanelError'
-import { flattenTree, parentRowIndex, type Loaded, type TreeRow } from './tree-model'
+import { filterRows, flattenTree, parentRowIndex, type Loaded, type TreeRow } from './tree-model'
 
 const ROW = 24
 const PAGE = 1000
+const rowId = (i: number): string => `file-tree-row-${i}`
 
 type ChangeFilter = 'all' | 'added' | 'changed' | 'deleted'
 const CHANGE_FILTERS: Array<{ value: ChangeFilter; label: string }> = [
@@ -150,8 +153,10 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
   }, [filter, scopeKey])
 
   const rows: TreeRow[] = useMemo(() => {
-    const all = search ? search.matches.map((node) => ({ kind: 'node' as const, node, depth: 0 })) : flattenTree(ROOT_PATH, loaded, expanded)
-    return changeFilter === 'all' ? all : all.filter((r) => keepRow(r, changeFilter))
+    const all: TreeRow[] = search
+      ? search.matches.map((node, i) => ({ kind: 'node' as const, node, depth: 0, pos: i + 1, size: search.total }))
+      : flattenTree(ROOT_PATH, loaded, expanded)
+    return changeFilter === 'all' ? all : filterRows(all, (r) => keepRow(r, changeFilter))
   }, [search, loaded, expanded, changeFilter])
   const activeNode = rows[active]?.kind === 'node' ? (rows[active] as Extract<TreeRow, { kind: 'node' }>).node : undefined
 
@@ -229,14 +234,14 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
     const indent = { paddingLeft: 8 + row.depth * 16 }
     if (row.kind === 'loading')
       return (
-        <div className="trow muted" style={indent}>
+        <div className="trow muted" style={indent} id={rowId(i)} role="treeitem" aria-level={row.depth + 1} aria-busy="true" aria-selected={i === active}>
           <Spinner label="Loading…" />
         </div>
       )
     if (row.kind === 'more')
       return (
-        <div className={`trow${i === active ? ' active' : ''}`} style={indent}>
-          <button type="button" className="link" onClick={() => void loadDir(row.parent, row.loaded)}>
+        <div className={`trow${i === active ? ' active' : ''}`} style={indent} id={rowId(i)} role="treeitem" aria-level={row.depth + 1} aria-selected={i === active}>
+          <button type="button" className="link" tabIndex={-1} onClick={() => void loadDir(row.parent, row.loaded)}>
             Show {groupDigits(Math.min(PAGE, row.total - row.loaded))} more of {groupDigits(row.total - row.loaded)} remaining
           </button>
         </div>
@@ -250,8 +255,13 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
           setActive(i)
           if (!search) toggle(n)
         }}
-        role="option"
+        id={rowId(i)}
+        role="treeitem"
         aria-selected={i === active}
+        aria-level={row.depth + 1}
+        aria-posinset={row.pos}
+        aria-setsize={row.size}
+        aria-expanded={n.hasChildren && !search ? open : undefined}
         data-testid="tree-row"
         data-path={displayPath(n.path)}
       >
@@ -344,7 +354,17 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
       ) : rows.length === 0 ? (
         <div className="center-fill muted">{search ? `No path matches “${search.query}”.` : 'This scope has no files.'}</div>
       ) : (
-        <VirtualList count={rows.length} rowHeight={ROW} renderRow={renderRow} activeIndex={active} onKeyDown={onKey} label="Files" testId="file-tree" />
+        <VirtualList
+          count={rows.length}
+          rowHeight={ROW}
+          renderRow={renderRow}
+          activeIndex={active}
+          activeId={rows[active] ? rowId(active) : undefined}
+          onKeyDown={onKey}
+          label="Files"
+          role="tree"
+          testId="file-tree"
+        />
       )}
       {activeNode && <EntryDetails node={activeNode} />}
     </div>

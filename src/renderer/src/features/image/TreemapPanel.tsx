@@ -9,7 +9,7 @@ import { Button, Segmented } from '../../components/Button'
 import { ByteTreemap, LegendItem, categoryColor, chartPalette, type ChartPalette, type TileParts } from '../../components/charts'
 import { Spinner } from '../../components/States'
 import { call } from '../../lib/call'
-import { callPrefetched, treemapRequest } from '../../lib/prefetch'
+import { callPrefetched, prefetch, treemapRequest } from '../../lib/prefetch'
 import { ROOT_PATH, breadcrumbs, displayPath } from '../../lib/paths'
 import { mark, startDrillStep } from '../../lib/perf'
 import { useResolvedTheme } from '../../lib/theme'
@@ -120,19 +120,28 @@ export function TreemapPanel({ scope, height, emptyText }: { scope: TreeScope; h
   // A new layer or mode starts at the root: the drilled path may not exist there.
   useEffect(() => setStack([ROOT_PATH]), [scopeKey])
 
-  const q = useQuery(
-    () =>
-      callPrefetched('analysis:treemap', treemapRequest(scope, path)).then((r) => {
-        if (!painted.has(scope.key)) mark('treemap-data')
-        return r
-      }),
-    [scopeKey, path]
-  )
+  // The levels above the one shown (Back draws them again without asking), for this scope only.
+  const levels = useRef({ scopeKey, byPath: new Map<string, TreemapNode>() })
+  if (levels.current.scopeKey !== scopeKey) levels.current = { scopeKey, byPath: new Map() }
+  const q = useQuery(() => {
+    const known = levels.current.byPath.get(path)
+    if (known) return Promise.resolve(known)
+    return callPrefetched('analysis:treemap', treemapRequest(scope, path)).then((r) => {
+      if (!painted.has(scope.key)) mark('treemap-data')
+      return r
+    })
+  }, [scopeKey, path])
   const go = (next: string[], from?: string): void => {
     drillEnd.current = startDrillStep()
+    const target = next[next.length - 1]!
+    // Keep the ancestors' answers only; ask for the next level now, not after React re-renders.
+    const byPath = levels.current.byPath
+    if (q.data && q.data.path === path) byPath.set(path, q.data)
+    for (const k of byPath.keys()) if (!next.includes(k)) byPath.delete(k)
+    if (!byPath.has(target)) prefetch('analysis:treemap', treemapRequest(scope, target))
     setStack(next)
     setReturnTo(from ?? null)
-    setFocusPath(next[next.length - 1]!, 'treemap')
+    setFocusPath(target, 'treemap')
   }
   // The tree selected a folder outside the drilled one: the treemap follows up to it.
   useEffect(() => {
