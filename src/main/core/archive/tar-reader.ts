@@ -4,6 +4,7 @@
 import { LayerscopeError } from '../errors'
 import { decodeName, normalizePath, pathDepth } from '../model/paths'
 import { limitError, MAX_ENTRIES_PER_LAYER, MAX_META_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from './limits'
+import { SparseFile, type SparseMap } from './sparse'
 
 export type { TarType, TarHeader, EntrySink } from '../model/tar-entry'
 import type { TarHeader, EntrySink, TarType } from '../model/tar-entry'
@@ -37,8 +38,10 @@ export class TarReader {
   private paxPath: string | undefined
   private paxLink: string | undefined
   private paxSize: number | undefined
-  private paxSparse: { realSize: number; name: string | undefined } | undefined
+  private paxSparse: { realSize: number; name: string | undefined; map: SparseMap | null } | undefined
   private sparseExt = false
+  /** GNU 'S' entry being read: its map so far (extension headers add to it) and sizes. */
+  private gnuSparse: { map: SparseMap; realSize: number } | null = null
   private pendingSink: EntrySink | null = null
   private pendingData = 0
   private gnuLongName: string | undefined
@@ -244,20 +247,51 @@ export class TarReader {
       mtime: num(136, 12, 'mtime'),
       linkName
     }
+    const isSparse = typeflag === 'S' || sparse !== undefined
+    if (isSparse && headerOnly) throw this.invalid(`the header at byte ${at} marks a link, directory or device as sparse`)
+    if (isSparse) h.sparse = true
     this.entries++
     const sink = this.onEntry(h)
-    // A sparse file's stored bytes are fragments (and a map), not its content: no sink gets them.
-    const keep = sink && typeflag !== 'S' && !sparse ? sink : null
-    this.pendingSink = keep
     this.pendingData = dataSize
-    if (this.sparseExt) return
+    if (typeflag === 'S') {
+      const map: SparseMap = []
+      this.gnuSparseEntries(block, 386, 4, map, at)
+      this.gnuSparse = { map, realSize }
+      this.pendingSink = sink ?? null
+      if (this.sparseExt) return
+      this.pendingSink = this.sparseFile(map, realSize, dataSize, sink ?? null)
+    } else if (sparse) {
+      // The stored bytes are fragments (and for PAX 1.0 a map): the sink gets the extracted file.
+      this.pendingSink = this.sparseFile(sparse.map, realSize, dataSize, sink ?? null)
+    } else this.pendingSink = sink ?? null
     await this.startData()
+  }
+
+  private sparseFile(map: SparseMap | null, realSize: number, storedSize: number, sink: EntrySink | null): SparseFile {
+    return new SparseFile({ map, realSize, storedSize, sink, label: this.opts.label })
+  }
+
+  /** Old GNU sparse entries (offset, length: 12 bytes each) until one starts with NUL, as GNU and Go read them. */
+  private gnuSparseEntries(block: Buffer, off: number, count: number, map: SparseMap, at: number): void {
+    for (let i = 0; i < count; i++) {
+      const o = off + i * 24
+      if (block[o] === 0) return
+      const offset = parseNumber(block, o, 12)
+      const length = parseNumber(block, o + 12, 12)
+      if (offset === null || length === null) throw this.invalid(`the sparse map at byte ${at} has a malformed entry`)
+      map.push(offset, length)
+    }
   }
 
   /** GNU sparse extension headers (21 map entries each) sit between the header and the data. */
   private async onSparseExt(block: Buffer): Promise<void> {
+    const g = this.gnuSparse!
+    if (g.map.length / 2 > MAX_META_BYTES / 24) throw limitError('metaBytes', MAX_META_BYTES, `${this.opts.label}: a sparse file's map is larger than any real one`)
+    this.gnuSparseEntries(block, 0, 21, g.map, this.offset - BLOCK)
     if (block[504] === 0) {
       this.sparseExt = false
+      this.pendingSink = this.sparseFile(g.map, g.realSize, this.pendingData, this.pendingSink)
+      this.gnuSparse = null
       await this.startData()
     }
   }
@@ -293,11 +327,30 @@ export class TarReader {
       if (rec.path !== undefined) this.paxPath = rec.path
       if (rec.linkpath !== undefined) this.paxLink = rec.linkpath
       if (rec.size !== undefined) this.paxSize = this.paxNumber(rec.size, 'size')
-      const real = rec['GNU.sparse.realsize'] ?? rec['GNU.sparse.size']
-      if (real !== undefined) {
-        this.paxSparse = { realSize: this.paxNumber(real, 'GNU.sparse.realsize'), name: rec['GNU.sparse.name'] }
-      }
+      this.paxSparse = this.paxSparseOf(rec)
     }
+  }
+
+  /** GNU sparse PAX records, versions told apart as Go's archive/tar does; undefined: not sparse. */
+  private paxSparseOf(rec: Record<string, string>): { realSize: number; name: string | undefined; map: SparseMap | null } | undefined {
+    const major = rec['GNU.sparse.major']
+    const minor = rec['GNU.sparse.minor']
+    let v1: boolean
+    if (major === '0' && (minor === '0' || minor === '1')) v1 = false
+    else if (major === '1' && minor === '0') v1 = true
+    else if (major !== undefined || minor !== undefined) return undefined // an unknown version: a regular file, as for Go
+    else if (rec['GNU.sparse.map']) v1 = false // 0.0 and 0.1 name no version
+    else return undefined
+    const real = rec['GNU.sparse.size'] ?? rec['GNU.sparse.realsize']
+    if (real === undefined) throw this.invalid('a PAX sparse file has no real size')
+    const realSize = this.paxNumber(real, 'GNU.sparse.size')
+    const name = rec['GNU.sparse.name'] || undefined
+    if (v1) return { realSize, name, map: null }
+    const count = this.paxNumber(rec['GNU.sparse.numblocks'] ?? '', 'GNU.sparse.numblocks')
+    const text = rec['GNU.sparse.map'] ?? ''
+    const parts = text === '' ? [] : text.split(',')
+    if (parts.length !== 2 * count) throw this.invalid(`a PAX sparse map has ${parts.length} numbers for ${count} entries`)
+    return { realSize, name, map: parts.map((p) => this.paxNumber(p, 'GNU.sparse.map')) }
   }
 
   private paxNumber(v: string, key: string): number {
@@ -368,6 +421,7 @@ function cBytes(b: Buffer, off: number, len: number): Buffer {
  */
 export function parsePax(buf: Buffer): Record<string, string> | string {
   const out: Record<string, string> = {}
+  const sparseMap: string[] = []
   let pos = 0
   while (pos < buf.length) {
     // Trailing NUL padding after the last record (some writers) is allowed.
@@ -391,8 +445,14 @@ export function parsePax(buf: Buffer): Record<string, string> | string {
     if ((key === 'path' || key === 'linkpath' || key === 'uname' || key === 'gname') && valueBytes.includes(0)) {
       return `its ${key} holds a NUL byte`
     }
-    out[key] = key === 'path' || key === 'linkpath' || key === 'GNU.sparse.name' ? decodeName(valueBytes) : valueBytes.toString('utf8')
+    const value = key === 'path' || key === 'linkpath' || key === 'GNU.sparse.name' ? decodeName(valueBytes) : valueBytes.toString('utf8')
+    if (key === 'GNU.sparse.offset' || key === 'GNU.sparse.numbytes') {
+      // Sparse 0.0 repeats offset/numbytes pairs: kept in order as one map, as Go does.
+      if ((sparseMap.length % 2 === 0) !== (key === 'GNU.sparse.offset') || value.includes(',')) return 'its sparse offsets and sizes are out of order'
+      sparseMap.push(value)
+    } else out[key] = value
     pos += recLen
   }
+  if (sparseMap.length > 0) out['GNU.sparse.map'] = sparseMap.join(',')
   return out
 }

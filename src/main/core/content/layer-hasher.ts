@@ -8,6 +8,7 @@ import * as crypto from 'node:crypto'
 import { createHash, type Hash } from 'node:crypto'
 import type { EntrySink, TarHeader } from '../model/tar-entry'
 import { K_FILE, type LayerEntries } from '../model/layer-entries'
+import { MAX_SPARSE_HASH_BYTES } from '../archive/limits'
 
 /** What a decompressor feeds: the uncompressed layer tar, chunk by chunk. */
 export interface LayerStream {
@@ -77,9 +78,18 @@ export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
  * regular file, returns a sink that hashes its content into the file's digest slot.
  */
 export function recordEntries(entries: LayerEntries): (h: TarHeader) => EntrySink | null {
+  // Logical bytes of sparse files hashed in this layer: holes cost hashing time, not storage.
+  let sparseBytes = 0
   return (h) => {
     const i = entries.addHeader(h)
     if (i < 0 || entries.kind[i] !== K_FILE) return null
+    if (h.sparse) {
+      if (sparseBytes + h.size > MAX_SPARSE_HASH_BYTES) {
+        entries.markTooLarge(i)
+        return null
+      }
+      sparseBytes += h.size
+    }
     const slot = entries.allocDigest(i)
     return new FileDigestSink(h.size, (d) => entries.setDigest(slot, d))
   }
