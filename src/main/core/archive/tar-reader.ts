@@ -12,6 +12,7 @@ import type { TarHeader, EntrySink, TarType } from '../model/tar-entry'
 export type OnEntry = (h: TarHeader) => EntrySink | null | undefined
 
 const BLOCK = 512
+const DONE: Promise<void> = Promise.resolve()
 
 export interface TarReaderOptions {
   /** Used in error messages ("layer sha256:ab..", "archive foo.tar"). */
@@ -61,42 +62,54 @@ export class TarReader {
     return this.entries
   }
 
-  async write(chunk: Buffer): Promise<void> {
-    let pos = 0
+  /**
+   * Consumes `chunk` (valid only until the returned promise settles). Synchronous unless an
+   * entry's sink answers with a promise: at 100k small files, an await per header and per
+   * entry was most of the reader's cost, so the loop only waits where a sink makes it.
+   */
+  write(chunk: Buffer): Promise<void> {
+    try {
+      return this.consume(chunk, 0) ?? DONE
+    } catch (e) {
+      return Promise.reject(e)
+    }
+  }
+
+  /** Reads `chunk` from `pos`; returns a promise only when a sink is still working on it. */
+  private consume(chunk: Buffer, pos: number): Promise<void> | undefined {
     const len = chunk.length
     while (pos < len) {
       if (this.done) {
         // Bytes after the end-of-archive marker (record padding) are ignored.
         this.offset += len - pos
-        return
+        return undefined
       }
+      let wait: void | Promise<void> = undefined
       if (this.remaining > 0) {
         const n = Math.min(this.remaining, len - pos)
-        if (this.sink) {
-          const r = this.sink.write(chunk.subarray(pos, pos + n))
-          if (r) await r
-        } else if (this.meta) {
-          this.meta.push(Buffer.from(chunk.subarray(pos, pos + n)))
-        }
+        if (this.sink) wait = this.sink.write(n === len ? chunk : chunk.subarray(pos, pos + n))
+        else if (this.meta) this.meta.push(Buffer.from(chunk.subarray(pos, pos + n)))
         this.remaining -= n
         pos += n
         this.offset += n
-        if (this.remaining === 0) await this.finishEntry()
-        continue
-      }
-      if (this.padding > 0) {
+        if (this.remaining === 0) {
+          if (wait) {
+            const at = pos
+            return wait.then(() => this.resumeAfter(this.finishEntry(), chunk, at))
+          }
+          wait = this.finishEntry()
+        }
+      } else if (this.padding > 0) {
         const n = Math.min(this.padding, len - pos)
         this.padding -= n
         pos += n
         this.offset += n
-        continue
-      }
-      // Header bytes.
-      if (this.headerFill === 0 && len - pos >= BLOCK) {
+      } else if (this.headerFill === 0 && len - pos >= BLOCK) {
+        // A whole header in this chunk: read in place.
         const block = chunk.subarray(pos, pos + BLOCK)
         pos += BLOCK
         this.offset += BLOCK
-        await this.onHeader(block)
+        wait = this.onHeader(block)
       } else {
         const n = Math.min(BLOCK - this.headerFill, len - pos)
         chunk.copy(this.header, this.headerFill, pos, pos + n)
@@ -105,10 +118,20 @@ export class TarReader {
         this.offset += n
         if (this.headerFill === BLOCK) {
           this.headerFill = 0
-          await this.onHeader(this.header)
+          wait = this.onHeader(this.header)
         }
       }
+      if (wait) {
+        const at = pos
+        return wait.then(() => this.consume(chunk, at))
+      }
     }
+    return undefined
+  }
+
+  private resumeAfter(step: void | Promise<void>, chunk: Buffer, pos: number): Promise<void> | undefined {
+    if (step) return step.then(() => this.consume(chunk, pos))
+    return this.consume(chunk, pos)
   }
 
   /** The input failed or was cancelled: let the open entry's sink free what it holds. */
@@ -134,19 +157,18 @@ export class TarReader {
     return new LayerscopeError('ARCHIVE_INVALID', `${this.opts.label} is not a readable tar archive: ${why}.`)
   }
 
-  private async finishEntry(): Promise<void> {
+  private finishEntry(): void | Promise<void> {
     this.padding = (BLOCK - (this.offset % BLOCK)) % BLOCK
     if (this.sink) {
       const s = this.sink
       this.sink = null
-      const r = s.end()
-      if (r) await r
+      return s.end()
     } else if (this.meta) {
       this.applyMeta()
     }
   }
 
-  private async onHeader(block: Buffer): Promise<void> {
+  private onHeader(block: Buffer): void | Promise<void> {
     if (this.sparseExt) return this.onSparseExt(block)
     if (isZeroBlock(block)) {
       this.zeroBlocks++
@@ -264,7 +286,7 @@ export class TarReader {
       // The stored bytes are fragments (and for PAX 1.0 a map): the sink gets the extracted file.
       this.pendingSink = this.sparseFile(sparse.map, realSize, dataSize, sink ?? null)
     } else this.pendingSink = sink ?? null
-    await this.startData()
+    return this.startData()
   }
 
   private sparseFile(map: SparseMap | null, realSize: number, storedSize: number, sink: EntrySink | null): SparseFile {
@@ -284,7 +306,7 @@ export class TarReader {
   }
 
   /** GNU sparse extension headers (21 map entries each) sit between the header and the data. */
-  private async onSparseExt(block: Buffer): Promise<void> {
+  private onSparseExt(block: Buffer): void | Promise<void> {
     const g = this.gnuSparse!
     if (g.map.length / 2 > MAX_META_BYTES / 24) throw limitError('metaBytes', MAX_META_BYTES, `${this.opts.label}: a sparse file's map is larger than any real one`)
     this.gnuSparseEntries(block, 0, 21, g.map, this.offset - BLOCK)
@@ -292,11 +314,11 @@ export class TarReader {
       this.sparseExt = false
       this.pendingSink = this.sparseFile(g.map, g.realSize, this.pendingData, this.pendingSink)
       this.gnuSparse = null
-      await this.startData()
+      return this.startData()
     }
   }
 
-  private async startData(): Promise<void> {
+  private startData(): void | Promise<void> {
     const sink = this.pendingSink
     const dataSize = this.pendingData
     this.pendingSink = null
@@ -305,10 +327,7 @@ export class TarReader {
     this.remaining = dataSize
     if (dataSize === 0) {
       this.padding = 0
-      if (sink) {
-        const r = sink.end()
-        if (r) await r
-      }
+      if (sink) return sink.end()
     }
   }
 
@@ -370,14 +389,15 @@ function isZeroBlock(b: Buffer): boolean {
 function checksumOk(b: Buffer): boolean {
   const stored = parseNumber(b, 148, 8)
   if (stored === null) return false
-  let unsigned = 0
-  let signed = 0
-  for (let i = 0; i < BLOCK; i++) {
-    const c = i >= 148 && i < 156 ? 32 : b[i]!
-    unsigned += c
-    signed += c > 127 ? c - 256 : c
-  }
-  return stored === unsigned || stored === signed
+  // The checksum field counts as 8 spaces. One pass for the usual unsigned sum; the signed one
+  // (some old writers) only when that fails.
+  let unsigned = 8 * 32
+  for (let i = 0; i < 148; i++) unsigned += b[i]!
+  for (let i = 156; i < BLOCK; i++) unsigned += b[i]!
+  if (stored === unsigned) return true
+  let high = 0
+  for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && b[i]! > 127) high++
+  return stored === unsigned - 256 * high
 }
 
 /**
