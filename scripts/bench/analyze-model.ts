@@ -1,6 +1,6 @@
 // CPU of building the model (stack, waste, duplicates, savings) from cached layers, repeated:
 // the part of a first analysis that runs after the export's last byte.
-//   node --import tsx scripts/bench/model-child.ts CACHE_DIR IMAGE_ID [RUNS]
+//   node --import tsx scripts/bench/analyze-model.ts CACHE_DIR IMAGE_ID [RUNS]
 import { LayerCache } from '../../src/main/core/cache/layer-cache'
 import { buildImage } from '../../src/main/core/analysis/image-model'
 import { PathTable } from '../../src/main/core/model/path-table'
