@@ -205,14 +205,11 @@ export class TarReader {
       return
     }
 
-    const magic = block.toString('latin1', 257, 263)
-    let nameBytes = cBytes(block, 0, 100)
-    if (magic === 'ustar\u0000') {
-      const prefix = cBytes(block, 345, 155)
-      if (prefix.length) nameBytes = Buffer.concat([prefix, Buffer.from('/'), nameBytes])
-    }
-    let name = decodeName(nameBytes)
-    let linkName = decodeName(cBytes(block, 157, 100))
+    // "ustar\0": POSIX ustar, whose prefix field holds the start of a long name.
+    const ustar = block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72 && block[262] === 0
+    let name = textField(block, 0, 100)
+    if (ustar && block[345] !== 0) name = `${textField(block, 345, 155)}/${name}`
+    let linkName = block[157] === 0 ? '' : textField(block, 157, 100)
     if (this.gnuLongName !== undefined) name = this.gnuLongName
     if (this.gnuLongLink !== undefined) linkName = this.gnuLongLink
     if (this.paxPath !== undefined) name = this.paxPath
@@ -253,9 +250,10 @@ export class TarReader {
       realSize = num(483, 12, 'sparse real size')
       if (block[482] !== 0) this.sparseExt = true
     } else if (sparse) realSize = sparse.realSize
-    if (Buffer.byteLength(name) > MAX_PATH_BYTES) throw limitError('pathBytes', MAX_PATH_BYTES, `${this.opts.label}: an entry path of ${Buffer.byteLength(name)} bytes is longer than any real one`)
+    // Cheap bounds first: a UTF-16 unit is at most 3 UTF-8 bytes; each segment past the first costs a slash and a character.
+    if (name.length * 3 > MAX_PATH_BYTES && Buffer.byteLength(name) > MAX_PATH_BYTES) throw limitError('pathBytes', MAX_PATH_BYTES, `${this.opts.label}: an entry path of ${Buffer.byteLength(name)} bytes is longer than any real one`)
     const path = normalizePath(name)
-    if (pathDepth(path) > MAX_PATH_DEPTH) throw limitError('pathDepth', MAX_PATH_DEPTH, `${this.opts.label}: an entry path ${pathDepth(path)} directories deep is deeper than any real one`)
+    if (path.length >= 2 * MAX_PATH_DEPTH && pathDepth(path) > MAX_PATH_DEPTH) throw limitError('pathDepth', MAX_PATH_DEPTH, `${this.opts.label}: an entry path ${pathDepth(path)} directories deep is deeper than any real one`)
     const max = this.opts.maxEntries ?? MAX_ENTRIES_PER_LAYER
     if (this.entries >= max) throw limitError('entriesPerLayer', max, `${this.opts.label} has more entries than Layerscope reads in one layer`)
     const h: TarHeader = {
@@ -424,6 +422,24 @@ export function parseNumber(b: Buffer, off: number, len: number): number | null 
     v = v * 8 + (c - 48)
   }
   return v
+}
+
+/**
+ * A NUL-terminated name field as text, read in place: ASCII (nearly every name) straight from
+ * the header block, anything else through decodeName (UTF-8, other bytes shown as \xHH).
+ * Decoding prefix and name apart equals decoding them joined: "/" never continues a sequence.
+ */
+function textField(b: Buffer, off: number, len: number): string {
+  let end = off
+  const max = off + len
+  let ascii = true
+  while (end < max) {
+    const c = b[end]!
+    if (c === 0) break
+    if (c >= 0x80) ascii = false
+    end++
+  }
+  return ascii ? b.toString('latin1', off, end) : decodeName(b.subarray(off, end))
 }
 
 /** Bytes of a NUL-terminated field. */

@@ -41,24 +41,25 @@ export class DiffIdHasher implements LayerStream {
 }
 
 /** One-shot sha256 (Node 20.12+/22): about twice as fast as a Hash object for a small file. */
-const oneShot = (crypto as { hash?: (alg: string, data: Buffer, enc: 'buffer') => Buffer }).hash
+const oneShot = (crypto as unknown as { hash?: (alg: string, data: Buffer, enc: 'binary') => string }).hash
 
 /**
- * Hashes one regular file's content and hands the 32-byte digest to `done`. Most files arrive
- * in one chunk: those are hashed in one call, without a Hash object.
+ * Hashes one regular file's content and hands the 32-byte digest to `done`, as a latin1 ('binary') string
+ * (half the CPU of a Buffer per file at 100k files). Most files arrive in one chunk: those are
+ * hashed in one call, without a Hash object.
  */
 export class FileDigestSink implements EntrySink {
   private hash: Hash | null = null
-  private digest: Buffer | null = null
+  private digest: string | null = null
 
   constructor(
     private readonly size: number,
-    private readonly done: (digest: Buffer) => void
+    private readonly done: (digest: string) => void
   ) {}
 
   write(chunk: Buffer): void {
     if (this.hash === null && this.digest === null && oneShot && chunk.length === this.size) {
-      this.digest = oneShot('sha256', chunk, 'buffer')
+      this.digest = oneShot('sha256', chunk, 'binary')
       return
     }
     this.hash ??= createHash('sha256')
@@ -66,7 +67,7 @@ export class FileDigestSink implements EntrySink {
   }
 
   end(): void {
-    this.done(this.digest ?? (this.hash ?? createHash('sha256')).digest())
+    this.done(this.digest ?? (this.hash ?? createHash('sha256')).digest('binary'))
   }
 }
 
@@ -91,6 +92,6 @@ export function recordEntries(entries: LayerEntries): (h: TarHeader) => EntrySin
       sparseBytes += h.size
     }
     const slot = entries.allocDigest(i)
-    return new FileDigestSink(h.size, (d) => entries.setDigest(slot, d))
+    return new FileDigestSink(h.size, (d) => entries.setDigestLatin1(slot, d))
   }
 }

@@ -96,6 +96,13 @@ export class LayerEntries implements LayerCounts {
     return this.digestSlot[i] === SLOT_SPARSE_TOO_LARGE ? SPARSE_TOO_LARGE : undefined
   }
 
+  /** The digest as a 32-character latin1 string (what crypto.hash makes fastest: no Buffer per file). */
+  setDigestLatin1(slot: number, digest: string): void {
+    const d = this.digests
+    const at = slot * 32
+    for (let k = 0; k < 32; k++) d[at + k] = digest.charCodeAt(k)
+  }
+
   setDigest(slot: number, digest: Uint8Array): void {
     // 32 bytes: a plain loop beats subarray + set (an object and a native call per file).
     const d = this.digests
@@ -170,7 +177,8 @@ export class LayerEntries implements LayerCounts {
   addHeader(h: TarHeader): number {
     const path = h.path
     if (path === '') return -1 // the archive root ("./") is not a path of the image
-    const base = basename(path)
+    // Only a name starting ".wh." is a whiteout: skip the basename string for every other entry.
+    const base = path.includes(WH) ? basename(path) : ''
     if (base.startsWith(WH)) {
       const dir = dirname(path)
       if (base === OPQ) {
