@@ -14,7 +14,20 @@ async function engineRun(image: string, cacheDir: string): Promise<void> {
   const baseRss = process.memoryUsage().rss
   const c0 = process.cpuUsage()
   const t = performance.now()
-  const img = await svc.open({ kind: 'engine', ref: image })
+  // Where the time goes: until the read starts (inspect), the first and last export byte, the model.
+  const phases: Record<string, number> = {}
+  const img = await svc.open(
+    { kind: 'engine', ref: image },
+    {
+      onProgress: (p) => {
+        const at = performance.now() - t
+        if (p.phase === 'export' && p.bytesDone > 0) {
+          phases.firstByte ??= at
+          phases.lastByte = at
+        } else phases[p.phase] ??= at
+      }
+    }
+  )
   const ms = performance.now() - t
   const cpu = process.cpuUsage(c0)
   // The cache is written after the answer; its memory counts too.
@@ -24,6 +37,7 @@ async function engineRun(image: string, cacheDir: string): Promise<void> {
     JSON.stringify({
       ms,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      phases,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
       baseRssMb: baseRss / 1024 / 1024,
       exports: svc.exports,

@@ -246,6 +246,8 @@ export interface FileNode {
   gid?: number
   /** "sha256:<hex>" of a regular file's (or hard link's) content. */
   sha256?: string
+  /** Why a regular file has no sha256, when that is on purpose ("sparse file too large to hash"). */
+  sha256Note?: string
   /** Layer that last wrote this path (stacked view). */
   layerIndex?: number
   waste?: { reason: WasteReason; bytes: number; byLayerIndex: number }

@@ -200,6 +200,8 @@ export class AnalyzedImage {
       n.gid = l.gid[i]!
       const digest = l.digestHex(i)
       if (digest !== undefined && !(f & F_WHITEOUT)) n.sha256 = `sha256:${digest}`
+      const note = digest === undefined && !(f & F_WHITEOUT) ? l.digestNote(i) : undefined
+      if (note !== undefined) n.sha256Note = note
       n.layerIndex = L
       const c = CHANGE_NAMES[this.stack.change?.[L]?.[i] ?? 0]
       if (c) n.change = c

@@ -57,6 +57,12 @@ export interface BlobSinkOptions {
   onLayerEntry: (h: TarHeader) => EntrySink | null | void
   /** Hash the uncompressed layer (its diff ID) to verify it; off for the engine's own export, which is trusted. */
   diffId?: boolean
+  /**
+   * The caller hashes these very bytes and fails the read unless they match this "sha256:..."
+   * (a registry blob or an OCI blob file). An uncompressed layer then needs no second hash: its
+   * bytes are its diff ID's. Compressed layers are still hashed after decompression.
+   */
+  verifiedAs?: string
   /** Called once, when the blob turns out to be a layer, before any entry. */
   onLayerStart?: () => void
   done: (r: BlobResult) => void
@@ -73,6 +79,7 @@ export class BlobSink implements EntrySink {
   private failed: LayerscopeError | undefined
   private headHex = ''
   private digester: DiffIdHasher | null = null
+  private verifiedDiffId: string | undefined
 
   constructor(private readonly opts: BlobSinkOptions) {}
 
@@ -123,7 +130,10 @@ export class BlobSink implements EntrySink {
         (h) => this.opts.onLayerEntry(h) ?? null,
         { label: this.opts.label }
       )
-      const layer = this.opts.diffId ? (this.digester = new DiffIdHasher(tar)) : tar
+      // A plain tar whose bytes the caller verifies as sha256: that digest is the diff ID.
+      const sameBytes = this.kind === 'tar' && this.opts.verifiedAs !== undefined && /^sha256:[a-f0-9]{64}$/.test(this.opts.verifiedAs)
+      const layer = this.opts.diffId && !sameBytes ? (this.digester = new DiffIdHasher(tar)) : tar
+      if (this.opts.diffId && sameBytes) this.verifiedDiffId = this.opts.verifiedAs
       this.inner = this.kind === 'gzip' ? gunzipSink(layer, this.opts.label) : this.kind === 'zstd' ? new ZstdSink(layer, this.opts.label) : layer
     } else if (this.kind === 'json') {
       this.jsonParts = []
@@ -160,6 +170,7 @@ export class BlobSink implements EntrySink {
     if (r.kind === 'unknown') r.head = this.headHex
     if (error) r.error = error
     else if (this.digester?.diffId) r.diffId = this.digester.diffId
+    else if (this.verifiedDiffId) r.diffId = this.verifiedDiffId
     this.opts.done(r)
   }
 }

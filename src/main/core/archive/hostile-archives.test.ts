@@ -3,7 +3,7 @@
 // with a message naming what is wrong, never INTERNAL, never a hang.
 import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
@@ -26,11 +26,11 @@ interface Layout {
 }
 
 /** An OCI layout with real digests; `edit` may change the config or manifest before hashing. */
-function layout(edit: { config?: (c: Record<string, unknown>) => unknown; manifest?: (m: Record<string, unknown>) => unknown } = {}): Layout {
+function layout(edit: { config?: (c: Record<string, unknown>) => unknown; manifest?: (m: Record<string, unknown>) => unknown; plain?: boolean } = {}): Layout {
   const dir = join(root, `oci-${n++}`)
   mkdirSync(join(dir, 'blobs', 'sha256'), { recursive: true })
   const tar = makeTar([{ path: 'etc/hello', content: 'hello world' }])
-  const layer = gzipSync(tar)
+  const layer = edit.plain ? tar : gzipSync(tar)
   const put = (b: Buffer | string): string => {
     const h = sha(b)
     writeFileSync(join(dir, 'blobs', 'sha256', h), b)
@@ -44,7 +44,7 @@ function layout(edit: { config?: (c: Record<string, unknown>) => unknown; manife
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${configHex}`, size: Buffer.byteLength(configJson) },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${layerHex}`, size: layer.length }]
+    layers: [{ mediaType: `application/vnd.oci.image.layer.v1.tar${edit.plain ? '' : '+gzip'}`, digest: `sha256:${layerHex}`, size: layer.length }]
   }
   const manifestJson = JSON.stringify(edit.manifest ? edit.manifest(m) : m)
   const manifestHex = put(manifestJson)
@@ -120,6 +120,26 @@ describe('OCI layout folders', () => {
     const badConfig = layout()
     writeFileSync(join(badConfig.dir, 'blobs', 'sha256', badConfig.configHex), JSON.stringify({ rootfs: { type: 'layers', diff_ids: [] } }).padEnd(200))
     await expect(read(badConfig.dir)).rejects.toMatchObject({ code: 'ARCHIVE_INVALID' })
+  })
+
+  it('verifies an uncompressed layer by its blob digest (one hash of its bytes), still refusing altered bytes or a false diff ID', async () => {
+    const verify = (dir: string): ReturnType<typeof readOciDir> => readOciDir(dir, { paths: new PathTable(), label: dir, verifyDiffIds: true })
+    const ok = layout({ plain: true })
+    const r = await verify(ok.dir)
+    expect(r.layers[0]!.uncompressedDigest).toBe(`sha256:${ok.layerHex}`)
+    expect(r.layers[0]!.diffId).toBe(`sha256:${ok.layerHex}`)
+    expect(r.layers[0]!.entries.digestHex(0)).toBe(sha('hello world'))
+    // Same size, other content: the blob digest no longer matches.
+    const altered = layout({ plain: true })
+    const blob = join(altered.dir, 'blobs', 'sha256', altered.layerHex)
+    writeFileSync(blob, Buffer.from(readFileSync(blob).toString('latin1').replace('hello world', 'HELLO WORLD'), 'latin1'))
+    await expect(verify(altered.dir)).rejects.toMatchObject({ code: 'ARCHIVE_INVALID', message: expect.stringContaining(`not to sha256:${altered.layerHex}`) })
+    // A config claiming another diff ID for the (intact) blob.
+    const lie = layout({ plain: true, config: (c) => ({ ...c, rootfs: { type: 'layers', diff_ids: [`sha256:${'a'.repeat(64)}`] } }) })
+    await expect(verify(lie.dir)).rejects.toMatchObject({ code: 'ARCHIVE_INVALID', message: expect.stringContaining('is not the layer its config claims') })
+    // A gzip layer is still hashed after decompression (its blob digest is of other bytes).
+    const gz = layout()
+    expect((await verify(gz.dir)).layers[0]!.uncompressedDigest).not.toBe(`sha256:${gz.layerHex}`)
   })
 
   it('names the field of a document with the wrong type', async () => {

@@ -114,7 +114,8 @@ class Collector {
     private readonly budget: EntryBudget
   ) {}
 
-  sink(path: string, label: string): BlobSink {
+  /** `verifiedAs`: the caller checks these bytes against that digest (see BlobSinkOptions). */
+  sink(path: string, label: string, verifiedAs?: string): BlobSink {
     if (++this.opened + this.links.size > MAX_BLOBS) {
       throw limitError('blobs', MAX_BLOBS, `${this.opts.label} holds more files than any image archive`)
     }
@@ -123,6 +124,7 @@ class Collector {
     return new BlobSink({
       label,
       diffId: this.opts.verifyDiffIds,
+      verifiedAs,
       onLayerStart: () => {
         entries = new LayerEntries(this.opts.paths)
         record = recordEntries(entries)
@@ -292,7 +294,8 @@ export async function readOciDir(dir: string, opts: ReadOptions & { skipLayer?: 
       continue
     }
     const c = new Collector(opts, budget)
-    const sink = c.sink('blob', `${dir}: layer ${i + 1} (${d.digest})`)
+    // The blob file is hashed against its descriptor as it streams (checkDigest below).
+    const sink = c.sink('blob', `${dir}: layer ${i + 1} (${d.digest})`, d.digest)
     const base = done
     const hash = files.hasher(d)
     await pump(files.stream(fh, size), sinkAsTar(sink, hash), {

@@ -18,6 +18,12 @@ export const MAX_JSON_BYTES = 16 * 1024 * 1024
 export const MAX_BLOBS = 100_000
 /** A GNU long name or PAX record block. */
 export const MAX_META_BYTES = 1024 * 1024
+/**
+ * Logical bytes of sparse files hashed in one layer (each file's real size, holes included).
+ * Not an error: a sparse file past it keeps no digest ("sparse file too large to hash"), so a
+ * tiny archive claiming terabytes of holes costs no hashing time.
+ */
+export const MAX_SPARSE_HASH_BYTES = 16 * 1024 ** 3
 /** Nested OCI indexes. */
 export const MAX_INDEX_DEPTH = 8
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { PathTable } from '../model/path-table'
 import { sniff } from './blob-sink'
 import { normalizePath } from '../model/paths'
-import { TarReader, type TarHeader } from './tar-reader'
+import { checksumOk, TarReader, type TarHeader } from './tar-reader'
 import { parseBlob } from './testdata/build'
 import { makeTar } from './testdata/tar-writer'
 
@@ -35,6 +35,59 @@ describe('normalizePath', () => {
 })
 
 describe('TarReader', () => {
+  it('checks header checksums, unsigned and signed, exactly (random blocks, any alignment)', () => {
+    let seed = 7
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) & 0xff
+    const backing = Buffer.alloc(512 + 3)
+    for (let n = 0; n < 300; n++) {
+      const b = backing.subarray(n % 4, (n % 4) + 512)
+      for (let i = 0; i < 512; i++) b[i] = rnd()
+      let unsigned = 0
+      let signed = 0
+      for (let i = 0; i < 512; i++) {
+        const c = i >= 148 && i < 156 ? 32 : b[i]!
+        unsigned += c
+        signed += c > 127 ? c - 256 : c
+      }
+      const sum = n % 2 ? unsigned : signed
+      const put = (v: number): void => void b.write(`${v.toString(8).padStart(6, '0')}\0 `, 148, 'latin1')
+      if (sum < 0) continue
+      put(sum)
+      expect(checksumOk(b), `block ${n}`).toBe(true)
+      // The two sums differ by a multiple of 256, so one more than either matches neither.
+      put(sum + 1)
+      expect(checksumOk(b), `block ${n} + 1`).toBe(false)
+    }
+  })
+
+  it('hands each entry its bytes in order when sinks answer now, later or not at all, whatever the chunks', async () => {
+    const files = Array.from({ length: 40 }, (_, i) => ({ path: `d/f${i}`, content: Buffer.alloc(i * 97, i + 1) }))
+    const tar = makeTar([{ path: 'd', type: 'dir' }, ...files, { path: 'd/empty', content: '' }])
+    for (const chunk of [7, 333, 512, 4096, tar.length]) {
+      const got = new Map<string, Buffer[]>()
+      const log: string[] = []
+      let n = 0
+      const t = new TarReader((h) => {
+        if (h.type !== 'file') return null
+        const parts: Buffer[] = []
+        got.set(h.path, parts)
+        // Every third sink is slow (a decoder, a worker), every third synchronous, the rest skipped.
+        const mode = n++ % 3
+        if (mode === 2) return null
+        const later = (f: () => void): Promise<void> => new Promise((r) => setImmediate(() => (f(), r())))
+        return {
+          write: (b: Buffer) => (mode === 0 ? later(() => parts.push(Buffer.from(b))) : void parts.push(Buffer.from(b))),
+          end: () => (mode === 0 ? later(() => log.push(h.path)) : void log.push(h.path))
+        }
+      }, { label: 'test.tar' })
+      for (let i = 0; i < tar.length; i += chunk) await t.write(tar.subarray(i, i + chunk))
+      await t.end()
+      const kept = files.filter((_, i) => i % 3 !== 2)
+      expect(log, `chunks of ${chunk}`).toEqual([...kept.map((f) => f.path), 'd/empty'])
+      for (const f of kept) expect(Buffer.concat(got.get(f.path)!).equals(f.content), `${f.path}, chunks of ${chunk}`).toBe(true)
+    }
+  })
+
   it('reads ustar headers, skips content, and splits across any chunk size', async () => {
     const tar = makeTar([
       { path: 'a', type: 'dir' },

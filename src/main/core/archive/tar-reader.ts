@@ -4,6 +4,7 @@
 import { LayerscopeError } from '../errors'
 import { decodeName, normalizePath, pathDepth } from '../model/paths'
 import { limitError, MAX_ENTRIES_PER_LAYER, MAX_META_BYTES, MAX_PATH_BYTES, MAX_PATH_DEPTH } from './limits'
+import { SparseFile, type SparseMap } from './sparse'
 
 export type { TarType, TarHeader, EntrySink } from '../model/tar-entry'
 import type { TarHeader, EntrySink, TarType } from '../model/tar-entry'
@@ -11,6 +12,7 @@ import type { TarHeader, EntrySink, TarType } from '../model/tar-entry'
 export type OnEntry = (h: TarHeader) => EntrySink | null | undefined
 
 const BLOCK = 512
+const DONE: Promise<void> = Promise.resolve()
 
 export interface TarReaderOptions {
   /** Used in error messages ("layer sha256:ab..", "archive foo.tar"). */
@@ -37,8 +39,10 @@ export class TarReader {
   private paxPath: string | undefined
   private paxLink: string | undefined
   private paxSize: number | undefined
-  private paxSparse: { realSize: number; name: string | undefined } | undefined
+  private paxSparse: { realSize: number; name: string | undefined; map: SparseMap | null } | undefined
   private sparseExt = false
+  /** GNU 'S' entry being read: its map so far (extension headers add to it) and sizes. */
+  private gnuSparse: { map: SparseMap; realSize: number } | null = null
   private pendingSink: EntrySink | null = null
   private pendingData = 0
   private gnuLongName: string | undefined
@@ -58,42 +62,54 @@ export class TarReader {
     return this.entries
   }
 
-  async write(chunk: Buffer): Promise<void> {
-    let pos = 0
+  /**
+   * Consumes `chunk` (valid only until the returned promise settles). Synchronous unless an
+   * entry's sink answers with a promise: at 100k small files, an await per header and per
+   * entry was most of the reader's cost, so the loop only waits where a sink makes it.
+   */
+  write(chunk: Buffer): Promise<void> {
+    try {
+      return this.consume(chunk, 0) ?? DONE
+    } catch (e) {
+      return Promise.reject(e)
+    }
+  }
+
+  /** Reads `chunk` from `pos`; returns a promise only when a sink is still working on it. */
+  private consume(chunk: Buffer, pos: number): Promise<void> | undefined {
     const len = chunk.length
     while (pos < len) {
       if (this.done) {
         // Bytes after the end-of-archive marker (record padding) are ignored.
         this.offset += len - pos
-        return
+        return undefined
       }
+      let wait: void | Promise<void> = undefined
       if (this.remaining > 0) {
         const n = Math.min(this.remaining, len - pos)
-        if (this.sink) {
-          const r = this.sink.write(chunk.subarray(pos, pos + n))
-          if (r) await r
-        } else if (this.meta) {
-          this.meta.push(Buffer.from(chunk.subarray(pos, pos + n)))
-        }
+        if (this.sink) wait = this.sink.write(n === len ? chunk : chunk.subarray(pos, pos + n))
+        else if (this.meta) this.meta.push(Buffer.from(chunk.subarray(pos, pos + n)))
         this.remaining -= n
         pos += n
         this.offset += n
-        if (this.remaining === 0) await this.finishEntry()
-        continue
-      }
-      if (this.padding > 0) {
+        if (this.remaining === 0) {
+          if (wait) {
+            const at = pos
+            return wait.then(() => this.resumeAfter(this.finishEntry(), chunk, at))
+          }
+          wait = this.finishEntry()
+        }
+      } else if (this.padding > 0) {
         const n = Math.min(this.padding, len - pos)
         this.padding -= n
         pos += n
         this.offset += n
-        continue
-      }
-      // Header bytes.
-      if (this.headerFill === 0 && len - pos >= BLOCK) {
+      } else if (this.headerFill === 0 && len - pos >= BLOCK) {
+        // A whole header in this chunk: read in place.
         const block = chunk.subarray(pos, pos + BLOCK)
         pos += BLOCK
         this.offset += BLOCK
-        await this.onHeader(block)
+        wait = this.onHeader(block)
       } else {
         const n = Math.min(BLOCK - this.headerFill, len - pos)
         chunk.copy(this.header, this.headerFill, pos, pos + n)
@@ -102,10 +118,20 @@ export class TarReader {
         this.offset += n
         if (this.headerFill === BLOCK) {
           this.headerFill = 0
-          await this.onHeader(this.header)
+          wait = this.onHeader(this.header)
         }
       }
+      if (wait) {
+        const at = pos
+        return wait.then(() => this.consume(chunk, at))
+      }
     }
+    return undefined
+  }
+
+  private resumeAfter(step: void | Promise<void>, chunk: Buffer, pos: number): Promise<void> | undefined {
+    if (step) return step.then(() => this.consume(chunk, pos))
+    return this.consume(chunk, pos)
   }
 
   /** The input failed or was cancelled: let the open entry's sink free what it holds. */
@@ -131,19 +157,18 @@ export class TarReader {
     return new LayerscopeError('ARCHIVE_INVALID', `${this.opts.label} is not a readable tar archive: ${why}.`)
   }
 
-  private async finishEntry(): Promise<void> {
+  private finishEntry(): void | Promise<void> {
     this.padding = (BLOCK - (this.offset % BLOCK)) % BLOCK
     if (this.sink) {
       const s = this.sink
       this.sink = null
-      const r = s.end()
-      if (r) await r
+      return s.end()
     } else if (this.meta) {
       this.applyMeta()
     }
   }
 
-  private async onHeader(block: Buffer): Promise<void> {
+  private onHeader(block: Buffer): void | Promise<void> {
     if (this.sparseExt) return this.onSparseExt(block)
     if (isZeroBlock(block)) {
       this.zeroBlocks++
@@ -180,14 +205,11 @@ export class TarReader {
       return
     }
 
-    const magic = block.toString('latin1', 257, 263)
-    let nameBytes = cBytes(block, 0, 100)
-    if (magic === 'ustar\u0000') {
-      const prefix = cBytes(block, 345, 155)
-      if (prefix.length) nameBytes = Buffer.concat([prefix, Buffer.from('/'), nameBytes])
-    }
-    let name = decodeName(nameBytes)
-    let linkName = decodeName(cBytes(block, 157, 100))
+    // "ustar\0": POSIX ustar, whose prefix field holds the start of a long name.
+    const ustar = block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72 && block[262] === 0
+    let name = textField(block, 0, 100)
+    if (ustar && block[345] !== 0) name = `${textField(block, 345, 155)}/${name}`
+    let linkName = block[157] === 0 ? '' : textField(block, 157, 100)
     if (this.gnuLongName !== undefined) name = this.gnuLongName
     if (this.gnuLongLink !== undefined) linkName = this.gnuLongLink
     if (this.paxPath !== undefined) name = this.paxPath
@@ -228,9 +250,10 @@ export class TarReader {
       realSize = num(483, 12, 'sparse real size')
       if (block[482] !== 0) this.sparseExt = true
     } else if (sparse) realSize = sparse.realSize
-    if (Buffer.byteLength(name) > MAX_PATH_BYTES) throw limitError('pathBytes', MAX_PATH_BYTES, `${this.opts.label}: an entry path of ${Buffer.byteLength(name)} bytes is longer than any real one`)
+    // Cheap bounds first: a UTF-16 unit is at most 3 UTF-8 bytes; each segment past the first costs a slash and a character.
+    if (name.length * 3 > MAX_PATH_BYTES && Buffer.byteLength(name) > MAX_PATH_BYTES) throw limitError('pathBytes', MAX_PATH_BYTES, `${this.opts.label}: an entry path of ${Buffer.byteLength(name)} bytes is longer than any real one`)
     const path = normalizePath(name)
-    if (pathDepth(path) > MAX_PATH_DEPTH) throw limitError('pathDepth', MAX_PATH_DEPTH, `${this.opts.label}: an entry path ${pathDepth(path)} directories deep is deeper than any real one`)
+    if (path.length >= 2 * MAX_PATH_DEPTH && pathDepth(path) > MAX_PATH_DEPTH) throw limitError('pathDepth', MAX_PATH_DEPTH, `${this.opts.label}: an entry path ${pathDepth(path)} directories deep is deeper than any real one`)
     const max = this.opts.maxEntries ?? MAX_ENTRIES_PER_LAYER
     if (this.entries >= max) throw limitError('entriesPerLayer', max, `${this.opts.label} has more entries than Layerscope reads in one layer`)
     const h: TarHeader = {
@@ -244,25 +267,56 @@ export class TarReader {
       mtime: num(136, 12, 'mtime'),
       linkName
     }
+    const isSparse = typeflag === 'S' || sparse !== undefined
+    if (isSparse && headerOnly) throw this.invalid(`the header at byte ${at} marks a link, directory or device as sparse`)
+    if (isSparse) h.sparse = true
     this.entries++
     const sink = this.onEntry(h)
-    // A sparse file's stored bytes are fragments (and a map), not its content: no sink gets them.
-    const keep = sink && typeflag !== 'S' && !sparse ? sink : null
-    this.pendingSink = keep
     this.pendingData = dataSize
-    if (this.sparseExt) return
-    await this.startData()
+    if (typeflag === 'S') {
+      const map: SparseMap = []
+      this.gnuSparseEntries(block, 386, 4, map, at)
+      this.gnuSparse = { map, realSize }
+      this.pendingSink = sink ?? null
+      if (this.sparseExt) return
+      this.pendingSink = this.sparseFile(map, realSize, dataSize, sink ?? null)
+    } else if (sparse) {
+      // The stored bytes are fragments (and for PAX 1.0 a map): the sink gets the extracted file.
+      this.pendingSink = this.sparseFile(sparse.map, realSize, dataSize, sink ?? null)
+    } else this.pendingSink = sink ?? null
+    return this.startData()
   }
 
-  /** GNU sparse extension headers (21 map entries each) sit between the header and the data. */
-  private async onSparseExt(block: Buffer): Promise<void> {
-    if (block[504] === 0) {
-      this.sparseExt = false
-      await this.startData()
+  private sparseFile(map: SparseMap | null, realSize: number, storedSize: number, sink: EntrySink | null): SparseFile {
+    return new SparseFile({ map, realSize, storedSize, sink, label: this.opts.label })
+  }
+
+  /** Old GNU sparse entries (offset, length: 12 bytes each) until one starts with NUL, as GNU and Go read them. */
+  private gnuSparseEntries(block: Buffer, off: number, count: number, map: SparseMap, at: number): void {
+    for (let i = 0; i < count; i++) {
+      const o = off + i * 24
+      if (block[o] === 0) return
+      const offset = parseNumber(block, o, 12)
+      const length = parseNumber(block, o + 12, 12)
+      if (offset === null || length === null) throw this.invalid(`the sparse map at byte ${at} has a malformed entry`)
+      map.push(offset, length)
     }
   }
 
-  private async startData(): Promise<void> {
+  /** GNU sparse extension headers (21 map entries each) sit between the header and the data. */
+  private onSparseExt(block: Buffer): void | Promise<void> {
+    const g = this.gnuSparse!
+    if (g.map.length / 2 > MAX_META_BYTES / 24) throw limitError('metaBytes', MAX_META_BYTES, `${this.opts.label}: a sparse file's map is larger than any real one`)
+    this.gnuSparseEntries(block, 0, 21, g.map, this.offset - BLOCK)
+    if (block[504] === 0) {
+      this.sparseExt = false
+      this.pendingSink = this.sparseFile(g.map, g.realSize, this.pendingData, this.pendingSink)
+      this.gnuSparse = null
+      return this.startData()
+    }
+  }
+
+  private startData(): void | Promise<void> {
     const sink = this.pendingSink
     const dataSize = this.pendingData
     this.pendingSink = null
@@ -271,10 +325,7 @@ export class TarReader {
     this.remaining = dataSize
     if (dataSize === 0) {
       this.padding = 0
-      if (sink) {
-        const r = sink.end()
-        if (r) await r
-      }
+      if (sink) return sink.end()
     }
   }
 
@@ -293,11 +344,30 @@ export class TarReader {
       if (rec.path !== undefined) this.paxPath = rec.path
       if (rec.linkpath !== undefined) this.paxLink = rec.linkpath
       if (rec.size !== undefined) this.paxSize = this.paxNumber(rec.size, 'size')
-      const real = rec['GNU.sparse.realsize'] ?? rec['GNU.sparse.size']
-      if (real !== undefined) {
-        this.paxSparse = { realSize: this.paxNumber(real, 'GNU.sparse.realsize'), name: rec['GNU.sparse.name'] }
-      }
+      this.paxSparse = this.paxSparseOf(rec)
     }
+  }
+
+  /** GNU sparse PAX records, versions told apart as Go's archive/tar does; undefined: not sparse. */
+  private paxSparseOf(rec: Record<string, string>): { realSize: number; name: string | undefined; map: SparseMap | null } | undefined {
+    const major = rec['GNU.sparse.major']
+    const minor = rec['GNU.sparse.minor']
+    let v1: boolean
+    if (major === '0' && (minor === '0' || minor === '1')) v1 = false
+    else if (major === '1' && minor === '0') v1 = true
+    else if (major !== undefined || minor !== undefined) return undefined // an unknown version: a regular file, as for Go
+    else if (rec['GNU.sparse.map']) v1 = false // 0.0 and 0.1 name no version
+    else return undefined
+    const real = rec['GNU.sparse.size'] ?? rec['GNU.sparse.realsize']
+    if (real === undefined) throw this.invalid('a PAX sparse file has no real size')
+    const realSize = this.paxNumber(real, 'GNU.sparse.size')
+    const name = rec['GNU.sparse.name'] || undefined
+    if (v1) return { realSize, name, map: null }
+    const count = this.paxNumber(rec['GNU.sparse.numblocks'] ?? '', 'GNU.sparse.numblocks')
+    const text = rec['GNU.sparse.map'] ?? ''
+    const parts = text === '' ? [] : text.split(',')
+    if (parts.length !== 2 * count) throw this.invalid(`a PAX sparse map has ${parts.length} numbers for ${count} entries`)
+    return { realSize, name, map: parts.map((p) => this.paxNumber(p, 'GNU.sparse.map')) }
   }
 
   private paxNumber(v: string, key: string): number {
@@ -314,17 +384,38 @@ function isZeroBlock(b: Buffer): boolean {
   return true
 }
 
-function checksumOk(b: Buffer): boolean {
+export function checksumOk(b: Buffer): boolean {
   const stored = parseNumber(b, 148, 8)
   if (stored === null) return false
-  let unsigned = 0
-  let signed = 0
-  for (let i = 0; i < BLOCK; i++) {
-    const c = i >= 148 && i < 156 ? 32 : b[i]!
-    unsigned += c
-    signed += c > 127 ? c - 256 : c
+  // The checksum field counts as 8 spaces. The usual unsigned sum first; the signed one (some
+  // old writers) only when that fails.
+  const unsigned = unsignedSum(b)
+  if (stored === unsigned) return true
+  let high = 0
+  for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && b[i]! > 127) high++
+  return stored === unsigned - 256 * high
+}
+
+const SCRATCH = new Uint8Array(BLOCK)
+const WORDS = new Uint32Array(SCRATCH.buffer)
+
+/**
+ * Sum of a header's bytes, the checksum field (bytes 148-155, words 37-38) counted as spaces.
+ * Four bytes a step: each word adds its bytes as two 16-bit lanes (at most 126 x 510, so a
+ * lane never carries into the other); one copy of the block makes it aligned.
+ */
+function unsignedSum(b: Buffer): number {
+  SCRATCH.set(b.length === BLOCK ? b : b.subarray(0, BLOCK))
+  let acc = 0
+  for (let i = 0; i < 37; i++) {
+    const w = WORDS[i]!
+    acc += (w & 0xff00ff) + ((w >>> 8) & 0xff00ff)
   }
-  return stored === unsigned || stored === signed
+  for (let i = 39; i < 128; i++) {
+    const w = WORDS[i]!
+    acc += (w & 0xff00ff) + ((w >>> 8) & 0xff00ff)
+  }
+  return (acc & 0xffff) + (acc >>> 16) + 8 * 32
 }
 
 /**
@@ -353,6 +444,24 @@ export function parseNumber(b: Buffer, off: number, len: number): number | null 
   return v
 }
 
+/**
+ * A NUL-terminated name field as text, read in place: ASCII (nearly every name) straight from
+ * the header block, anything else through decodeName (UTF-8, other bytes shown as \xHH).
+ * Decoding prefix and name apart equals decoding them joined: "/" never continues a sequence.
+ */
+function textField(b: Buffer, off: number, len: number): string {
+  let end = off
+  const max = off + len
+  let ascii = true
+  while (end < max) {
+    const c = b[end]!
+    if (c === 0) break
+    if (c >= 0x80) ascii = false
+    end++
+  }
+  return ascii ? b.toString('latin1', off, end) : decodeName(b.subarray(off, end))
+}
+
 /** Bytes of a NUL-terminated field. */
 function cBytes(b: Buffer, off: number, len: number): Buffer {
   let end = off
@@ -368,6 +477,7 @@ function cBytes(b: Buffer, off: number, len: number): Buffer {
  */
 export function parsePax(buf: Buffer): Record<string, string> | string {
   const out: Record<string, string> = {}
+  const sparseMap: string[] = []
   let pos = 0
   while (pos < buf.length) {
     // Trailing NUL padding after the last record (some writers) is allowed.
@@ -391,8 +501,14 @@ export function parsePax(buf: Buffer): Record<string, string> | string {
     if ((key === 'path' || key === 'linkpath' || key === 'uname' || key === 'gname') && valueBytes.includes(0)) {
       return `its ${key} holds a NUL byte`
     }
-    out[key] = key === 'path' || key === 'linkpath' || key === 'GNU.sparse.name' ? decodeName(valueBytes) : valueBytes.toString('utf8')
+    const value = key === 'path' || key === 'linkpath' || key === 'GNU.sparse.name' ? decodeName(valueBytes) : valueBytes.toString('utf8')
+    if (key === 'GNU.sparse.offset' || key === 'GNU.sparse.numbytes') {
+      // Sparse 0.0 repeats offset/numbytes pairs: kept in order as one map, as Go does.
+      if ((sparseMap.length % 2 === 0) !== (key === 'GNU.sparse.offset') || value.includes(',')) return 'its sparse offsets and sizes are out of order'
+      sparseMap.push(value)
+    } else out[key] = value
     pos += recLen
   }
+  if (sparseMap.length > 0) out['GNU.sparse.map'] = sparseMap.join(',')
   return out
 }

@@ -15,8 +15,11 @@ import type { PathTable } from '../model/path-table'
 import type { ImageAnalysis } from '../../../shared/models/analysis'
 import type { ImageConfig } from '../archive/image-reader'
 
-/** Bump when the layer record layout or its meaning changes (2: sha256 of every regular file). */
-export const CACHE_FORMAT = 2
+/**
+ * Bump when the layer record layout or its meaning changes (2: sha256 of every regular file;
+ * 3: sparse files hashed over their holes, where 2 kept an all-zero digest for them).
+ */
+export const CACHE_FORMAT = 3
 const MAGIC = 'LSLC'
 const DIGEST = /^sha256:([a-f0-9]{64})$/
 /** Temp files of atomic writes (this and earlier versions), left behind only by a killed process. */
@@ -31,6 +34,8 @@ interface LayerMeta {
   pathsBytes: number
   /** Digest slots (32 bytes each) after the columns. */
   slots: number
+  /** Regular files without a digest on purpose (sparse, too large to hash). */
+  unhashed?: number
   links: Array<[number, string]>
 }
 
@@ -354,6 +359,7 @@ function encodeLayer(diffId: string, e: LayerEntries): Buffer[] {
     entries: e.entries,
     pathsBytes,
     slots: e.slots,
+    unhashed: e.unhashed,
     links: [...e.links.entries()]
   }
   const metaBuf = Buffer.from(JSON.stringify(meta), 'utf8')
@@ -389,7 +395,8 @@ function decodeLayer(buf: Buffer, diffId: string, paths: PathTable): LayerEntrie
   const flags = take(Uint8Array, 1)
   const digestSlot = take(Int32Array, 4)
   // A record without a digest for every regular file is from before digests: read the layer again.
-  if (!Number.isInteger(meta.slots) || meta.slots < meta.files) return null
+  const unhashed = meta.unhashed ?? 0
+  if (!Number.isInteger(meta.slots) || !Number.isInteger(unhashed) || meta.slots + unhashed < meta.files) return null
   const digests = new Uint8Array(Math.max(meta.slots, 1) * 32)
   digests.set(buf.subarray(pos, pos + meta.slots * 32))
   pos += meta.slots * 32
@@ -414,6 +421,7 @@ function decodeLayer(buf: Buffer, diffId: string, paths: PathTable): LayerEntrie
   e.digestSlot = digestSlot.length ? digestSlot : new Int32Array(1).fill(-1)
   e.digests = digests
   e.slots = meta.slots
+  e.unhashed = unhashed
   e.links = new Map(meta.links)
   e.contentBytes = meta.contentBytes
   e.files = meta.files

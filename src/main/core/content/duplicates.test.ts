@@ -43,4 +43,23 @@ describe('duplicates in the final filesystem', () => {
     expect(capped.groups).toHaveLength(1)
     expect(capped.groups[0]!.paths).toHaveLength(2)
   })
+
+  it('ranks groups by bytes saved, then copies, then size, then digest, whatever order the files come in', async () => {
+    // 12 contents of 4 sizes, 2 or 3 copies each, in a scrambled order: many ties in bytes saved.
+    const files: Array<{ path: string; content: string }> = []
+    for (let c = 0; c < 12; c++) {
+      const content = String(c % 4).repeat(10 + (c % 4) * 10).slice(0, -2) + String(c).padStart(2, '0')
+      for (let k = 0; k < 2 + (c % 2); k++) files.push({ path: `d${(c * 7 + k * 5) % 13}/f${c}-${k}`, content })
+    }
+    files.sort((a, b) => (a.path < b.path ? 1 : -1))
+    const img = await imageFromLayers([files])
+    const got = img.analysis.duplicates!.groups.map((g) => [g.bytes, g.copies, g.size, g.digest])
+    const want = [...new Set(files.map((f) => f.content))]
+      .map((c) => {
+        const copies = files.filter((f) => f.content === c).length
+        return [c.length * (copies - 1), copies, c.length, sha(c)] as [number, number, number, string]
+      })
+      .sort((x, y) => y[0] - x[0] || y[1] - x[1] || x[2] - y[2] || (x[3] < y[3] ? -1 : 1))
+    expect(got).toEqual(want)
+  })
 })

@@ -28,6 +28,8 @@ export interface FileRow {
   linkTarget?: string
   /** "sha256:<hex>" of a regular file's (or hard link's) content. */
   sha256?: string
+  /** Why a regular file (or hard link) has no sha256, when that is on purpose: "sparse file too large to hash". */
+  sha256Note?: string
 }
 
 export interface FileListingSource {
@@ -103,6 +105,10 @@ export function* fileRows(img: FileListingSource, opts: FileListingOptions = {})
     if (link !== undefined) r.linkTarget = link
     const d = l.digestHex(i)
     if (d !== undefined) r.sha256 = `sha256:${d}`
+    else {
+      const note = l.digestNote(i)
+      if (note !== undefined && !(f & F_WHITEOUT)) r.sha256Note = note
+    }
     return r
   }
   // Depth first, children by name; an explicit stack so deep trees cannot overflow.

@@ -8,6 +8,7 @@ import * as crypto from 'node:crypto'
 import { createHash, type Hash } from 'node:crypto'
 import type { EntrySink, TarHeader } from '../model/tar-entry'
 import { K_FILE, type LayerEntries } from '../model/layer-entries'
+import { MAX_SPARSE_HASH_BYTES } from '../archive/limits'
 
 /** What a decompressor feeds: the uncompressed layer tar, chunk by chunk. */
 export interface LayerStream {
@@ -40,24 +41,25 @@ export class DiffIdHasher implements LayerStream {
 }
 
 /** One-shot sha256 (Node 20.12+/22): about twice as fast as a Hash object for a small file. */
-const oneShot = (crypto as { hash?: (alg: string, data: Buffer, enc: 'buffer') => Buffer }).hash
+const oneShot = (crypto as unknown as { hash?: (alg: string, data: Buffer, enc: 'binary') => string }).hash
 
 /**
- * Hashes one regular file's content and hands the 32-byte digest to `done`. Most files arrive
- * in one chunk: those are hashed in one call, without a Hash object.
+ * Hashes one regular file's content and hands the 32-byte digest to `done`, as a latin1 ('binary') string
+ * (half the CPU of a Buffer per file at 100k files). Most files arrive in one chunk: those are
+ * hashed in one call, without a Hash object.
  */
 export class FileDigestSink implements EntrySink {
   private hash: Hash | null = null
-  private digest: Buffer | null = null
+  private digest: string | null = null
 
   constructor(
     private readonly size: number,
-    private readonly done: (digest: Buffer) => void
+    private readonly done: (digest: string) => void
   ) {}
 
   write(chunk: Buffer): void {
     if (this.hash === null && this.digest === null && oneShot && chunk.length === this.size) {
-      this.digest = oneShot('sha256', chunk, 'buffer')
+      this.digest = oneShot('sha256', chunk, 'binary')
       return
     }
     this.hash ??= createHash('sha256')
@@ -65,7 +67,7 @@ export class FileDigestSink implements EntrySink {
   }
 
   end(): void {
-    this.done(this.digest ?? (this.hash ?? createHash('sha256')).digest())
+    this.done(this.digest ?? (this.hash ?? createHash('sha256')).digest('binary'))
   }
 }
 
@@ -77,10 +79,19 @@ export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
  * regular file, returns a sink that hashes its content into the file's digest slot.
  */
 export function recordEntries(entries: LayerEntries): (h: TarHeader) => EntrySink | null {
+  // Logical bytes of sparse files hashed in this layer: holes cost hashing time, not storage.
+  let sparseBytes = 0
   return (h) => {
     const i = entries.addHeader(h)
     if (i < 0 || entries.kind[i] !== K_FILE) return null
+    if (h.sparse) {
+      if (sparseBytes + h.size > MAX_SPARSE_HASH_BYTES) {
+        entries.markTooLarge(i)
+        return null
+      }
+      sparseBytes += h.size
+    }
     const slot = entries.allocDigest(i)
-    return new FileDigestSink(h.size, (d) => entries.setDigest(slot, d))
+    return new FileDigestSink(h.size, (d) => entries.setDigestLatin1(slot, d))
   }
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { Agent as HttpAgent, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import { PassThrough, type Readable } from 'node:stream'
+import { inspect } from 'node:util'
 import type { EngineEndpoint, EngineStatus } from '../../../shared/models/engine'
 import type { ImageSummary } from '../../../shared/models/images'
 import { LayerscopeError } from '../errors'
@@ -325,6 +326,22 @@ function flatQuery(q: BuildQuery): Record<string, string | number | boolean> {
 }
 
 /**
+ * docker-modem formats every request's options with util.inspect (showHidden, depth: null) even
+ * when its debug output is off; the agent in them, holding the live sockets of concurrent calls,
+ * made that ~25 ms of CPU per call (630 ms for base detection's 27 inspects). Shown as its name.
+ */
+class QuietHttpAgent extends HttpAgent {
+  [inspect.custom](): string {
+    return 'HttpAgent'
+  }
+}
+class QuietHttpsAgent extends HttpsAgent {
+  [inspect.custom](): string {
+    return 'HttpsAgent'
+  }
+}
+
+/**
  * dockerode options for a connection. Every field is given explicitly because docker-modem
  * also reads DOCKER_HOST/DOCKER_CERT_PATH from the environment and would mix them in.
  */
@@ -333,7 +350,7 @@ function makeDocker(c: Connection, endpoint: EngineEndpoint): Docker {
   try {
     // One connection per call: a kept-alive socket to an engine that restarted fails the next
     // call with ECONNRESET; a fresh unix or TCP connection costs next to nothing.
-    if (c.kind === 'unix') return new Docker({ ...base, socketPath: c.socketPath, agent: new HttpAgent({ keepAlive: false }) } as Docker.DockerOptions)
+    if (c.kind === 'unix') return new Docker({ ...base, socketPath: c.socketPath, agent: new QuietHttpAgent({ keepAlive: false }) } as Docker.DockerOptions)
     if (c.kind === 'ssh') {
       return new Docker({
         ...base,
@@ -345,7 +362,7 @@ function makeDocker(c: Connection, endpoint: EngineEndpoint): Docker {
       } as Docker.DockerOptions)
     }
     const tls = c.tls
-    if (!tls) return new Docker({ ...base, host: c.host, port: c.port, protocol: 'http', agent: new HttpAgent({ keepAlive: false }) } as Docker.DockerOptions)
+    if (!tls) return new Docker({ ...base, host: c.host, port: c.port, protocol: 'http', agent: new QuietHttpAgent({ keepAlive: false }) } as Docker.DockerOptions)
     return new Docker({
       ...base,
       host: c.host,
@@ -354,7 +371,7 @@ function makeDocker(c: Connection, endpoint: EngineEndpoint): Docker {
       ...(tls.ca ? { ca: readFileSync(tls.ca) } : {}),
       ...(tls.cert && tls.key ? { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } : {}),
       // Node checks the server certificate unless told not to (context SkipTLSVerify / DOCKER_TLS without verify).
-      ...(tls.verify ? {} : { agent: new HttpsAgent({ rejectUnauthorized: false }), checkServerIdentity: () => undefined })
+      ...(tls.verify ? {} : { agent: new QuietHttpsAgent({ rejectUnauthorized: false }), checkServerIdentity: () => undefined })
     } as Docker.DockerOptions)
   } catch (e) {
     throw new LayerscopeError('ENGINE_CONFIG', `Cannot set up the connection to ${endpoint.url}: ${(e as Error).message}`)

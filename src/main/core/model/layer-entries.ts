@@ -19,6 +19,11 @@ export const F_WHITEOUT = 1
 /** The entry makes its path (a directory) opaque. */
 export const F_OPAQUE = 2
 
+/** digestSlot value of a sparse file too large to hash (see MAX_SPARSE_HASH_BYTES): it keeps no digest, on purpose. */
+export const SLOT_SPARSE_TOO_LARGE = -2
+/** Why an entry with SLOT_SPARSE_TOO_LARGE has no sha256, in words (files --json, details). */
+export const SPARSE_TOO_LARGE = 'sparse file too large to hash'
+
 const WH = '.wh.'
 const OPQ = '.wh..wh..opq'
 
@@ -41,11 +46,13 @@ export class LayerEntries implements LayerCounts {
   uid = new Uint32Array(256)
   gid = new Uint32Array(256)
   mtime = new Float64Array(256)
-  /** Per entry: its slot in `digests`, or -1 (not a regular file, or not hashed). Hard links share their source's slot. */
+  /** Per entry: its slot in `digests`, or -1 (not a regular file, or not hashed), or SLOT_SPARSE_TOO_LARGE. Hard links share their source's slot. */
   digestSlot = new Int32Array(256).fill(-1)
   /** 32 bytes of sha256 per slot; slots are handed out to regular files in entry order. */
   digests = new Uint8Array(256 * 32)
   slots = 0
+  /** Regular files left without a digest on purpose (SLOT_SPARSE_TOO_LARGE). */
+  unhashed = 0
   /** Symlink targets and hard-link sources by entry index (sparse). */
   links = new Map<number, string>()
   contentBytes = 0
@@ -78,8 +85,29 @@ export class LayerEntries implements LayerCounts {
     return s
   }
 
+  /** Entry `i` (a regular file) keeps no digest on purpose: a sparse file too large to hash. */
+  markTooLarge(i: number): void {
+    this.digestSlot[i] = SLOT_SPARSE_TOO_LARGE
+    this.unhashed++
+  }
+
+  /** Why entry `i` has no digest, when that was on purpose; undefined otherwise. */
+  digestNote(i: number): string | undefined {
+    return this.digestSlot[i] === SLOT_SPARSE_TOO_LARGE ? SPARSE_TOO_LARGE : undefined
+  }
+
+  /** The digest as a 32-character latin1 string (what crypto.hash makes fastest: no Buffer per file). */
+  setDigestLatin1(slot: number, digest: string): void {
+    const d = this.digests
+    const at = slot * 32
+    for (let k = 0; k < 32; k++) d[at + k] = digest.charCodeAt(k)
+  }
+
   setDigest(slot: number, digest: Uint8Array): void {
-    this.digests.set(digest.subarray(0, 32), slot * 32)
+    // 32 bytes: a plain loop beats subarray + set (an object and a native call per file).
+    const d = this.digests
+    const at = slot * 32
+    for (let k = 0; k < 32; k++) d[at + k] = digest[k]!
   }
 
   /** The sha256 of entry `i`'s content as hex, or undefined when it has none. */
@@ -95,9 +123,9 @@ export class LayerEntries implements LayerCounts {
     return s < 0 ? undefined : this.digests.subarray(s * 32, s * 32 + 32)
   }
 
-  /** Every regular file has a digest (false for layers cached before digests existed). */
+  /** Every regular file has a digest or a reason for none (false for layers cached before digests existed). */
   get hashed(): boolean {
-    return this.slots >= this.files
+    return this.slots + this.unhashed >= this.files
   }
 
   /**
@@ -110,7 +138,7 @@ export class LayerEntries implements LayerCounts {
     if (!any) return
     const lastFile = new Map<number, number>()
     for (let i = 0; i < this.count; i++) {
-      if (this.digestSlot[i]! >= 0) lastFile.set(this.pathId[i]!, i)
+      if (this.digestSlot[i]! >= 0 || this.digestSlot[i] === SLOT_SPARSE_TOO_LARGE) lastFile.set(this.pathId[i]!, i)
       else if (this.kind[i] === K_HARDLINK) {
         const src = this.paths.lookup(normalizePath(this.links.get(i) ?? ''))
         const j = src < 0 ? undefined : lastFile.get(src)
@@ -149,7 +177,8 @@ export class LayerEntries implements LayerCounts {
   addHeader(h: TarHeader): number {
     const path = h.path
     if (path === '') return -1 // the archive root ("./") is not a path of the image
-    const base = basename(path)
+    // Only a name starting ".wh." is a whiteout: skip the basename string for every other entry.
+    const base = path.includes(WH) ? basename(path) : ''
     if (base.startsWith(WH)) {
       const dir = dirname(path)
       if (base === OPQ) {
@@ -185,6 +214,7 @@ export class LayerEntries implements LayerCounts {
     // Digest bytes are never changed once written: the copy shares them.
     out.digests = this.digests
     out.slots = this.slots
+    out.unhashed = this.unhashed
     return out
   }
 }

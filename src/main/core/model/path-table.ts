@@ -34,8 +34,9 @@ export class PathTable {
     // Tar order keeps siblings together: reuse the last directory instead of walking from the root.
     const slash = path.lastIndexOf('/')
     if (slash < 0) return this.child(ROOT, path)
-    const dir = path.slice(0, slash)
-    if (dir !== this.lastDir || this.lastDirId === ROOT) {
+    // Same directory as the last path: compared in place, no slice of it.
+    if (this.lastDirId === ROOT || slash !== this.lastDir.length || !path.startsWith(this.lastDir)) {
+      const dir = path.slice(0, slash)
       this.lastDirId = this.walk(dir)
       this.lastDir = dir
     }

@@ -16,6 +16,8 @@ export interface TarHeader {
   mtime: number
   /** Symlink target or hard-link source, as stored. */
   linkName: string
+  /** A sparse regular file (GNU or PAX): `size` is its real size; its sink gets the extracted bytes, holes as zeros. */
+  sparse?: boolean
 }
 
 /** Receives one entry's content; returning a promise pauses the reader (backpressure). */

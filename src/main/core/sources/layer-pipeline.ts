@@ -16,6 +16,8 @@ export interface PipelineOptions {
   label: string
   diffId: string
   blobDigest?: string
+  /** `chunks` fails unless its bytes hash to blobDigest (then an uncompressed layer is not hashed twice). */
+  blobVerified?: boolean
   signal?: AbortSignal
   /** Blob bytes consumed so far (compressed, as they arrive). */
   onBytes?: (n: number) => void
@@ -34,6 +36,7 @@ export async function parseLayerBlob(chunks: AsyncIterable<Buffer | Uint8Array>,
     // The uncompressed bytes are hashed on their way through: a layer is believed (and cached)
     // only when they hash to the diff ID the config claims.
     diffId: true,
+    ...(o.blobVerified && o.blobDigest ? { verifiedAs: o.blobDigest } : {}),
     onLayerStart: () => {
       entries = new LayerEntries(o.paths)
       record = recordEntries(entries)

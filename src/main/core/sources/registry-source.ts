@@ -128,6 +128,8 @@ export class RegistrySource implements LayerSource {
             label: what,
             diffId: l.diffId,
             blobDigest: l.blobDigest,
+            // openBlob fails the stream unless its bytes hash to the blob digest.
+            blobVerified: true,
             signal,
             onBytes: (n) => {
               done += n - (doneBy.get(i) ?? 0)

@@ -66,6 +66,11 @@ function EntryDetails({ node }: { node: FileNode }): React.JSX.Element {
           </button>
         </span>
       )}
+      {!node.sha256 && node.sha256Note && (
+        <span className="muted" data-testid="tree-details-sha256-note">
+          no sha256: {node.sha256Note}
+        </span>
+      )}
     </div>
   )
 }
