@@ -3,6 +3,7 @@
 // lower median for an even N), so the growth rules and the cause compare two real images.
 import type { ImageSource } from '../../../shared/models/analysis'
 import type { HistoryTag } from '../../../shared/models/history'
+import { formatCount } from '../../../shared/format'
 import { repositoryOf } from '../../../shared/reference-parts'
 import { LayerscopeError } from '../errors'
 import { formatReference, isRegistrySource, parseRegistrySource } from '../registry'
@@ -41,7 +42,7 @@ export async function medianBaseline(history: HistoryService, image: string, n: 
   const series = await history.series({ repository }, { signal })
   // The image itself (by tag or by ID) is what is measured, not part of its own baseline.
   const others = series.tags.filter((t) => t.tag !== tag && t.digest !== imageDigest)
-  if (others.length === 0) throw new LayerscopeError('IMAGE_NOT_FOUND', `${repository} has no other tag to measure growth against (${series.tags.length} tag${series.tags.length === 1 ? '' : 's'}, all this image).`)
+  if (others.length === 0) throw new LayerscopeError('IMAGE_NOT_FOUND', `${repository} has no other tag to measure growth against (${formatCount(series.tags.length, 'tag')}, all this image).`)
   const tags = others.slice(-n)
   const median = medianTag(tags)
   return { repository, tags, median, medianBytes: sizeOf(median) }

@@ -103,7 +103,7 @@ function header(p: Palette, m: ReportModel, y0: number): Block {
           const i = m.images[0]!
           const parts = [shortId(i.id)]
           if (i.platform) parts.push(i.platform)
-          parts.push(`${i.layers} layer${i.layers === 1 ? '' : 's'}${i.baseRef ? ` (${i.baseLayers} from ${i.baseRef})` : ''}`)
+          parts.push(`${formatCount(i.layers, 'layer')}${i.baseRef ? ` (${i.baseLayers} from ${i.baseRef})` : ''}`)
           if (i.created) parts.push(`created ${i.created.slice(0, 10)}`)
           return parts.join('   ·   ')
         })()

@@ -1,5 +1,5 @@
 // The image's identity and its key numbers, each saying what it is.
-import { formatBytes, formatCount, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../../shared/format'
+import { formatBytes, formatCount, formatExactBytes, formatPercent, shortId } from '../../../../shared/format'
 import type { ImageAnalysis, ImageSource } from '../../../../shared/models/analysis'
 import { archiveFileName, imageName, imagePlatform } from '../../../../shared/image-source'
 import { Button } from '../../components/Button'
@@ -111,7 +111,7 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
         <Stat
           label="Wasted"
           value={formatBytes(waste.bytes)}
-          sub={`${groupDigits(waste.pathCount)} path${waste.pathCount === 1 ? '' : 's'}`}
+          sub={formatCount(waste.pathCount, 'path')}
           title={`Shipped in a layer but hidden later (deleted, overwritten, metadata-only copy): ${formatExactBytes(waste.bytes)}`}
           testId="stat-wasted"
           tone={wasteTone}
