@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { imageName, imagePlatform, sourceName } from './image-source'
+import { imageName, imagePlatform, ociPlatform, sourceName } from './image-source'
 
 const id = 'sha256:' + 'ab'.repeat(32)
 
@@ -34,5 +34,13 @@ describe('imagePlatform', () => {
     expect(imagePlatform({ os: 'linux', arch: 'arm64', variant: 'v8' })).toBe('linux/arm64/v8')
     expect(imagePlatform({ os: 'linux', arch: 'amd64' })).toBe('linux/amd64')
     expect(imagePlatform({})).toBe('')
+  })
+})
+
+describe('ociPlatform', () => {
+  it('writes an OCI platform object the same way, and says when a descriptor has none', () => {
+    expect(ociPlatform({ os: 'linux', architecture: 'arm64', variant: 'v8' })).toBe('linux/arm64/v8')
+    expect(ociPlatform({ os: 'linux', architecture: 'amd64' })).toBe('linux/amd64')
+    expect(ociPlatform(undefined)).toBe('(no platform)')
   })
 })

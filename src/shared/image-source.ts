@@ -25,6 +25,11 @@ export function imagePlatform(i: Pick<ImageIdentity, 'os' | 'arch' | 'variant'>)
   return [i.os, i.arch, i.variant].filter(Boolean).join('/')
 }
 
+/** An OCI platform object (index descriptor, image config) written as {@link imagePlatform} does. */
+export function ociPlatform(p: { os?: string; architecture?: string; variant?: string } | undefined): string {
+  return p ? imagePlatform({ os: p.os, arch: p.architecture, variant: p.variant }) : '(no platform)'
+}
+
 export function sameSource(a: ImageSource, b: ImageSource): boolean {
   return sourceId(a) === sourceId(b)
 }

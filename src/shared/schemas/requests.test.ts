@@ -31,6 +31,12 @@ describe('compare:open sides', () => {
   })
 })
 
+describe('a shape no field schema words', () => {
+  it('is named by its path, in the same words as a bad archive document', () => {
+    expect(refusal('analysis:open', 5)).toBe('The request is not valid for analysis:open: should be an object.')
+  })
+})
+
 describe('report options (report:render, report:save, report:copy and the CLI flags)', () => {
   it('refuses an unknown format, theme or width in words', () => {
     expect(refusal('report:render', { a: 'k', format: 'pdf' })).toBe('Unknown report format "pdf": use png, svg, json, md.')

@@ -1,6 +1,7 @@
 // One schema per channel request: the dispatcher validates every call with these before a
 // handler runs, and the contract's request types are derived from them (see ../api.ts).
 import { z } from 'zod'
+import { issueWords } from '../zod-words'
 import { analyzeOptions, buildArgs, fsPath, imageSource, jobId, noRequest, text, treeScope, wholeNumber } from './fields'
 import { HISTORY_REQUESTS } from './history'
 import { reportOptionFields } from './report'
@@ -128,7 +129,8 @@ export function describeIssue(channel: string, error: z.ZodError): string {
   const path = issue.path.map(String).join('.')
   // Zod's own wording ("Invalid input: expected ...") is replaced only where no field schema gave one.
   if (/^Invalid input|^Invalid option|^Too (small|big)|^Unrecognized/.test(issue.message)) {
-    return `${path || 'The request'} is not valid for ${channel}: ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}.`
+    const words = issueWords(issue)
+    return `${path || 'The request'} is not valid for ${channel}: ${words.charAt(0).toLowerCase()}${words.slice(1)}.`
   }
   return issue.message
 }

@@ -63,7 +63,7 @@ export function analyzeText(a: ImageAnalysis, top = 10): string {
   const sv = a.savings
   if (sv && sv.candidates.length > 0) {
     out.push('')
-    out.push(`Could save ${formatBytes(sv.bytes)} (${formatExactBytes(sv.bytes)}) in ${groupDigits(sv.files)} file${sv.files === 1 ? '' : 's'}; ≈ ${formatBytes(sv.afterBytes)} of content after (estimate)`)
+    out.push(`Could save ${formatBytes(sv.bytes)} (${formatExactBytes(sv.bytes)}) in ${formatCount(sv.files, 'file')}; ≈ ${formatBytes(sv.afterBytes)} of content after (estimate)`)
     for (const c of sv.candidates.slice(0, top)) {
       const by = c.layers
         .slice(0, 3)

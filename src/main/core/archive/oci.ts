@@ -1,5 +1,6 @@
 // OCI index -> (nested index) -> manifest, choosing the host's platform or the asked one.
 import { arch as hostArch } from 'node:os'
+import { ociPlatform } from '../../../shared/image-source'
 import { LayerscopeError } from '../errors'
 import { limitError, MAX_INDEX_DEPTH } from './limits'
 import { Index, Manifest, ManifestOrIndex, parseDoc, type OciDescriptor, type OciIndex, type OciManifest } from './schemas'
@@ -22,8 +23,7 @@ export function parsePlatform(p: string): { os: string; architecture: string; va
 }
 
 function platformName(d: OciDescriptor): string {
-  const p = d.platform
-  return p ? [p.os, p.architecture, p.variant].filter(Boolean).join('/') : '(no platform)'
+  return ociPlatform(d.platform)
 }
 
 /** Refs written by skopeo/buildx: annotation org.opencontainers.image.ref.name (a tag) or io.containerd.image.name. */

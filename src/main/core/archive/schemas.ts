@@ -4,6 +4,7 @@
 // not fit is ARCHIVE_INVALID naming the field, never a TypeError later. Exported for the
 // registry client, which reads the same documents.
 import { z } from 'zod'
+import { issueWords } from '../../../shared/zod-words'
 import { LayerscopeError } from '../errors'
 
 /** OCI image-spec digest grammar: algorithm ":" encoded (isBlobDigest checks the encoding). */
@@ -113,10 +114,5 @@ export function parseDoc<T extends z.ZodType>(schema: T, value: unknown, where: 
     if (deepest) issue = { ...deepest, path: [...issue.path, ...deepest.path] }
   }
   const field = fieldName(issue.path)
-  throw new LayerscopeError('ARCHIVE_INVALID', `${where}: ${what} is not valid: ${field} ${describeIssue(issue)}.`, { field })
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') return `should be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}${'input' in issue && issue.input === undefined ? ' (it is missing)' : ''}`
-  return issue.message.replace(/^Invalid input: /, '')
+  throw new LayerscopeError('ARCHIVE_INVALID', `${where}: ${what} is not valid: ${field} ${issueWords(issue)}.`, { field })
 }

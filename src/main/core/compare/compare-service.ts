@@ -12,7 +12,7 @@ import { contentFacts } from './content-facts'
 import { contributorsAt } from './contributors'
 import { diffTreemap } from './diff-treemap'
 import { compareSentence, sideLabels } from './sentence'
-import { sourceName } from '../../../shared/image-source'
+import { imagePlatform, sourceName } from '../../../shared/image-source'
 
 /** What compare reads of an analysed image. */
 export type ComparableImage = Pick<AnalyzedImage, 'analysis' | 'finalEntries'>
@@ -137,7 +137,7 @@ export function comparedSide(x: ImageAnalysis): ComparedSide {
 }
 
 function platformOf(i: ComparedSide['image']): string {
-  return [i.os ?? '?', i.arch ?? '?', i.variant].filter(Boolean).join('/')
+  return imagePlatform({ os: i.os ?? '?', arch: i.arch ?? '?', variant: i.variant })
 }
 
 export function buildComparison(

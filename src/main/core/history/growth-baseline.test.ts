@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { HistoryTag } from '../../../shared/models/history'
 import { parseRules } from '../report/rules'
 import { checkBaselineNeeded } from '../report/ci-gate'
-import { medianTag, repositoryOf } from './growth-baseline'
+import { growthRepository, medianTag } from './growth-baseline'
 
 const t = (tag: string, unpackedBytes: number): HistoryTag => ({ tag, ref: `app:${tag}`, source: { kind: 'engine', ref: `app:${tag}` }, digest: tag, unpackedBytes, layers: 1, sharedWithPrevious: 0 })
 
@@ -14,10 +14,10 @@ describe('growth since the last N tags', () => {
   })
 
   it('finds the repository of the image', () => {
-    expect(repositoryOf('team/app:1.4')).toEqual({ repository: 'team/app', tag: '1.4' })
-    expect(repositoryOf('127.0.0.1:5000/app:2')).toEqual({ repository: '127.0.0.1:5000/app', tag: '2' })
-    expect(repositoryOf('registry://127.0.0.1:5000/app:2')).toEqual({ repository: 'registry://127.0.0.1:5000/app', tag: '2' })
-    expect(() => repositoryOf('127.0.0.1:5000/app')).toThrow(/needs the image as REPO:TAG/)
+    expect(growthRepository('team/app:1.4')).toEqual({ repository: 'team/app', tag: '1.4' })
+    expect(growthRepository('127.0.0.1:5000/app:2')).toEqual({ repository: '127.0.0.1:5000/app', tag: '2' })
+    expect(growthRepository('registry://127.0.0.1:5000/app:2')).toEqual({ repository: 'registry://127.0.0.1:5000/app', tag: '2' })
+    expect(() => growthRepository('127.0.0.1:5000/app')).toThrow(/needs the image as REPO:TAG/)
   })
 
   it('reads maxGrowthSinceTags from a rules file as a count, and it stands in for --baseline', () => {

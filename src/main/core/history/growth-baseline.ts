@@ -3,6 +3,8 @@
 // lower median for an even N), so the growth rules and the cause compare two real images.
 import type { ImageSource } from '../../../shared/models/analysis'
 import type { HistoryTag } from '../../../shared/models/history'
+import { formatCount } from '../../../shared/format'
+import { repositoryOf } from '../../../shared/reference-parts'
 import { LayerscopeError } from '../errors'
 import { formatReference, isRegistrySource, parseRegistrySource } from '../registry'
 import type { HistoryService, StepComparer } from './history-service'
@@ -18,13 +20,13 @@ export interface MedianBaseline {
 }
 
 /** The repository an image argument belongs to, and its tag ("myapp:1.4" -> myapp, 1.4). */
-export function repositoryOf(image: string): { repository: string; tag?: string } {
+export function growthRepository(image: string): { repository: string; tag?: string } {
   if (isRegistrySource(image)) {
     const ref = parseRegistrySource(image)
     return { repository: `registry://${formatReference({ ...ref, tag: undefined, digest: undefined })}`, ...(ref.tag ? { tag: ref.tag } : {}) }
   }
-  const at = image.lastIndexOf(':')
-  if (at > image.lastIndexOf('/') && at > 0) return { repository: image.slice(0, at), tag: image.slice(at + 1) }
+  const named = repositoryOf(image)
+  if (named.repository && named.tag !== undefined) return named
   throw new LayerscopeError('INVALID_INPUT', `--max-growth-since-tags needs the image as REPO:TAG (got "${image}"): the median is taken over the other tags of REPO.`)
 }
 
@@ -36,11 +38,11 @@ export function medianTag(tags: readonly HistoryTag[]): HistoryTag {
 }
 
 export async function medianBaseline(history: HistoryService, image: string, n: number, imageDigest: string | undefined, signal?: AbortSignal): Promise<MedianBaseline> {
-  const { repository, tag } = repositoryOf(image)
+  const { repository, tag } = growthRepository(image)
   const series = await history.series({ repository }, { signal })
   // The image itself (by tag or by ID) is what is measured, not part of its own baseline.
   const others = series.tags.filter((t) => t.tag !== tag && t.digest !== imageDigest)
-  if (others.length === 0) throw new LayerscopeError('IMAGE_NOT_FOUND', `${repository} has no other tag to measure growth against (${series.tags.length} tag${series.tags.length === 1 ? '' : 's'}, all this image).`)
+  if (others.length === 0) throw new LayerscopeError('IMAGE_NOT_FOUND', `${repository} has no other tag to measure growth against (${formatCount(series.tags.length, 'tag')}, all this image).`)
   const tags = others.slice(-n)
   const median = medianTag(tags)
   return { repository, tags, median, medianBytes: sizeOf(median) }

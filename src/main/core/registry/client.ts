@@ -7,12 +7,13 @@ import { createHash } from 'node:crypto'
 import { isIP } from 'node:net'
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
+import { ociPlatform } from '../../../shared/image-source'
 import { LayerscopeError } from '../errors'
 import { formatReference, manifestReference, parseImageReference, isRegistrySource, parseRegistrySource, type ImageReference } from '../model/reference'
 import { pickChallenge, pullScope, type Challenge } from './challenge'
 import { findCredentials, type Credentials } from './credentials'
 import { Agents, NotTlsError, RetryableError, drain, exchange, hostPortOf, readBody } from './exchange'
-import { MANIFEST_ACCEPT, choosePlatform, classifyManifest, indexEntries, parseImageManifest, platformEntries, platformName, type ManifestKind } from './manifest'
+import { MANIFEST_ACCEPT, choosePlatform, classifyManifest, indexEntries, parseImageManifest, platformEntries, type ManifestKind } from './manifest'
 import { allowPlainHttpAdvice, plainHttpAllowed, systemLookup, type AddressLookup, type InsecureHint } from './plain-http'
 import { defaultCertsDirs, isNamedInsecure, splitHost } from './tls'
 import type { CallOptions, Descriptor, FetchedManifest, RegistryClientOptions, RequestRecord, ResolvedImage } from './types'
@@ -203,7 +204,7 @@ export class RegistryClient {
     if (diffIds.length !== manifest.layers.length) {
       throw new LayerscopeError('REGISTRY_ERROR', `${name}: the manifest lists ${manifest.layers.length} layers but the config ${diffIds.length} diff IDs.`)
     }
-    const platform = platformName({
+    const platform = ociPlatform({
       os: typeof json.os === 'string' ? json.os : 'unknown',
       architecture: typeof json.architecture === 'string' ? json.architecture : 'unknown',
       ...(typeof json.variant === 'string' && json.variant ? { variant: json.variant } : {})

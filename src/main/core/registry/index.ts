@@ -54,7 +54,6 @@
 export { RegistryClient, parseRetryAfter } from './client'
 export { mapBounded } from './parallel'
 export { MEDIA, MANIFEST_ACCEPT, LAYER_TYPES } from './manifest'
-export { isLoopback } from './tls'
 export { PLAIN_HTTP_SETTING, allowPlainHttpAdvice, isLoopbackAddress, plainHttpAllowed, systemLookup, type AddressLookup, type InsecureHint } from './plain-http'
 export type { CallOptions, Descriptor, FetchedManifest, ImageManifest, Platform, PlatformEntry, RegistryClientOptions, RequestRecord, ResolvedImage } from './types'
 export {

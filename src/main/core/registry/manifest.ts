@@ -1,8 +1,9 @@
 // Manifests as registries serve them: OCI image manifest and index, Docker schema 2 manifest
 // and manifest list. Schema 1 and non-image artifacts are refused by name. Pure.
+import { ociPlatform } from '../../../shared/image-source'
 import { LayerscopeError } from '../errors'
 import { hostPlatform, parsePlatform } from '../archive/oci'
-import type { Descriptor, ImageManifest, Platform, PlatformEntry } from './types'
+import type { Descriptor, ImageManifest, PlatformEntry } from './types'
 
 export const MEDIA = {
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
@@ -123,10 +124,6 @@ export function parseImageManifest(where: string, mediaType: string, json: Recor
   }
 }
 
-export function platformName(p: Platform | undefined): string {
-  return p ? [p.os, p.architecture, p.variant].filter(Boolean).join('/') : '(no platform)'
-}
-
 /** The index's image entries (attestations — platform unknown/unknown — left out). */
 export function indexEntries(where: string, json: Record<string, unknown>): Descriptor[] {
   if (!Array.isArray(json.manifests)) throw new LayerscopeError('REGISTRY_ERROR', `${where}: manifests is not a list.`)
@@ -136,7 +133,7 @@ export function indexEntries(where: string, json: Record<string, unknown>): Desc
 }
 
 export function platformEntries(entries: readonly Descriptor[]): PlatformEntry[] {
-  return entries.map((d) => ({ platform: platformName(d.platform), digest: d.digest, mediaType: d.mediaType, size: d.size }))
+  return entries.map((d) => ({ platform: ociPlatform(d.platform), digest: d.digest, mediaType: d.mediaType, size: d.size }))
 }
 
 /**
@@ -157,8 +154,8 @@ export function choosePlatform(where: string, entries: readonly Descriptor[], pl
   if (!pick) {
     throw new LayerscopeError(
       'PLATFORM_MISMATCH',
-      `${where} has no image for ${[target.os, target.architecture, target.variant].filter(Boolean).join('/')}; it has: ${entries.map((d) => platformName(d.platform)).join(', ')}. Pick one with --platform.`,
-      { platforms: entries.map((d) => platformName(d.platform)).join(', ') }
+      `${where} has no image for ${ociPlatform(target)}; it has: ${entries.map((d) => ociPlatform(d.platform)).join(', ')}. Pick one with --platform.`,
+      { platforms: entries.map((d) => ociPlatform(d.platform)).join(', ') }
     )
   }
   return pick

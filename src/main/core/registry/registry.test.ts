@@ -11,7 +11,8 @@ import { parseRetryAfter } from './client'
 import { findCredentials } from './credentials'
 import { choosePlatform, classifyManifest, indexEntries, parseImageManifest } from './manifest'
 import { mapBounded } from './parallel'
-import { isLoopback, isNamedInsecure, readTlsFiles } from './tls'
+import { isNamedInsecure, readTlsFiles } from './tls'
+import { plainHttpAllowed } from './plain-http'
 import { RegistryClient } from './client'
 
 const D = (c: string): string => `sha256:${c.repeat(64)}`
@@ -105,8 +106,11 @@ describe('manifests', () => {
 
 describe('plain HTTP policy', () => {
   it('loopback always; other hosts only when named insecure', () => {
-    for (const h of ['127.0.0.1:5000', '127.1.2.3', 'localhost:5000', '[::1]:5000', 'x.localhost']) expect(isLoopback(h)).toBe(true)
-    for (const h of ['10.0.0.1:5000', 'registry.example.com', '[2001:db8::1]:5000', '128.0.0.1']) expect(isLoopback(h)).toBe(false)
+    // The one loopback rule is dockerd's: by address, a name by what it resolves to.
+    const resolves: Record<string, string[]> = { localhost: ['127.0.0.1', '::1'], 'x.localhost': ['127.0.0.1'], 'registry.example.com': ['192.0.2.10'] }
+    const loopback = (h: string): boolean => plainHttpAllowed(h, [], resolves[h.replace(/:\d+$/, '')] ?? [])
+    for (const h of ['127.0.0.1:5000', '127.1.2.3', 'localhost:5000', '[::1]:5000', 'x.localhost']) expect(loopback(h)).toBe(true)
+    for (const h of ['10.0.0.1:5000', 'registry.example.com', '[2001:db8::1]:5000', '128.0.0.1']) expect(loopback(h)).toBe(false)
     expect(isNamedInsecure('registry.lan:5000', ['registry.lan:5000'])).toBe(true)
     expect(isNamedInsecure('registry.lan:5000', ['http://registry.lan'])).toBe(true)
     expect(isNamedInsecure('registry.lan:5000', ['other.lan'])).toBe(false)

@@ -2,7 +2,6 @@
 // certs.d/HOST[:PORT]/ (`*.crt` are CAs, `NAME.cert` + `NAME.key` a client certificate:
 // docker's registry/config.go ReadCertsDirectory), and when plain HTTP is allowed.
 import { readFileSync, readdirSync } from 'node:fs'
-import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { rootCertificates } from 'node:tls'
 import { LayerscopeError } from '../errors'
@@ -61,16 +60,6 @@ export function splitHost(host: string): { hostname: string; port?: number } {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(host) ?? /^([^:]+)(?::(\d+))?$/.exec(host)
   if (!m) return { hostname: host }
   return { hostname: m[1]!, ...(m[2] ? { port: Number(m[2]) } : {}) }
-}
-
-/** Loopback registries may speak plain HTTP (as docker allows for 127.0.0.0/8 and ::1). */
-export function isLoopback(host: string): boolean {
-  const { hostname } = splitHost(host)
-  const h = hostname.toLowerCase()
-  if (h === 'localhost' || h.endsWith('.localhost')) return true
-  if (isIP(h) === 4) return h.startsWith('127.')
-  if (isIP(h) === 6) return h === '::1' || h === '0:0:0:0:0:0:0:1'
-  return false
 }
 
 export function isNamedInsecure(host: string, insecure: readonly string[]): boolean {

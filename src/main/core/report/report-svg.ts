@@ -3,7 +3,7 @@
 // waste, advice and the stage graph. Text is measured with the shipped fonts' metrics, numbers
 // are right-aligned (DejaVu digits are tabular), every string is escaped.
 import type { ReportTheme } from '../../../shared/models/report'
-import { formatBytes, formatDelta, formatDockerSize, formatPercent, groupDigits, shortId } from '../../../shared/format'
+import { formatBytes, formatCount, formatDelta, formatDockerSize, formatPercent, groupDigits, shortId } from '../../../shared/format'
 import type { LayerKind, ReportImage, ReportModel } from './report-model'
 import { PALETTES, type Palette } from './report-theme'
 import { esc, oneLine, r, rect, text, wrap } from './svg-text'
@@ -103,7 +103,7 @@ function header(p: Palette, m: ReportModel, y0: number): Block {
           const i = m.images[0]!
           const parts = [shortId(i.id)]
           if (i.platform) parts.push(i.platform)
-          parts.push(`${i.layers} layer${i.layers === 1 ? '' : 's'}${i.baseRef ? ` (${i.baseLayers} from ${i.baseRef})` : ''}`)
+          parts.push(`${formatCount(i.layers, 'layer')}${i.baseRef ? ` (${i.baseLayers} from ${i.baseRef})` : ''}`)
           if (i.created) parts.push(`created ${i.created.slice(0, 10)}`)
           return parts.join('   ·   ')
         })()
@@ -141,10 +141,6 @@ function cards(p: Palette, list: Card[], y0: number): Block {
     })
   })
   return { svg: s, height: h }
-}
-
-function plural(n: number, word: string): string {
-  return `${groupDigits(n)} ${word}${n === 1 ? '' : 's'}`
 }
 
 function deltaColor(p: Palette, delta: number): string {
@@ -188,7 +184,7 @@ function figureCards(p: Palette, m: ReportModel): Card[] {
       {
         label: 'Shared layers',
         value: String(c.sharedLayers),
-        lines: [`${formatBytes(c.sharedBytes)} in common`, `A ${plural(a.layers, 'layer')} · B ${plural(b.layers, 'layer')}`]
+        lines: [`${formatBytes(c.sharedBytes)} in common`, `A ${formatCount(a.layers, 'layer')} · B ${formatCount(b.layers, 'layer')}`]
       },
       ...downloadDeltaCard(p, m)
     ]
@@ -210,13 +206,13 @@ function figureCards(p: Palette, m: ReportModel): Card[] {
     {
       label: 'Layers',
       value: String(i.layers),
-      lines: i.baseRef ? [`${plural(i.baseLayers, 'layer')} from the base image`, i.baseRef] : ['no local base image found']
+      lines: i.baseRef ? [`${formatCount(i.baseLayers, 'layer')} from the base image`, i.baseRef] : ['no local base image found']
     },
     {
       label: 'Wasted',
       value: formatBytes(w.bytes),
       valueColor: w.bytes > 0 && w.efficiency < 0.95 ? p.changed : p.text,
-      lines: [`${formatPercent(w.efficiency)} efficient`, `${groupDigits(w.pathCount)} wasted path${w.pathCount === 1 ? '' : 's'}`]
+      lines: [`${formatPercent(w.efficiency)} efficient`, formatCount(w.pathCount, 'wasted path')]
     }
   ]
 }

@@ -5,11 +5,13 @@ import { existsSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { ImageSource } from '../../../shared/models/analysis'
+import { ociPlatform } from '../../../shared/image-source'
 import { LayerscopeError } from '../errors'
 import { readImageFile, readOciDir, splitImageSelector, type ImageConfig, type ReadImage } from '../archive/image-reader'
 import { parsePlatform } from '../archive/oci'
 import { peekOciDir, peekTarArchive } from './archive-peek'
 import { LayerLocator } from './layer-locator'
+import { readImageResult } from './read-result'
 import type { LayerSource, PeekedImage, ReadImageResult, ReadLayersOptions } from './layer-source'
 
 export class ArchiveSource implements LayerSource {
@@ -39,7 +41,7 @@ export class ArchiveSource implements LayerSource {
   /** The manifest and config, found by seeking (a plain tar) or read (a folder), to show the layers early. */
   async peek(): Promise<PeekedImage | null> {
     const st = await stat(this.path).catch(() => null)
-    const o = { platform: this.platform, image: this.image }
+    const o = this.which()
     if (st?.isDirectory()) {
       const image = await peekOciDir(this.path, o)
       return image ? { image, skipsCached: true } : null
@@ -52,7 +54,7 @@ export class ArchiveSource implements LayerSource {
     const path = this.path
     // Every layer of an archive is hashed as it is read: its own diff ID says which it was.
     const locator = opts.onLayerRead ? new LayerLocator(opts.onLayerRead) : undefined
-    const onBlob = locator ? { onBlob: locator.blob.bind(locator) } : {}
+    const common = { paths: opts.paths, label: path, signal: opts.signal, ...this.which(), verifyDiffIds: true, ...(locator ? { onBlob: locator.blob.bind(locator) } : {}) }
     const st = await stat(path).catch(() => null)
     if (!st) throw new LayerscopeError('NOT_FOUND', `${path} does not exist.`)
     let read: ReadImage
@@ -63,13 +65,7 @@ export class ArchiveSource implements LayerSource {
       }
       let total = 0
       read = await readOciDir(path, {
-        paths: opts.paths,
-        label: path,
-        signal: opts.signal,
-        platform: this.platform,
-        image: this.image,
-        verifyDiffIds: true,
-        ...onBlob,
+        ...common,
         skipLayer: (d) => {
           if (!opts.skip(d)) return false
           skipped.add(d)
@@ -80,13 +76,7 @@ export class ArchiveSource implements LayerSource {
       })
     } else if (st.isFile()) {
       read = await readImageFile(path, {
-        paths: opts.paths,
-        label: path,
-        signal: opts.signal,
-        platform: this.platform,
-        image: this.image,
-        verifyDiffIds: true,
-        ...onBlob,
+        ...common,
         onLayerStart: (n) => opts.onLayer?.(n - 1),
         onBytes: (n) => opts.onBytes?.(n, st.size)
       })
@@ -96,15 +86,12 @@ export class ArchiveSource implements LayerSource {
     // Also for folders: a single-image index without platform fields picks its one image,
     // and only the config says which platform that is.
     if (this.platform) checkPlatform(read.config, this.platform, path)
-    return {
-      format: read.format,
-      id: read.id,
-      config: read.config,
-      repoTags: read.repoTags,
-      layers: read.layers.map((l) => ({ diffId: l.diffId, entries: l.entries, compressedBytes: l.compressedBytes })),
-      skipped,
-      ...(read.platforms ? { platforms: read.platforms } : {})
-    }
+    return readImageResult(read, { skipped })
+  }
+
+  /** Which image of the archive: the platform asked for and the "#repo:tag" selector. */
+  private which(): { platform?: string; image?: string } {
+    return { platform: this.platform, image: this.image }
   }
 
   /** Archives are keyed by what they hold and where they are. */
@@ -120,6 +107,6 @@ function checkPlatform(config: ImageConfig, platform: string, where: string): vo
     (config.architecture && config.architecture !== want.architecture) ||
     (want.variant && config.variant && config.variant !== want.variant)
   ) {
-    throw new LayerscopeError('PLATFORM_MISMATCH', `${where} holds a ${[config.os, config.architecture, config.variant].filter(Boolean).join('/')} image, not ${platform}.`)
+    throw new LayerscopeError('PLATFORM_MISMATCH', `${where} holds a ${ociPlatform(config)} image, not ${platform}.`)
   }
 }

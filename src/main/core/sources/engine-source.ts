@@ -2,12 +2,14 @@
 // the layers come from the engine's save stream, parsed as it passes. History and base-image
 // detection are asked for at the same time, so they overlap the export.
 import type { ImageSource } from '../../../shared/models/analysis'
+import { imagePlatform } from '../../../shared/image-source'
 import type { EngineClient } from '../engine/engine-client'
 import { LayerscopeError, isCancelled } from '../errors'
 import { exportImage } from '../archive/engine-export'
 import { readImageFeed, type ReadImage } from '../archive/image-reader'
 import { parsePlatform } from '../archive/oci'
 import { LayerLocator } from './layer-locator'
+import { readImageResult } from './read-result'
 import { detectBase, type BaseResult, type KnownLayers } from './engine-base'
 import type { DescribedImage, EngineHistoryEntry, LayerSource, ReadImageResult, ReadLayersOptions } from './layer-source'
 
@@ -42,7 +44,7 @@ export class EngineSource implements LayerSource {
       if (inspect.Os !== want.os || inspect.Architecture !== want.architecture || (want.variant && inspect.Variant && inspect.Variant !== want.variant)) {
         throw new LayerscopeError(
           'PLATFORM_MISMATCH',
-          `${this.ref} is ${[inspect.Os, inspect.Architecture, inspect.Variant].filter(Boolean).join('/')}, not ${this.o.platform}: the engine keeps one platform per image.`
+          `${this.ref} is ${imagePlatform({ os: inspect.Os, arch: inspect.Architecture, variant: inspect.Variant })}, not ${this.o.platform}: the engine keeps one platform per image.`
         )
       }
     }
@@ -115,14 +117,9 @@ export class EngineSource implements LayerSource {
     if (got.join() !== image.layers.map((l) => l.diffId).join()) {
       throw new LayerscopeError('ENGINE_ERROR', `The engine exported different layers for ${this.ref} than it reports; was the tag moved during export? Try again.`)
     }
-    return {
-      format: read.format,
-      id: image.id,
-      config: read.config,
-      repoTags: image.repoTags,
-      layers: read.layers.map((l) => ({ diffId: l.diffId, entries: l.entries, compressedBytes: l.compressedBytes })),
-      skipped: new Set()
-    }
+    // The export holds this one image: platforms are reported only for archives that list several.
+    const { platforms: _platforms, ...one } = read
+    return readImageResult(one, { id: image.id, repoTags: image.repoTags })
   }
 
   /** Why did the stream stop? Ask the engine again: image gone, engine gone, or damage. */

@@ -1,7 +1,7 @@
 // The image's identity and its key numbers, each saying what it is.
-import { formatBytes, formatCount, formatExactBytes, formatPercent, groupDigits, shortId } from '../../../../shared/format'
+import { formatBytes, formatCount, formatExactBytes, formatPercent, shortId } from '../../../../shared/format'
 import type { ImageAnalysis, ImageSource } from '../../../../shared/models/analysis'
-import { archiveFileName, imageName } from '../../../../shared/image-source'
+import { archiveFileName, imageName, imagePlatform } from '../../../../shared/image-source'
 import { Button } from '../../components/Button'
 import { Tooltip } from '../../components/Tooltip'
 import { ExportReportButton } from '../report'
@@ -30,7 +30,7 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
   const { image, waste } = analysis
   const label = imageName(analysis)
   const baseLayers = analysis.layers.filter((l) => l.isBase).length
-  const platform = [image.os, image.arch, image.variant].filter(Boolean).join('/')
+  const platform = imagePlatform(image)
   const wasteTone = waste.bytes > 0 && waste.efficiency < 0.9 ? 'warn' : undefined
   return (
     <header className="image-header">
@@ -111,7 +111,7 @@ export function ImageHeader({ analysis }: { analysis: ImageAnalysis }): React.JS
         <Stat
           label="Wasted"
           value={formatBytes(waste.bytes)}
-          sub={`${groupDigits(waste.pathCount)} path${waste.pathCount === 1 ? '' : 's'}`}
+          sub={formatCount(waste.pathCount, 'path')}
           title={`Shipped in a layer but hidden later (deleted, overwritten, metadata-only copy): ${formatExactBytes(waste.bytes)}`}
           testId="stat-wasted"
           tone={wasteTone}

@@ -22,7 +22,7 @@ type Tab = 'files' | 'waste' | 'savings' | 'duplicates'
 function emptyLayerText(l: LayerSummary, mode: ScopeMode): string | undefined {
   if (mode !== 'layer') return undefined
   if (l.deleted > 0)
-    return `This layer adds no file bytes. It deletes ${groupDigits(l.deleted)} path${l.deleted === 1 ? '' : 's'}, hiding ${formatBytes(l.deletedBytes)} that the layers below still ship — see the Waste tab.`
+    return `This layer adds no file bytes. It deletes ${formatCount(l.deleted, 'path')}, hiding ${formatBytes(l.deletedBytes)} that the layers below still ship — see the Waste tab.`
   return 'This layer adds no file bytes (only directories, links or metadata).'
 }
 

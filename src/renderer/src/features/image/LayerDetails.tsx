@@ -3,10 +3,6 @@ import { formatBytes, formatCount, formatExactBytes, groupDigits } from '../../.
 import type { ImageAnalysis } from '../../../../shared/models/analysis'
 import { formatTimestamp } from '../../lib/time'
 
-function plural(n: number, word: string): string {
-  return `${groupDigits(n)} ${word}${n === 1 ? '' : 's'}`
-}
-
 export function LayerDetails({ analysis, index }: { analysis: ImageAnalysis; index: number | null }): React.JSX.Element {
   if (index === null) {
     const own = analysis.layers.filter((l) => !l.isBase)
@@ -17,7 +13,7 @@ export function LayerDetails({ analysis, index }: { analysis: ImageAnalysis; ind
         <dl>
           <dt>Layer contents</dt>
           <dd className="num" title={formatExactBytes(analysis.layerBytes)}>
-            {formatBytes(analysis.layerBytes)} in {plural(analysis.layers.length, 'layer')}
+            {formatBytes(analysis.layerBytes)} in {formatCount(analysis.layers.length, 'layer')}
           </dd>
           {analysis.base && (
             <>
@@ -25,7 +21,7 @@ export function LayerDetails({ analysis, index }: { analysis: ImageAnalysis; ind
               <dd>
                 {analysis.base.ref}{' '}
                 <span className="muted">
-                  ({plural(analysis.base.layers, 'layer')}; this image adds {plural(own.length, 'layer')}, {formatBytes(ownBytes)})
+                  ({formatCount(analysis.base.layers, 'layer')}; this image adds {formatCount(own.length, 'layer')}, {formatBytes(ownBytes)})
                 </span>
               </dd>
             </>
@@ -57,7 +53,7 @@ export function LayerDetails({ analysis, index }: { analysis: ImageAnalysis; ind
       <dl>
         <dt>Content</dt>
         <dd className="num" title={formatExactBytes(l.contentBytes)}>
-          {formatBytes(l.contentBytes)} · {plural(l.files, 'file')} · {groupDigits(l.entries)} {l.entries === 1 ? 'entry' : 'entries'}
+          {formatBytes(l.contentBytes)} · {formatCount(l.files, 'file')} · {formatCount(l.entries, 'entry', 'entries')}
           {l.compressedBytes !== undefined ? ` · ${formatBytes(l.compressedBytes)} compressed` : ''}
         </dd>
         <dt>Changes</dt>

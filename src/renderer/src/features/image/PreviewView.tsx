@@ -4,7 +4,7 @@
 // figures (content bytes, files, the tree) come with the analysis.
 import { formatBytes, formatCount, formatExactBytes, shortId } from '../../../../shared/format'
 import type { ImagePreview, PreviewLayer } from '../../../../shared/models/analysis'
-import { imageName } from '../../../../shared/image-source'
+import { imageName, imagePlatform } from '../../../../shared/image-source'
 import { Button } from '../../components/Button'
 import { ProgressBar } from '../../components/ProgressBar'
 import { useApp } from '../../stores'
@@ -36,7 +36,7 @@ export function PreviewView({ job, preview }: { job: OpenJob; preview: ImagePrev
   const read = rows.filter((r) => r.layer && (r.state === 'read' || r.state === 'cached')).length
   const kind = preview.layers.find((l) => l.claimedKind)?.claimedKind
   const size = sizeWords(preview)
-  const platform = [preview.os, preview.arch, preview.variant].filter(Boolean).join('/')
+  const platform = imagePlatform(preview)
   return (
     <div className="image-view preview-view" data-testid="preview-view" data-image-id={preview.id}>
       <header className="image-header">

@@ -2,7 +2,7 @@
 // caches, docs, toolchains, hidden copies), largest first, each with its fix, its largest
 // paths and the layers that added them. Clicking a path selects the layer that added it.
 import { useState } from 'react'
-import { formatBytes, formatExactBytes, groupDigits } from '../../../../shared/format'
+import { formatBytes, formatCount, formatExactBytes } from '../../../../shared/format'
 import type { ImageAnalysis, SavingsCandidate } from '../../../../shared/models/analysis'
 import { EmptyState } from '../../components/States'
 import { displayPath } from '../../lib/paths'
@@ -18,16 +18,12 @@ const GROUP_LABEL: Record<SavingsCandidate['group'], string> = {
   hidden: 'waste'
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${groupDigits(n)} ${n === 1 ? one : many}`
-}
-
 function Candidate({ c, max, analysis }: { c: SavingsCandidate; max: number; analysis: ImageAnalysis }): React.JSX.Element {
   const selectLayer = useApp((s) => s.selectLayer)
   const selected = useApp((s) => s.selectedLayer)
   const [open, setOpen] = useState(false)
   const share = analysis.layerBytes > 0 ? c.bytes / analysis.layerBytes : 0
-  const what = c.id === 'hidden' ? plural(c.files, 'hidden copy', 'hidden copies') : plural(c.files, 'file')
+  const what = c.id === 'hidden' ? formatCount(c.files, 'hidden copy', 'hidden copies') : formatCount(c.files, 'file')
   return (
     <li className={`sv-item${open ? ' open' : ''}`} data-testid="savings-candidate" data-id={c.id}>
       <button type="button" className="sv-head" aria-expanded={open} onClick={() => setOpen((o) => !o)} title={open ? 'Hide the paths' : 'Show the largest paths'}>
@@ -54,7 +50,7 @@ function Candidate({ c, max, analysis }: { c: SavingsCandidate; max: number; ana
                 type="button"
                 className={`linklike num${selected === l.layerIndex ? ' on' : ''}`}
                 onClick={() => selectLayer(l.layerIndex)}
-                title={`Select layer ${l.layerIndex}: ${formatExactBytes(l.bytes)} of these bytes, ${plural(l.files, 'file')}`}
+                title={`Select layer ${l.layerIndex}: ${formatExactBytes(l.bytes)} of these bytes, ${formatCount(l.files, 'file')}`}
               >
                 layer {l.layerIndex}
               </button>
@@ -62,7 +58,7 @@ function Candidate({ c, max, analysis }: { c: SavingsCandidate; max: number; ana
               {c.layers.length > 1 && <span className="num"> ({formatBytes(l.bytes)})</span>}
             </span>
           ))}
-          {c.layers.length > 4 && <span> and {plural(c.layers.length - 4, 'more layer')}</span>}
+          {c.layers.length > 4 && <span> and {formatCount(c.layers.length - 4, 'more layer')}</span>}
         </p>
         {open && (
           <div className="sv-paths" data-testid="savings-paths">
@@ -82,7 +78,7 @@ function Candidate({ c, max, analysis }: { c: SavingsCandidate; max: number; ana
                 </span>
               </div>
             ))}
-            {c.files > c.paths.length && <div className="sv-more muted">{c.id === 'hidden' ? 'The Waste tab lists every hidden copy.' : `and ${plural(c.files - c.paths.length, 'smaller file')}`}</div>}
+            {c.files > c.paths.length && <div className="sv-more muted">{c.id === 'hidden' ? 'The Waste tab lists every hidden copy.' : `and ${formatCount(c.files - c.paths.length, 'smaller file')}`}</div>}
           </div>
         )}
       </div>
@@ -129,7 +125,7 @@ export function SavingsPanel({ analysis }: { analysis: ImageAnalysis }): React.J
                 <>
                   From the base image{base?.ref ? <span className="mono"> {base.ref}</span> : null}
                   {base && (
-                    <span className="muted" title={`${formatExactBytes(base.bytes)} of file content in ${plural(base.layers, 'base layer')}`}>
+                    <span className="muted" title={`${formatExactBytes(base.bytes)} of file content in ${formatCount(base.layers, 'base layer')}`}>
                       {' '}
                       · the base is {formatBytes(base.bytes)} of this image's {formatBytes(analysis.layerBytes)}: a slimmer base removes these
                     </span>

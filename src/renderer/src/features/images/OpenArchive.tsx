@@ -3,6 +3,7 @@
 import { useState } from 'react'
 import { api } from '../../api'
 import { Button } from '../../components/Button'
+import { OpenForm } from '../../components/OpenForm'
 import { call, toApiError } from '../../lib/call'
 import { useApp } from '../../stores'
 
@@ -26,33 +27,23 @@ export function OpenArchiveForm({ autoFocus, compact }: { autoFocus?: boolean; c
     }
   }
   return (
-    <form
-      className={`open-archive${compact ? ' compact' : ''}`}
-      onSubmit={(e) => {
-        e.preventDefault()
-        submit(path)
-      }}
+    <OpenForm
+      value={path}
+      onChange={setPath}
+      onSubmit={() => submit(path)}
+      placeholder="/path/to/image.tar or OCI layout directory"
+      label="Archive path"
+      testId="archive-path"
+      autoFocus={autoFocus}
+      compact={compact}
+      error={error}
+      hint={!compact && '…or drop an image archive anywhere in this window.'}
     >
-      <input
-        type="text"
-        className="input mono"
-        placeholder="/path/to/image.tar or OCI layout directory"
-        value={path}
-        autoFocus={autoFocus}
-        onChange={(e) => setPath(e.target.value)}
-        aria-label="Archive path"
-        data-testid="archive-path"
-      />
       {electron && (
         <Button onClick={() => void browse()} title="Choose a file">
           Browse…
         </Button>
       )}
-      <Button type="submit" variant="primary">
-        Open
-      </Button>
-      {error && <div className="form-error">{error}</div>}
-      {!compact && <div className="hint muted">…or drop an image archive anywhere in this window.</div>}
-    </form>
+    </OpenForm>
   )
 }

@@ -3,10 +3,13 @@
 // Below them, the registries allowed plain HTTP (the app's --insecure-registry).
 import { useState } from 'react'
 import { Button } from '../../components/Button'
+import { OpenForm } from '../../components/OpenForm'
 import { call, toApiError } from '../../lib/call'
 import { useApp } from '../../stores'
 import { PlainHttpSetting } from './PlainHttpSetting'
-import { recentRefs, refFromInput, rememberRef, repositoryOf } from './recent'
+import { formatCount } from '../../../../shared/format'
+import { repositoryOf } from '../../../../shared/reference-parts'
+import { recentRefs, refFromInput, rememberRef } from './recent'
 import './registry.css'
 
 export function OpenRegistryForm({ autoFocus }: { autoFocus?: boolean }): React.JSX.Element {
@@ -31,7 +34,7 @@ export function OpenRegistryForm({ autoFocus }: { autoFocus?: boolean }): React.
     setError(null)
     setLoadingTags(true)
     try {
-      setTags(await call('registry:tags', { ref: repositoryOf(ref) }))
+      setTags(await call('registry:tags', { ref: repositoryOf(ref).repository }))
       setPicked([])
     } catch (e) {
       setTags(null)
@@ -51,24 +54,19 @@ export function OpenRegistryForm({ autoFocus }: { autoFocus?: boolean }): React.
 
   return (
     <div className="open-registry" data-testid="open-registry">
-      <form
-        className="open-archive"
-        onSubmit={(e) => {
-          e.preventDefault()
-          open(refFromInput(input))
-        }}
+      <OpenForm
+        value={input}
+        onChange={setInput}
+        onSubmit={() => open(refFromInput(input))}
+        placeholder="registry://HOST[:PORT]/REPO[:TAG|@DIGEST]"
+        label="Registry reference"
+        testId="registry-ref"
+        autoFocus={autoFocus}
+        list="registry-recent"
+        openTestId="registry-open"
+        error={error}
+        hint={!error && 'Read straight from the registry: no engine, no pull. Layers already known are never downloaded again.'}
       >
-        <input
-          type="text"
-          className="input mono"
-          list="registry-recent"
-          placeholder="registry://HOST[:PORT]/REPO[:TAG|@DIGEST]"
-          value={input}
-          autoFocus={autoFocus}
-          onChange={(e) => setInput(e.target.value)}
-          aria-label="Registry reference"
-          data-testid="registry-ref"
-        />
         <datalist id="registry-recent">
           {recent.map((r) => (
             <option key={r} value={`registry://${r}`} />
@@ -77,18 +75,13 @@ export function OpenRegistryForm({ autoFocus }: { autoFocus?: boolean }): React.
         <Button onClick={() => void listTags()} disabled={loadingTags} data-testid="registry-list-tags" title="List the repository's tags">
           {loadingTags ? 'Listing…' : 'Tags'}
         </Button>
-        <Button type="submit" variant="primary" data-testid="registry-open">
-          Open
-        </Button>
-        {error && <div className="form-error">{error}</div>}
-        {!error && <div className="hint muted">Read straight from the registry: no engine, no pull. Layers already known are never downloaded again.</div>}
-      </form>
+      </OpenForm>
       {tags && (
         <div className="registry-tags" data-testid="registry-tags">
           <div className="registry-tags-head">
             <span className="mono">{tags.repository}</span>
             <span className="muted">
-              {tags.tags.length} tag{tags.tags.length === 1 ? '' : 's'} · tick two to compare
+              {formatCount(tags.tags.length, 'tag')} · tick two to compare
             </span>
             <Button variant="primary" size="sm" disabled={picked.length !== 2} onClick={compare} data-testid="registry-compare">
               Compare{picked.length ? ` (${picked.length}/2)` : ''}

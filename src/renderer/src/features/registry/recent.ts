@@ -21,11 +21,3 @@ export function refFromInput(input: string): string {
   const s = input.trim()
   return s.toLowerCase().startsWith('registry://') ? s.slice('registry://'.length) : s
 }
-
-/** The repository part of a reference (no tag, no digest): `host:5000/team/app`. */
-export function repositoryOf(ref: string): string {
-  const noDigest = ref.split('@')[0]!
-  const slash = noDigest.lastIndexOf('/')
-  const colon = noDigest.lastIndexOf(':')
-  return colon > slash ? noDigest.slice(0, colon) : noDigest
-}
