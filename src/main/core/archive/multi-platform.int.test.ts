@@ -228,7 +228,7 @@ describe('compare across platforms', () => {
     expect(c.a.image.id).toBe(fx.configs.amd64.digest)
     expect(c.b.image.id).toBe(fx.configs.arm64.digest)
     expect(c.b.source).toMatchObject({ platform: 'linux/arm64' })
-    expect(c.labels).toEqual({ a: 'nested (linux/amd64)', b: 'nested (linux/arm64/v8)' })
+    expect(c.labels).toEqual({ a: 'nested.tar (linux/amd64)', b: 'nested.tar (linux/arm64/v8)' })
     const bytes = (arch: 'amd64' | 'arm64'): number => fx.layerBlobs[arch].map(layerFigures).reduce((s, f) => s + f.contentBytes, 0)
     expect(c.delta.bytes).toBe(bytes('arm64') - bytes('amd64'))
     // The side's platform wins over the request's.
