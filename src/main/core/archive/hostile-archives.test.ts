@@ -148,6 +148,7 @@ describe('OCI layout folders', () => {
       ['history an object', { config: (c) => ({ ...c, history: { a: 1 } }) }, 'history should be a list'],
       ['labels a number', { config: (c) => ({ ...c, config: { Labels: 5 } }) }, 'config.Labels'],
       ['layer size a string', { manifest: (m) => ({ ...m, layers: [{ ...(m.layers as object[])[0], size: '12' }] }) }, 'layers[0].size should be a number'],
+      ['diff_ids missing', { config: (c) => ({ ...c, rootfs: { type: 'layers' } }) }, 'rootfs.diff_ids should be a list (it is missing)'],
       ['layer digest junk', { manifest: (m) => ({ ...m, layers: [{ ...(m.layers as object[])[0], digest: '../../../etc/passwd' }] }) }, 'layers[0].digest is not a digest']
     ]
     for (const [why, edit, field] of cases) {

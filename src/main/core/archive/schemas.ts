@@ -104,7 +104,8 @@ function fieldName(path: ReadonlyArray<PropertyKey>): string {
  * is not a digest". Unions report the branch that got furthest.
  */
 export function parseDoc<T extends z.ZodType>(schema: T, value: unknown, where: string, what: string): z.infer<T> {
-  const r = schema.safeParse(value)
+  // reportInput lets the words tell a missing field from a wrong one (the input is referenced, not copied).
+  const r = schema.safeParse(value, { reportInput: true })
   if (r.success) return r.data
   let issue = r.error.issues[0]!
   // A union lists each branch's issues; show the deepest one, it names the real field.
