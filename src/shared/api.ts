@@ -43,7 +43,7 @@ export interface Channels {
    * still unread (`unreadBelow` of them): entries then carry no added/changed kind (whiteouts
    * still show as deleted), since a kind needs every layer below.
    */
-  'analysis:layerTree': { req: RequestIn<'analysis:layerTree'>; res: { node: FileNode; children: FileNode[]; total: number; changeKinds: boolean; unreadBelow: number } }
+  'analysis:layer': { req: RequestIn<'analysis:layer'>; res: { node: FileNode; children: FileNode[]; total: number; changeKinds: boolean; unreadBelow: number } }
   'cache:info': { req: RequestIn<'cache:info'>; res: ResponseOf<'cache:info'> }
   'cache:clear': { req: RequestIn<'cache:clear'>; res: ResponseOf<'cache:clear'> }
 
@@ -93,7 +93,7 @@ export const CHANNELS = [
   'analysis:search',
   'analysis:treemap',
   'analysis:waste',
-  'analysis:layerTree',
+  'analysis:layer',
   'cache:info',
   'cache:clear',
   'compare:open',

@@ -76,7 +76,7 @@ export const REQUESTS = {
    * like analysis:tree. Answers NOT_FOUND once the job has finished (then use analysis:tree).
    * `job` is the jobId of that analysis:open (not `jobId`: this request is no job of its own).
    */
-  'analysis:layerTree': z.object({
+  'analysis:layer': z.object({
     job: text('job', 'the jobId of an analysis:open that is still running'),
     layer: wholeNumber('layer', 0, 1_000_000),
     path: fsPath,

@@ -4,7 +4,7 @@ import { progressOf, type HandlerGroup } from '../types'
 // Requests arrive validated by their schemas (src/shared/schemas), defaults filled in.
 export function analysisHandlers(
   s: Services
-): HandlerGroup<'analysis:open' | 'analysis:tree' | 'analysis:search' | 'analysis:treemap' | 'analysis:waste' | 'analysis:layerTree' | 'cache:info' | 'cache:clear'> {
+): HandlerGroup<'analysis:open' | 'analysis:tree' | 'analysis:search' | 'analysis:treemap' | 'analysis:waste' | 'analysis:layer' | 'cache:info' | 'cache:clear'> {
   return {
     'analysis:open': async (req, ctx) =>
       (
@@ -21,7 +21,7 @@ export function analysisHandlers(
     'analysis:search': async ({ scope, query, limit }) => s.analysis().get(scope.key).search(scope.layer, scope.mode, query, limit),
     'analysis:treemap': async ({ scope, path, depth, maxNodes }) => s.analysis().get(scope.key).treemap(scope.layer, scope.mode, path, depth, maxNodes),
     'analysis:waste': async ({ key, offset, limit }) => s.analysis().get(key).wastePaths(offset, limit),
-    'analysis:layerTree': async ({ job, layer, path, sort, offset, limit }) => s.analysis().layerTree(job, layer, path, sort, offset, limit),
+    'analysis:layer': async ({ job, layer, path, sort, offset, limit }) => s.analysis().layerTree(job, layer, path, sort, offset, limit),
     'cache:info': async () => s.analysis().cacheInfo(),
     'cache:clear': async () => s.analysis().cacheClear()
   }
