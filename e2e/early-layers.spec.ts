@@ -64,3 +64,51 @@ test('the layer list and history show before the analysis ends, each layer marke
   await expect(fresh.locator('[data-testid=image-row][data-name="layerscope-fixture/busybox:1"]')).toBeVisible()
   await expect(fresh.locator('[data-testid=image-row][data-name="layerscope-fixture/busybox:1"]').getByTestId('image-analysed')).toHaveCount(0)
 })
+
+// What each layer of the early image holds as its own tar (see slow-engine.ts), by index.
+const LAYER_FILE: Record<number, { path: string; size?: string }> = {
+  0: { path: '/bin' },
+  1: { path: '/a.bin', size: '3.15 MB' },
+  2: { path: '/etc' },
+  3: { path: '/b.bin', size: '3.15 MB' }
+}
+
+test('a read layer opens to its own files while the others are still being read', async () => {
+  // A fresh backend (an empty cache, so every layer is read) behind a slower link: 8 MB at 400 kB/s.
+  const slower = await startSlowEngine(400_000)
+  const fresh = await startServe({ DOCKER_HOST: slower.host })
+  try {
+    const page = await browser.newPage()
+    await page.goto(fresh.url)
+    await page.getByTestId('image-filter').fill(TAG)
+    await page.locator(`[data-testid=image-row][data-name="${TAG}"]`).click()
+    const readRow = page.locator('[data-testid=preview-layer][data-state=read]').first()
+    await expect(readRow).toBeVisible({ timeout: 60_000 })
+    const index = Number(await readRow.getAttribute('data-layer'))
+    await readRow.getByTestId('preview-open-layer').click()
+    const tree = page.getByTestId('preview-layer-tree')
+    await expect(tree).toHaveAttribute('data-layer', String(index))
+    const want = LAYER_FILE[index]!
+    const row = tree.locator(`[data-testid=preview-tree-row][data-path="${want.path}"]`)
+    await expect(row).toBeVisible()
+    if (want.size) await expect(row).toContainText(want.size)
+    // Still mid-analysis: other layers are being read, the finished screen is not there yet.
+    expect(await page.locator('[data-testid=preview-layer][data-state=reading], [data-testid=preview-layer][data-state=waiting]').count()).toBeGreaterThan(0)
+    await expect(page.getByTestId('image-view')).toHaveCount(0)
+    // Kinds are claimed only when every layer below is read; the note says which it is.
+    const kinds = await tree.getAttribute('data-kinds')
+    if (kinds === 'false') await expect(page.getByTestId('preview-tree-kinds')).toContainText('appear once')
+    else await expect(row.locator('[data-marker=added]')).toBeVisible()
+    // A folder opens to its children, with sizes.
+    if (want.path === '/etc') {
+      await row.click()
+      await expect(tree.locator('[data-testid=preview-tree-row][data-path="/etc/app.conf"]')).toContainText('4 B')
+    }
+    // When the analysis ends the normal image screen replaces the preview.
+    await expect(page.getByTestId('image-view')).toBeVisible({ timeout: 120_000 })
+    await expect(page.getByTestId('preview-view')).toHaveCount(0)
+  } finally {
+    await fresh.stop()
+    await slower.close()
+  }
+})

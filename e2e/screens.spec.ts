@@ -115,13 +115,19 @@ test.describe('mid-analysis', () => {
   for (const theme of THEMES) {
     for (const size of SIZES) {
       test(`screens: image reading ${theme} ${size.name}`, async () => {
-        const slow = await startSlowEngine(1_000_000)
+        // Slow enough (8 MB at 500 kB/s) that a read layer's files are open before the end.
+        const slow = await startSlowEngine(500_000)
         const reading = await startServe({ DOCKER_HOST: slow.host })
         try {
           const page = await open(theme, size, { name: 'image', key: '', source: { kind: 'engine', ref: EARLY_IMAGE }, label: EARLY_IMAGE }, reading)
           await expect(page.locator('[data-testid=preview-layer][data-state=read]').first()).toBeVisible({ timeout: 60_000 })
           await expect(page.locator('[data-testid=preview-layer][data-state=reading]').first()).toBeVisible()
           await page.screenshot({ path: join(OUT, `image-reading-${theme}-${size.name}.png`) })
+          // A read layer opened to its own files, the others still being read.
+          await page.locator('[data-testid=preview-layer][data-state=read]').first().getByTestId('preview-open-layer').click()
+          await expect(page.getByTestId('preview-tree-row').first()).toBeVisible()
+          await expect(page.getByTestId('preview-view')).toBeVisible()
+          await page.screenshot({ path: join(OUT, `image-reading-files-${theme}-${size.name}.png`) })
           await page.context().close()
         } finally {
           await reading.stop()

@@ -38,6 +38,12 @@ export interface Channels {
   'analysis:search': { req: RequestIn<'analysis:search'>; res: { matches: FileNode[]; total: number } }
   'analysis:treemap': { req: RequestIn<'analysis:treemap'>; res: TreemapNode }
   'analysis:waste': { req: RequestIn<'analysis:waste'>; res: { paths: WastePath[]; total: number } }
+  /**
+   * A read layer's tree while the analysis runs. `changeKinds` is false while a layer below is
+   * still unread (`unreadBelow` of them): entries then carry no added/changed kind (whiteouts
+   * still show as deleted), since a kind needs every layer below.
+   */
+  'analysis:layer': { req: RequestIn<'analysis:layer'>; res: { node: FileNode; children: FileNode[]; total: number; changeKinds: boolean; unreadBelow: number } }
   'cache:info': { req: RequestIn<'cache:info'>; res: ResponseOf<'cache:info'> }
   'cache:clear': { req: RequestIn<'cache:clear'>; res: ResponseOf<'cache:clear'> }
 
@@ -87,6 +93,7 @@ export const CHANNELS = [
   'analysis:search',
   'analysis:treemap',
   'analysis:waste',
+  'analysis:layer',
   'cache:info',
   'cache:clear',
   'compare:open',

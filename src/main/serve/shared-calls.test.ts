@@ -94,4 +94,18 @@ describe('SharedCalls', () => {
     void s.call('app:info', {}, new AbortController().signal)
     expect(calls.map((c) => c.channel)).toEqual(['app:info', 'app:info'])
   })
+  it("asks a running layer's tree under the shared run's job, whichever waiter asks", async () => {
+    const { dispatcher, calls } = fake()
+    const s = new SharedCalls(dispatcher, () => undefined)
+    const never = new AbortController().signal
+    void s.call('analysis:open', open('a'), never)
+    void s.call('analysis:open', open('b'), never)
+    void s.call('analysis:layer', { job: 'b', layer: 1 }, never)
+    void s.call('analysis:layer', { job: 'unknown', layer: 1 }, never)
+    expect(calls.map((c) => [c.channel, c.req.job ?? c.req.jobId])).toEqual([
+      ['analysis:open', calls[0]!.req.jobId],
+      ['analysis:layer', calls[0]!.req.jobId],
+      ['analysis:layer', 'unknown']
+    ])
+  })
 })

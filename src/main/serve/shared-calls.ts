@@ -57,6 +57,12 @@ export class SharedCalls {
   /** Calls through the dispatcher, sharing identical concurrent requests of SHARED_CHANNELS. */
   call(channel: string, body: unknown, signal: AbortSignal): Promise<ApiResult<unknown>> {
     if (channel === 'job:cancel') return this.cancel(body)
+    // A running job's layer is asked by the waiter's job ID; the backend knows the shared run's.
+    if (channel === 'analysis:layer' && body !== null && typeof body === 'object') {
+      const job = (body as { job?: unknown }).job
+      const mine = typeof job === 'string' ? this.byJob.get(job) : undefined
+      if (mine) body = { ...body, job: mine.run.jobId }
+    }
     if (!SHARED_CHANNELS.has(channel) || body === null || typeof body !== 'object' || Array.isArray(body)) {
       return this.dispatcher.call(channel, body, { front: 'browser', emit: this.emit, signal })
     }

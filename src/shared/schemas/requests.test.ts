@@ -66,3 +66,11 @@ describe('history:series', () => {
     expect(refusal('history:series', { repository: 'app', last: 2 })).toBeUndefined()
   })
 })
+
+describe('analysis:layer (a read layer of a running job)', () => {
+  it('names the job and the layer it needs, and pages as analysis:tree does', () => {
+    expect(refusal('analysis:layer', { layer: 0 })).toMatch(/^job must be the jobId of an analysis:open that is still running/)
+    expect(refusal('analysis:layer', { job: 'j', layer: -1 })).toMatch(/^layer must be/)
+    expect(REQUESTS['analysis:layer'].parse({ job: 'j', layer: 2 })).toEqual({ job: 'j', layer: 2, path: '/', sort: 'size', offset: 0, limit: 200 })
+  })
+})

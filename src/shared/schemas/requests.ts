@@ -72,6 +72,19 @@ export const REQUESTS = {
     offset: wholeNumber('offset', 0, 1_000_000_000).default(0),
     limit: wholeNumber('limit', 1, 10_000).default(100)
   }),
+  /**
+   * One layer's own entries (its tar as read) while its analysis job is still running; pages
+   * like analysis:tree. Answers NOT_FOUND once the job has finished (then use analysis:tree).
+   * `job` is the jobId of that analysis:open (not `jobId`: this request is no job of its own).
+   */
+  'analysis:layer': z.object({
+    job: text('job', 'the jobId of an analysis:open that is still running'),
+    layer: wholeNumber('layer', 0, 1_000_000),
+    path: fsPath,
+    sort: z.enum(['size', 'name'], { error: 'sort must be "size" or "name".' }).default('size'),
+    offset: wholeNumber('offset', 0, 1_000_000_000).default(0),
+    limit: wholeNumber('limit', 1, 10_000).default(200)
+  }),
   'cache:info': noRequest,
   'cache:clear': noRequest,
 

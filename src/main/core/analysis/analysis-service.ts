@@ -11,6 +11,7 @@ import { AnalyzedImage, type ImageModel } from './analyzed-image'
 import { KnownLayers, type BaseResult } from '../sources/engine-base'
 import { buildPreview, joinEngineHistory } from './image-preview'
 import { OpenEvents } from './open-events'
+import { RunningLayers, type RunningLayerTree } from './running-layers'
 import { buildImage, type ModelLayer } from './image-model'
 import { Lru } from '../model/lru'
 import { PathTable } from '../model/path-table'
@@ -21,6 +22,8 @@ import type { DescribedImage, EngineHistoryEntry, LayerSource, ReadImageResult }
 
 export interface OpenOptions extends AnalyzeOptions {
   signal?: AbortSignal
+  /** The caller's job: while it runs, its read layers' trees answer layerTree(jobId, …). */
+  jobId?: string
   onProgress?: (p: Omit<JobProgress, 'jobId'>) => void
 }
 
@@ -51,6 +54,8 @@ interface OpenContext {
   described: DescribedImage | null
   /** Progress, the early preview and layer-read events of this open. */
   events: OpenEvents
+  /** The layers read so far, for trees before the stacking. */
+  running: RunningLayers
   historyP?: Promise<EngineHistoryEntry[]>
   baseP?: Promise<BaseResult | undefined>
   alternativesP?: Promise<BaseAlternatives | null>
@@ -70,6 +75,8 @@ export class AnalysisService {
   exports = 0
   /** Other images' layer lists, for base detection across opens. */
   private readonly knownLayers = new KnownLayers()
+  /** Opens still running, by the caller's job ID. */
+  private readonly running = new Map<string, RunningLayers>()
 
   constructor(readonly opts: AnalysisServiceOptions) {
     this.cache = new LayerCache(opts.cacheDir)
@@ -93,14 +100,33 @@ export class AnalysisService {
   /** Opens an image from a LayerSource made by the caller (tests; every source goes the same way). */
   async openFrom(src: LayerSource, o: OpenOptions = {}, started = performance.now()): Promise<AnalyzedImage> {
     const events = new OpenEvents(o.onProgress)
+    const running = new RunningLayers(src.label, (d, paths) => this.cache.loadLayer(d, paths))
+    const jobId = o.jobId
+    if (jobId !== undefined) {
+      if (this.running.has(jobId)) throw new LayerscopeError('INVALID_INPUT', `Job ${jobId} is already running: give each job its own jobId.`)
+      this.running.set(jobId, running)
+    }
     try {
-      const img = await this.analyse(src, o, started, events)
+      const img = await this.analyse(src, o, started, events, running)
       this.remember(img)
       return img
     } finally {
       // Nothing of this open is sent after its answer (a late history must not follow it).
       events.close()
+      if (jobId !== undefined) this.running.delete(jobId)
     }
+  }
+
+  /**
+   * One read layer's own tree while job `jobId` still runs (see RunningLayers). NOT_FOUND
+   * once the job has ended: the finished image then answers analysis:tree.
+   */
+  layerTree(jobId: string, layer: number, path = '/', sort: 'size' | 'name' = 'size', offset = 0, limit = 200): RunningLayerTree {
+    const r = this.running.get(jobId)
+    if (!r) {
+      throw new LayerscopeError('NOT_FOUND', `No analysis job ${jobId} is running: it has finished, failed or been cancelled. A finished image's layers open from its own screen.`)
+    }
+    return r.tree(layer, path, sort, offset, limit)
   }
 
   /** An image opened earlier in this process; NOT_FOUND when the key is unknown. */
@@ -116,10 +142,10 @@ export class AnalysisService {
 
   // ---- one open, in the order an image is met: identity, summary, layers, model, cache ----
 
-  private async analyse(src: LayerSource, o: OpenOptions, started: number, events: OpenEvents): Promise<AnalyzedImage> {
+  private async analyse(src: LayerSource, o: OpenOptions, started: number, events: OpenEvents, running: RunningLayers): Promise<AnalyzedImage> {
     const described = await src.describe(o.signal)
     throwIfCancelled(o.signal)
-    const ctx: OpenContext = { src, o, started, described, events }
+    const ctx: OpenContext = { src, o, started, described, events, running }
     if (described) {
       const again = this.reopenInMemory(ctx, described)
       if (again) return again
@@ -144,6 +170,10 @@ export class AnalysisService {
    */
   private sendPreview(ctx: OpenContext, d: DescribedImage, cachedSkips = true): void {
     const cached = (diffId: string): boolean => cachedSkips && !ctx.o.noCache && this.cache.hasLayer(diffId)
+    ctx.running.setLayers(
+      d.layers.map((l) => l.diffId),
+      cached
+    )
     const history = ctx.historyP ?? Promise.resolve(undefined)
     void history
       .catch(() => undefined)
@@ -252,6 +282,7 @@ export class AnalysisService {
   private async readLayers(ctx: OpenContext, skipCached = true): Promise<GatheredLayers> {
     const { src, o, events } = ctx
     const paths = new PathTable()
+    ctx.running.begin(paths)
     const useCache = skipCached && !o.noCache
     let total = ctx.described?.engineSize ?? 0
     // Before the first byte: the engine prepares its export (seconds on big images), an archive opens.
@@ -266,7 +297,10 @@ export class AnalysisService {
       skip: (d) => useCache && this.cache.hasLayer(d),
       signal: o.signal,
       onLayer: (i) => (layerIndex = i),
-      onLayerRead: (diffId) => events.layerRead(diffId),
+      onLayerRead: (diffId, entries) => {
+        ctx.running.layerRead(diffId, entries)
+        events.layerRead(diffId)
+      },
       onBytes: (n, t) => {
         total = t || total
         events.progress({ phase: src.readPhase, bytesDone: n, bytesTotal: total, ...layerFields() })
@@ -275,7 +309,8 @@ export class AnalysisService {
     let cached = 0
     for (const l of read.layers) {
       if (!read.skipped.has(l.diffId)) continue
-      const e = this.cache.loadLayer(l.diffId, paths)
+      // A cached layer someone opened during the read is loaded already.
+      const e = ctx.running.held(l.diffId) ?? this.cache.loadLayer(l.diffId, paths)
       // A cache entry vanished or was damaged since the check: read everything again.
       if (!e) return this.readLayers(ctx, false)
       l.entries = e

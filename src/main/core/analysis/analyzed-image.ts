@@ -42,10 +42,6 @@ interface Scope {
 const MAX_SCOPES = 4
 const MAX_SORTS = 64
 
-/**
- * An analysed image kept in memory for follow-up queries (tree, treemap, compare, report).
- * Holds headers only, never file contents. Directory roll-ups are computed once per scope.
- */
 /** The in-memory model behind an analysis: interned paths, layer columns, the full stack. */
 export interface ImageModel {
   paths: PathTable
@@ -53,7 +49,12 @@ export interface ImageModel {
   stack: StackResult
 }
 
-export class AnalyzedImage {
+/**
+ * Tree, search and treemap queries over a model (layers + their stack). Holds headers only,
+ * never file contents. Directory roll-ups are computed once per scope. AnalyzedImage adds the
+ * analysis; an analysis still running serves its read layers' trees through it too.
+ */
+export class ModelTrees {
   private m?: ImageModel & { refs: Refs }
   private scopes = new Lru<string, Scope>(MAX_SCOPES)
   private sorted = new Lru<string, Int32Array>(MAX_SORTS)
@@ -63,10 +64,7 @@ export class AnalyzedImage {
    * `model` may be a loader: an image re-opened from the cache shows its summary at once
    * and reads its layers only when a tree, treemap, search or compare needs them.
    */
-  constructor(
-    public analysis: ImageAnalysis,
-    private readonly model: ImageModel | (() => ImageModel)
-  ) {
+  constructor(private readonly model: ImageModel | (() => ImageModel)) {
     if (typeof model !== 'function') this.m = { ...model, refs: new Refs(model.layers) }
   }
 
@@ -371,6 +369,19 @@ export class AnalyzedImage {
       out.push({ path: `/${this.paths.path(w.pathId[i]!)}`, bytes: w.bytes[i]!, reason: REASON_NAMES[w.reason[i]!]!, layerIndex: w.layer[i]!, byLayerIndex: w.by[i]! })
     }
     return { paths: out, total: w.count }
+  }
+}
+
+/**
+ * An analysed image kept in memory for follow-up queries (tree, treemap, compare, report).
+ * `model` may be a loader (see ModelTrees).
+ */
+export class AnalyzedImage extends ModelTrees {
+  constructor(
+    public analysis: ImageAnalysis,
+    model: ImageModel | (() => ImageModel)
+  ) {
+    super(model)
   }
 }
 

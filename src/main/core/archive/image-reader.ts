@@ -74,7 +74,7 @@ export interface ReadOptions {
   /** A layer blob starts in the stream; `seen` counts them (progress: "layer i of n"). */
   onLayerStart?: (seen: number) => void
   /** An outer tar entry has been consumed (a layer parsed, a JSON buffered): its path and what it was. */
-  onBlob?: (path: string, blob: BlobResult) => void
+  onBlob?: (path: string, blob: BlobResult, entries?: LayerEntries) => void
 }
 
 /** "dir/x.tar#repo:tag" -> path and image selector, when the whole string is not itself a file. */
@@ -137,7 +137,7 @@ class Collector {
       done: (r) => {
         entries?.linkDigests()
         this.blobs.set(path, { ...r, entries })
-        this.opts.onBlob?.(path, r)
+        this.opts.onBlob?.(path, r, entries)
       }
     })
   }

@@ -107,7 +107,7 @@ export class EngineSource implements LayerSource {
           label: `The export of ${this.ref}`,
           signal: opts.signal,
           onLayerStart: (n) => opts.onLayer?.(n - 1),
-          ...(locator ? { onBlob: (path, blob) => locator.blob(path, blob) } : {})
+          ...(locator ? { onBlob: (path, blob, entries) => locator.blob(path, blob, entries) } : {})
         }
       )
     } catch (e) {

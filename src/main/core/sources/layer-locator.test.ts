@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { BlobResult } from '../archive/blob-sink'
+import { LayerEntries } from '../model/layer-entries'
+import { PathTable } from '../model/path-table'
 import { LayerLocator } from './layer-locator'
 
 const h = (c: string): string => c.repeat(64)
@@ -49,5 +51,26 @@ describe('LayerLocator', () => {
     loc.blob(`${h('1')}/layer.tar`, tar)
     loc.blob(`blobs/sha256/${h('a')}`, { ...tar, error: new Error('x') as never })
     expect(got).toEqual([])
+  })
+
+  it("hands each layer's own entries on with its diff ID, also for a legacy layer placed later", () => {
+    const got: Array<[string, LayerEntries | undefined]> = []
+    const loc = new LayerLocator((d, e) => got.push([d, e]), ['sha256:d0', 'sha256:d1'])
+    const paths = new PathTable()
+    const e1 = new LayerEntries(paths)
+    const e2 = new LayerEntries(paths)
+    loc.blob(`${h('2')}/json`, json(h('1')))
+    loc.blob(`${h('2')}/layer.tar`, tar, e2)
+    loc.blob(`${h('1')}/json`, json())
+    loc.blob(`${h('1')}/layer.tar`, tar, e1)
+    expect(got).toEqual([
+      ['sha256:d1', e2],
+      ['sha256:d0', e1]
+    ])
+    expect(got[0]![1]).toBe(e2)
+    const oci: Array<[string, LayerEntries | undefined]> = []
+    const e3 = new LayerEntries(paths)
+    new LayerLocator((d, e) => oci.push([d, e])).blob(`blobs/sha256/${h('a')}`, tar, e3)
+    expect(oci[0]![1]).toBe(e3)
   })
 })

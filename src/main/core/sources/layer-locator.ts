@@ -6,6 +6,7 @@
 //   v1 IDs bottom-up: a layer's depth in that chain is its index, once the chain is complete.
 // A blob it cannot place is not announced (the analysis at the end has every layer anyway).
 import type { BlobResult } from '../archive/blob-sink'
+import type { LayerEntries } from '../model/layer-entries'
 
 const OCI_BLOB = /^blobs\/sha256\/([0-9a-f]{64})$/
 const LEGACY = /^([0-9a-f]{64})\/(json|layer\.tar)$/
@@ -14,13 +15,13 @@ export class LayerLocator {
   private diffIds: string[] | null = null
   /** v1 ID -> its parent's v1 ID ('' for the bottom layer). */
   private readonly parent = new Map<string, string>()
-  /** Legacy layer folders whose layer.tar is read but whose depth is not known yet. */
-  private waiting = new Set<string>()
+  /** Legacy layer folders whose layer.tar is read but whose depth is not known yet (with its entries). */
+  private waiting = new Map<string, LayerEntries | undefined>()
   /** Diff IDs announced (each once). */
   private readonly told = new Set<string>()
 
   constructor(
-    private readonly onRead: (diffId: string) => void,
+    private readonly onRead: (diffId: string, entries?: LayerEntries) => void,
     diffIds?: string[]
   ) {
     if (diffIds) this.diffIds = diffIds
@@ -32,14 +33,14 @@ export class LayerLocator {
     this.resolve()
   }
 
-  /** Feed every outer blob of the stream here as it ends. */
-  blob(path: string, r: BlobResult): void {
+  /** Feed every outer blob of the stream here as it ends (with the layer's entries when it was one). */
+  blob(path: string, r: BlobResult, entries?: LayerEntries): void {
     if (r.error) return
     const isLayer = r.kind === 'tar' || r.kind === 'gzip' || r.kind === 'zstd'
-    if (isLayer && r.diffId) return this.tell(r.diffId)
+    if (isLayer && r.diffId) return this.tell(r.diffId, entries)
     const oci = OCI_BLOB.exec(path)
     if (oci) {
-      if (isLayer && (r.compression ?? 'none') === 'none') this.tell(`sha256:${oci[1]}`)
+      if (isLayer && (r.compression ?? 'none') === 'none') this.tell(`sha256:${oci[1]}`, entries)
       return
     }
     const legacy = LEGACY.exec(path)
@@ -49,19 +50,19 @@ export class LayerLocator {
       const p = (r.json as { parent?: unknown } | undefined)?.parent
       this.parent.set(id, typeof p === 'string' ? p : '')
     } else if (isLayer) {
-      this.waiting.add(id)
+      this.waiting.set(id, entries)
     }
     this.resolve()
   }
 
   private resolve(): void {
     if (!this.diffIds || this.waiting.size === 0) return
-    for (const id of [...this.waiting]) {
+    for (const [id, entries] of [...this.waiting]) {
       const depth = this.depth(id)
       if (depth === null) continue
       this.waiting.delete(id)
       const d = this.diffIds[depth]
-      if (d) this.tell(d)
+      if (d) this.tell(d, entries)
     }
   }
 
@@ -76,9 +77,9 @@ export class LayerLocator {
     return at === '' ? n : null
   }
 
-  private tell(diffId: string): void {
+  private tell(diffId: string, entries?: LayerEntries): void {
     if (this.told.has(diffId)) return
     this.told.add(diffId)
-    this.onRead(diffId)
+    this.onRead(diffId, entries)
   }
 }

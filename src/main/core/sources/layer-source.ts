@@ -74,9 +74,10 @@ export interface ReadLayersOptions {
   /**
    * A layer has been read through the pipeline (parsed; verified where the source verifies).
    * Sources call it where they can tell which layer a blob was; a layer they cannot name
-   * before the end (see LayerLocator) is simply never announced early.
+   * before the end (see LayerLocator) is simply never announced early. `entries` are the
+   * layer's own (the very object the result will hold, never a copy), for in-progress trees.
    */
-  onLayerRead?: (diffId: string) => void
+  onLayerRead?: (diffId: string, entries?: LayerEntries) => void
 }
 
 /** What a source that can only be known by reading claims about its image, found cheaply. */

@@ -137,7 +137,7 @@ export class RegistrySource implements LayerSource {
               opts.onBytes?.(done, total)
             }
           })
-          opts.onLayerRead?.(l.diffId)
+          opts.onLayerRead?.(l.diffId, layer.entries)
           return layer
         } finally {
           stream.destroy()

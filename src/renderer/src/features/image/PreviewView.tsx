@@ -1,7 +1,8 @@
 // The image screen while its layers are read: the layer list and history the source described
 // at once (engine inspect + history, a manifest and config), each layer marked as it is read,
 // above the progress. Sizes here are what the source claims, labelled as such; the measured
-// figures (content bytes, files, the tree) come with the analysis.
+// figures come with the analysis. A layer read already opens to its own files (PreviewLayerTree).
+import { useState } from 'react'
 import { formatBytes, formatCount, formatExactBytes, shortId } from '../../../../shared/format'
 import type { ImagePreview, PreviewLayer } from '../../../../shared/models/analysis'
 import { imageName, imagePlatform } from '../../../../shared/image-source'
@@ -10,6 +11,8 @@ import { ProgressBar } from '../../components/ProgressBar'
 import { useApp } from '../../stores'
 import type { OpenJob } from '../../stores/analysis'
 import { previewRows, type LayerState } from './preview-rows'
+import { PreviewLayerTree } from './PreviewLayerTree'
+import './preview.css'
 
 const CLAIMED: Record<NonNullable<PreviewLayer['claimedKind']>, { head: string; title: string }> = {
   'engine-history': { head: 'History size', title: "The engine's size for the step that made the layer (uncompressed, as docker history shows it), not yet measured" },
@@ -37,8 +40,9 @@ export function PreviewView({ job, preview }: { job: OpenJob; preview: ImagePrev
   const kind = preview.layers.find((l) => l.claimedKind)?.claimedKind
   const size = sizeWords(preview)
   const platform = imagePlatform(preview)
+  const [open, setOpen] = useState<number | null>(null)
   return (
-    <div className="image-view preview-view" data-testid="preview-view" data-image-id={preview.id}>
+    <div className={`image-view preview-view${open !== null ? ' with-files' : ''}`} data-testid="preview-view" data-image-id={preview.id}>
       <header className="image-header">
         <div className="image-title-row">
           <Button variant="ghost" size="sm" onClick={back} title="Back (Alt+←)" aria-label="Back">
@@ -89,8 +93,17 @@ export function PreviewView({ job, preview }: { job: OpenJob; preview: ImagePrev
                     </tr>
                   )
                 }
+                const readable = r.state === 'read' || r.state === 'cached'
                 return (
-                  <tr key={r.key} title={r.raw} data-testid="preview-layer" data-layer={l.index} data-state={r.state}>
+                  <tr
+                    key={r.key}
+                    title={r.raw}
+                    data-testid="preview-layer"
+                    data-layer={l.index}
+                    data-state={r.state}
+                    className={`${readable ? 'openable' : ''}${open === l.index ? ' selected' : ''}`}
+                    onClick={readable ? () => setOpen(l.index) : undefined}
+                  >
                     <td className="col-idx num">{l.index}</td>
                     <td className="instr mono">{r.instruction}</td>
                     {kind && (
@@ -99,8 +112,23 @@ export function PreviewView({ job, preview }: { job: OpenJob; preview: ImagePrev
                       </td>
                     )}
                     <td className={`preview-state state-${r.state}`}>
-                      {r.state === 'read' || r.state === 'cached' ? '✓ ' : ''}
+                      {readable ? '✓ ' : ''}
                       {STATE_WORDS[r.state!]}
+                      {readable && (
+                        <button
+                          type="button"
+                          className="link preview-open"
+                          data-testid="preview-open-layer"
+                          aria-pressed={open === l.index}
+                          onClick={(e) => {
+                            e.stopPropagation()
+                            setOpen(l.index)
+                          }}
+                          title={`Show the files of layer ${l.index} as it was read`}
+                        >
+                          files
+                        </button>
+                      )}
                     </td>
                   </tr>
                 )
@@ -110,9 +138,10 @@ export function PreviewView({ job, preview }: { job: OpenJob; preview: ImagePrev
         </div>
         <p className="muted small preview-note">
           {kind ? `${CLAIMED[kind].head}: ${CLAIMED[kind].title.replace(/^The/, 'the')}. ` : ''}
-          Content bytes, files, the treemap and the file tree follow once every layer is read; layers seen before come from the cache.
+          A read layer shows its own files (“files”); content bytes, the treemap and the whole image’s tree follow once every layer is read; layers seen before come from the cache.
         </p>
       </section>
+      {open !== null && <PreviewLayerTree jobId={job.jobId} layer={open} readCount={job.layersRead.length} onClose={() => setOpen(null)} />}
     </div>
   )
 }
