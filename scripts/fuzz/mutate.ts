@@ -3,6 +3,7 @@
 // headers, and the same inside the nested layer tars (decompressed, mutated, recompressed)
 // and the JSON documents. Deterministic from the case number.
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
 
 export type Rng = () => number
@@ -245,17 +246,43 @@ const mutators: Record<string, Mutator> = {
     const blob = buf.subarray(e.data, e.data + e.size)
     const kind = blob[0] === 0x1f ? 'gzip' : blob[0] === 0x28 ? 'zstd' : 'tar'
     if (kind === 'zstd' && r() < 0.2) return replaceData(buf, e, ctx.bigWindowZstd)
-    let inner: Buffer
-    try {
-      inner = kind === 'gzip' ? gunzipSync(blob) : kind === 'zstd' ? execFileSync('zstd', ['-d', '-q', '-c'], { input: blob, maxBuffer: 1 << 28 }) : Buffer.from(blob)
-    } catch {
-      return buf
-    }
+    const inner = unpack(kind, blob)
+    if (!inner) return buf
     const mutated = mutate(inner, r, { ...ctx, depth: 1 })
-    const packed = kind === 'gzip' ? gzipSync(mutated) : kind === 'zstd' ? execFileSync('zstd', ['-q', '-c', '-1'], { input: mutated, maxBuffer: 1 << 28 }) : mutated
+    const packed = kind === 'gzip' ? gzipSync(mutated, { level: 1 }) : kind === 'zstd' ? zstdFrames(mutated, r) : mutated
     // Sometimes truncate the compressed stream itself.
     return replaceData(buf, e, r() < 0.15 ? packed.subarray(0, int(r, packed.length)) : packed)
   }
+}
+
+/**
+ * A layer blob decompressed, remembered by its digest: most cases unpack one of the seeds' few
+ * layers, and the zstd CLI costs a process start each time (null: it does not decompress).
+ */
+const unpacked = new Map<string, Buffer | null>()
+function unpack(kind: 'gzip' | 'zstd' | 'tar', blob: Buffer): Buffer | null {
+  if (kind === 'tar') return Buffer.from(blob)
+  const key = `${kind}:${createHash('sha1').update(blob).digest('hex')}`
+  let inner = unpacked.get(key)
+  if (inner === undefined) {
+    try {
+      inner = kind === 'gzip' ? gunzipSync(blob) : execFileSync('zstd', ['-d', '-q', '-c'], { input: blob, maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'ignore'] })
+    } catch {
+      inner = null
+    }
+    if (unpacked.size >= 64) unpacked.clear()
+    unpacked.set(key, inner)
+  }
+  // Mutators copy before they write, but a caller must never see a shared buffer change.
+  return inner
+}
+
+/** zstd by the real CLI: one frame, or (one case in five) the data cut into two frames. */
+function zstdFrames(data: Buffer, r: Rng): Buffer {
+  const z = (b: Buffer): Buffer => execFileSync('zstd', ['-q', '-c', '-1'], { input: b, maxBuffer: 1 << 28 })
+  if (r() >= 0.2 || data.length < 2) return z(data)
+  const at = 1 + int(r, data.length - 1)
+  return Buffer.concat([z(data.subarray(0, at)), z(data.subarray(at))])
 }
 
 const NAMES = Object.keys(mutators)
