@@ -22,9 +22,11 @@ export interface FuzzOptions {
   /** CPU time (worker and its decoder processes) one case may take, in ms (default 15,000). */
   timeoutMs?: number
   /**
-   * Wall-clock time one case may take (default 4x timeoutMs, at least 60 s): catches a case
-   * that blocks without computing. CPU time is the main bound because a niced run on a busy
-   * machine gets little of the CPU, so its wall time says more about the machine than the case.
+   * Wall-clock time one case may spend neither computing nor waiting for a CPU (default 4x
+   * timeoutMs, at least 60 s): catches a case that blocks (a FIFO, a lost callback). Time spent
+   * runnable but waiting for a CPU does not count: a niced run on a busy machine waits a lot,
+   * which says something about the machine, not the case. A case also ends after 10x this in
+   * plain wall time, whatever the reason.
    */
   wallTimeoutMs?: number
   rssMb?: number
@@ -88,6 +90,15 @@ function treeCpu(pid: number): number {
   let sum = cpuOf(pid)
   for (const c of childPids(pid)) sum += cpuOf(c)
   return sum
+}
+
+/** ns the process's main thread spent runnable but waiting for a CPU (/proc/PID/schedstat). */
+function runQueueWaitMs(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6
+  } catch {
+    return 0
+  }
 }
 
 function rssOf(pid: number): number {
@@ -222,7 +233,17 @@ export async function runFuzz(o: FuzzOptions = {}): Promise<FuzzReport> {
           // Let the last stderr bytes arrive before reporting.
           setTimeout(() => finish({ ...base, outcome: `crash(${code ?? sig})`, message: stderrTail, ms: Date.now() - t0 }, false), 50)
         }
-        const timer = setTimeout(() => finish({ ...base, outcome: 'hang', message: `no answer in ${wallTimeoutMs} ms of wall time`, ms: Date.now() - t0 }, true), wallTimeoutMs)
+        const timer = setTimeout(() => finish({ ...base, outcome: 'hang', message: `no answer in ${10 * wallTimeoutMs} ms of wall time`, ms: Date.now() - t0 }, true), 10 * wallTimeoutMs)
+        // Run-queue waits of the worker and of its decoders (the worker sleeps while a starved
+        // decoder waits for a CPU): last value seen per process, summed.
+        const waits = new Map<number, number>()
+        const wait0 = new Map([w.pid!, ...childPids(w.pid!)].map((p) => [p, runQueueWaitMs(p)]))
+        const waited = (): number => {
+          for (const p of [w.pid!, ...childPids(w.pid!)]) waits.set(p, Math.max(waits.get(p) ?? 0, runQueueWaitMs(p) - (wait0.get(p) ?? 0)))
+          let sum = 0
+          for (const v of waits.values()) sum += v
+          return sum
+        }
         // Live decoders count when sampled; reaped ones through the worker's cutime.
         const cpu0 = treeCpu(w.pid!)
         let cpu = 0
@@ -232,6 +253,10 @@ export async function runFuzz(o: FuzzOptions = {}): Promise<FuzzReport> {
           cpu = Math.max(cpu, treeCpu(w.pid!) - cpu0)
           if (rss > rssMb) finish({ ...base, outcome: 'rss', message: `${rss.toFixed(0)} MB > ${rssMb} MB`, ms: Date.now() - t0 }, true)
           else if (cpu > timeoutMs) finish({ ...base, outcome: 'hang', message: `${cpu} ms of CPU time > ${timeoutMs} ms`, ms: Date.now() - t0 }, true)
+          else {
+            const blocked = Date.now() - t0 - waited()
+            if (blocked > wallTimeoutMs) finish({ ...base, outcome: 'hang', message: `no answer in ${blocked.toFixed(0)} ms of wall time not spent waiting for a CPU (> ${wallTimeoutMs} ms)`, ms: Date.now() - t0 }, true)
+          }
         }
         const poll = setInterval(sample, 100)
         const onMsg = (m: CaseResult): void => {
@@ -310,9 +335,13 @@ async function worker(work: string, seedPaths: string[]): Promise<void> {
         return false
       }
     }).length
+  // The harness's own test (fuzz.int.test.ts): these cases block, or spin, instead of reading.
+  const selfTest = new Map((process.env.LAYERSCOPE_FUZZ_SELFTEST ?? '').split(',').filter(Boolean).map((p) => [Number(p.split(':')[1]), p.split(':')[0]]))
   process.on('message', (m: { id: number }) => {
     void (async () => {
       const id = m.id
+      if (selfTest.get(id) === 'block') return
+      if (selfTest.get(id) === 'spin') for (;;) Math.sqrt(id)
       const seedIdx = id % seeds.length
       const applied: string[] = []
       let input: Buffer
