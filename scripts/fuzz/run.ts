@@ -92,13 +92,26 @@ function treeCpu(pid: number): number {
   return sum
 }
 
-/** ns the process's main thread spent runnable but waiting for a CPU (/proc/PID/schedstat). */
-function runQueueWaitMs(pid: number): number {
+/**
+ * ms the threads of a process (the libuv pool too: the main thread may be waiting for one of
+ * them) spent runnable but waiting for a CPU (/proc/PID/task/TID/schedstat, second field).
+ */
+function runQueueWaitMs(pid: number | 'self'): number {
+  let sum = 0
+  let tasks: string[] = []
   try {
-    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6
+    tasks = readdirSync(`/proc/${pid}/task`)
   } catch {
     return 0
   }
+  for (const t of tasks) {
+    try {
+      sum += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[1]) / 1e6
+    } catch {
+      // the thread ended
+    }
+  }
+  return sum
 }
 
 function rssOf(pid: number): number {
@@ -234,12 +247,14 @@ export async function runFuzz(o: FuzzOptions = {}): Promise<FuzzReport> {
           setTimeout(() => finish({ ...base, outcome: `crash(${code ?? sig})`, message: stderrTail, ms: Date.now() - t0 }, false), 50)
         }
         const timer = setTimeout(() => finish({ ...base, outcome: 'hang', message: `no answer in ${10 * wallTimeoutMs} ms of wall time`, ms: Date.now() - t0 }, true), 10 * wallTimeoutMs)
-        // Run-queue waits of the worker and of its decoders (the worker sleeps while a starved
-        // decoder waits for a CPU): last value seen per process, summed.
-        const waits = new Map<number, number>()
-        const wait0 = new Map([w.pid!, ...childPids(w.pid!)].map((p) => [p, runQueueWaitMs(p)]))
+        // Run-queue waits of this process (it must read the answer), the worker and its decoders
+        // (the worker sleeps while a starved decoder waits for a CPU): the most seen per
+        // process since the case began, summed.
+        const waits = new Map<number | 'self', number>()
+        const procs = (): Array<number | 'self'> => ['self', w.pid!, ...childPids(w.pid!)]
+        const wait0 = new Map(procs().map((p) => [p, runQueueWaitMs(p)]))
         const waited = (): number => {
-          for (const p of [w.pid!, ...childPids(w.pid!)]) waits.set(p, Math.max(waits.get(p) ?? 0, runQueueWaitMs(p) - (wait0.get(p) ?? 0)))
+          for (const p of procs()) waits.set(p, Math.max(waits.get(p) ?? 0, runQueueWaitMs(p) - (wait0.get(p) ?? 0)))
           let sum = 0
           for (const v of waits.values()) sum += v
           return sum
