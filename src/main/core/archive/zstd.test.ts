@@ -171,6 +171,11 @@ describe('ZstdFrameScanner', () => {
     }
     expect(() => new ZstdFrameScanner('x', 2 ** 29).scan(Buffer.concat([head, blk(3, 10)]))).toThrow(/reserved type/)
     expect(() => new ZstdFrameScanner('x', 2 ** 29).scan(Buffer.concat([head, blk(0, 200 * 1024)]))).toThrow(/over zstd's 128 KiB/)
+    // A single-segment frame declares no window: the decoder keeps its whole content, which
+    // the limit bounds too (FCS of 8 bytes: 2^29 + 1 bytes).
+    const single = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xe0, 0x01, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00])
+    expect(zstdFrameWindow(single)!.windowSize).toBe(2 ** 29 + 1)
+    expect(() => new ZstdFrameScanner('x', 2 ** 29).scan(single)).toThrow(expect.objectContaining({ detail: { limit: 'zstdWindow', max: 2 ** 29, value: 2 ** 29 + 1 } }))
     // Raw and RLE blocks carry their sizes as the scanner expects: a valid hand-made frame.
     const sc = new ZstdFrameScanner('x', 2 ** 29)
     const raw = Buffer.concat([head, blk(1, 5000).map((b, i) => (i === 0 ? b & ~1 : b)), Buffer.from([7]), blk(0, 3), Buffer.from('abc')])
