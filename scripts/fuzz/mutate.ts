@@ -234,6 +234,65 @@ const mutators: Record<string, Mutator> = {
     } else doc = replacement
     return replaceData(buf, e, Buffer.from(JSON.stringify(doc) ?? 'null'))
   },
+  /** A zstd layer's frame structure: the window, flags, block headers, extra frames. */
+  zstd(buf, r) {
+    const es = entries(buf).filter((e) => e.size >= 12 && buf.readUInt32LE(e.data) === 0xfd2fb528)
+    if (!es.length) return buf
+    const e = pick(r, es)
+    const z = Buffer.from(buf.subarray(e.data, e.data + e.size))
+    const fhd = z[4]!
+    const single = (fhd >> 5) & 1
+    const fcsFlag = fhd >> 6
+    const hdr = 5 + (single ? 0 : 1) + [0, 1, 2, 4][fhd & 3]! + (fcsFlag === 0 ? single : [0, 2, 4, 8][fcsFlag]!)
+    const skippable = (n: number, claimed = n): Buffer => {
+      const f = Buffer.alloc(8 + n, 0x5a)
+      f.writeUInt32LE(0x184d2a50 + int(r, 16), 0)
+      f.writeUInt32LE(claimed >>> 0, 4)
+      return f
+    }
+    let out: Buffer = z
+    switch (pick(r, ['window', 'single', 'fcs', 'reserved', 'blockType', 'blockSize', 'skippable', 'lyingSkippable', 'twice', 'garbage', 'cut'])) {
+      case 'window':
+        if (!single) z[5] = int(r, 256)
+        break
+      case 'single':
+        z[4] = fhd ^ 0x20
+        break
+      case 'fcs':
+        z[4] = (fhd & 0x3f) | (int(r, 4) << 6)
+        break
+      case 'reserved':
+        z[4] = fhd | 0x08
+        break
+      case 'blockType':
+        if (z.length > hdr + 3) z[hdr] = (z[hdr]! & ~6) | (int(r, 4) << 1)
+        break
+      case 'blockSize':
+        if (z.length > hdr + 3) {
+          const v = (z[hdr]! & 7) | (int(r, 1 << 21) << 3)
+          z[hdr] = v & 255
+          z[hdr + 1] = (v >> 8) & 255
+          z[hdr + 2] = (v >> 16) & 255
+        }
+        break
+      case 'skippable':
+        out = r() < 0.5 ? Buffer.concat([skippable(int(r, 600)), z]) : Buffer.concat([z, skippable(int(r, 600))])
+        break
+      case 'lyingSkippable':
+        out = Buffer.concat([z, skippable(int(r, 64), pick(r, [0xffffffff, 1 << 30, int(r, 1 << 20)]))])
+        break
+      case 'twice':
+        out = Buffer.concat([z, z])
+        break
+      case 'garbage':
+        out = Buffer.concat([z, Buffer.from(Array.from({ length: 1 + int(r, 64) }, () => int(r, 256)))])
+        break
+      case 'cut':
+        out = z.subarray(0, r() < 0.5 ? int(r, hdr + 4) : int(r, z.length))
+        break
+    }
+    return replaceData(buf, e, out)
+  },
   nested(buf, r, ctx) {
     if (ctx.depth > 0) return buf
     const es = entries(buf).filter((e) => e.size >= 4)
@@ -287,7 +346,7 @@ function zstdFrames(data: Buffer, r: Rng): Buffer {
 
 const NAMES = Object.keys(mutators)
 /** Weights: nested and header-level mutations most often. */
-const WEIGHTED = [...NAMES, 'nested', 'nested', 'nested', 'field', 'field', 'json', 'json', 'pax']
+const WEIGHTED = [...NAMES, 'nested', 'nested', 'nested', 'field', 'field', 'json', 'json', 'pax', 'zstd']
 
 /** 1-3 mutations; the names applied are returned for the report. */
 export function mutate(buf: Buffer, r: Rng, ctx: Ctx, applied: string[] = []): Buffer {

@@ -399,7 +399,7 @@ export class StreamDecodeSink implements AbortableSink {
   }
 
   write(chunk: Buffer): Promise<void> | void {
-    if (this.streamError !== undefined) throw this.describe(this.streamError)
+    if (this.streamError !== undefined) return this.failed()
     if (this.serial.error !== undefined) throw this.serial.error
     // Copied: the caller may reuse its buffer while the decoder still queues this chunk.
     if (!this.input.write(Buffer.from(chunk))) {
@@ -415,6 +415,15 @@ export class StreamDecodeSink implements AbortableSink {
         this.input.once('close', done)
       })
     }
+  }
+
+  /**
+   * The decoder side failed. A child that exited on bad data makes our next write fail with
+   * EPIPE: its own exit message (from stderr) says what was wrong, so it wins.
+   */
+  private async failed(): Promise<never> {
+    const exit = await this.finished()
+    throw this.describe(exit instanceof Error ? exit : this.streamError)
   }
 
   async end(): Promise<void> {
@@ -549,7 +558,7 @@ function cliSink(out: EntrySink, label: string, describe: (e: unknown) => Layers
     child.on('close', (code, signal) => {
       if (spawnError) return
       if (code === 0) resolve(undefined)
-      else resolve(new Error(stderr.replace(/\*\*\*.*\n/g, '').trim().split('\n').slice(0, 3).join('; ') || `zstd exited with ${code ?? signal}`))
+      else resolve(new Error(stderr.replace(/\*\*\*.*\n/g, '').replace(/^\/\*stdin\*\\ : /gm, '').trim().split('\n').slice(0, 3).join('; ') || `zstd exited with ${code ?? signal}`))
     })
   })
   // Writes after the child died must not crash the process with EPIPE.
