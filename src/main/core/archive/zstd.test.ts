@@ -201,18 +201,40 @@ describe('zstdBackend', () => {
   })
 })
 
+/** pids of the zstd processes that are children of this test process. */
+const zstdChildPids = (): number[] =>
+  readdirSync('/proc')
+    .filter((d) => {
+      if (!/^\d+$/.test(d)) return false
+      try {
+        const st = readFileSync(`/proc/${d}/stat`, 'utf8')
+        return st.includes('(zstd)') && Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === process.pid
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+const zstdChildren = (): number => zstdChildPids().length
+
 describe('ZstdSink (cli) abort', () => {
+  it('refuses a write after the decoder child died, by name, instead of waiting forever', async () => {
+    // Found by the fuzzer: a child that exits (on bad data) has its stdin destroyed by Node
+    // without an error event, and the next write waited for a 'drain' that never came.
+    for (let i = 0; i < 200 && zstdChildren() > 0; i++) await new Promise((r) => setTimeout(r, 10))
+    const z = zstd(content, [])
+    const sink = new ZstdSink(collect(), 'layer x', 'cli')
+    await sink.write(z.subarray(0, 100))
+    const pids = zstdChildPids()
+    expect(pids).toHaveLength(1)
+    process.kill(pids[0]!, 'SIGKILL')
+    for (let i = 0; i < 200 && zstdChildren() > 0; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(zstdChildren()).toBe(0)
+    const late = Promise.resolve(sink.write(z.subarray(100)))
+    const verdict = await Promise.race([late.then(() => 'resolved', (e: unknown) => e), new Promise((r) => setTimeout(() => r('still waiting after 3 s'), 3000))])
+    expect(verdict).toMatchObject({ code: 'ARCHIVE_INVALID', message: expect.stringContaining('zstd data is corrupt or truncated') })
+  }, 15_000)
+
   it('stops the decoder process when the input stops early', async () => {
-    const zstdChildren = (): number =>
-      readdirSync('/proc').filter((d) => {
-        if (!/^\d+$/.test(d)) return false
-        try {
-          const st = readFileSync(`/proc/${d}/stat`, 'utf8')
-          return st.includes('(zstd)') && Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === process.pid
-        } catch {
-          return false
-        }
-      }).length
     // The decoders the tests above stopped (refused windows, cut streams) are gone too.
     for (let i = 0; i < 80 && zstdChildren() > 0; i++) await new Promise((r) => setTimeout(r, 25))
     expect(zstdChildren()).toBe(0)

@@ -399,7 +399,9 @@ export class StreamDecodeSink implements AbortableSink {
   }
 
   write(chunk: Buffer): Promise<void> | void {
-    if (this.streamError !== undefined) return this.failed()
+    // A child that exited (bad data) has its stdin destroyed without an error event: a write
+    // there would wait forever for a 'drain' (found by the fuzzer, on a busy machine).
+    if (this.streamError !== undefined || this.input.destroyed) return this.failed()
     if (this.serial.error !== undefined) throw this.serial.error
     // Copied: the caller may reuse its buffer while the decoder still queues this chunk.
     if (!this.input.write(Buffer.from(chunk))) {
@@ -423,7 +425,7 @@ export class StreamDecodeSink implements AbortableSink {
    */
   private async failed(): Promise<never> {
     const exit = await this.finished()
-    throw this.describe(exit instanceof Error ? exit : this.streamError)
+    throw this.describe(exit instanceof Error ? exit : (this.streamError ?? new Error('the decoder stopped before the end of its input')))
   }
 
   async end(): Promise<void> {
