@@ -116,7 +116,8 @@ function fieldValue(r: Rng, len: number, name: string): Buffer {
   return v.subarray(0, len)
 }
 
-type Mutator = (buf: Buffer, r: Rng, ctx: Ctx) => Buffer
+/** `applied` collects the names of nested mutations too (the report lists them). */
+type Mutator = (buf: Buffer, r: Rng, ctx: Ctx, applied: string[]) => Buffer
 
 export interface Ctx {
   /** A zstd frame declaring a 2 GiB window (refused by name). */
@@ -236,7 +237,7 @@ const mutators: Record<string, Mutator> = {
   },
   /** A zstd layer's frame structure: the window, flags, block headers, extra frames. */
   zstd(buf, r) {
-    const es = entries(buf).filter((e) => e.size >= 12 && buf.readUInt32LE(e.data) === 0xfd2fb528)
+    const es = entries(buf).filter((e) => e.size >= 12 && e.data + e.size <= buf.length && buf.readUInt32LE(e.data) === 0xfd2fb528)
     if (!es.length) return buf
     const e = pick(r, es)
     const z = Buffer.from(buf.subarray(e.data, e.data + e.size))
@@ -293,7 +294,7 @@ const mutators: Record<string, Mutator> = {
     }
     return replaceData(buf, e, out)
   },
-  nested(buf, r, ctx) {
+  nested(buf, r, ctx, applied) {
     if (ctx.depth > 0) return buf
     const es = entries(buf).filter((e) => e.size >= 4)
     const layers = es.filter((e) => {
@@ -307,7 +308,7 @@ const mutators: Record<string, Mutator> = {
     if (kind === 'zstd' && r() < 0.2) return replaceData(buf, e, ctx.bigWindowZstd)
     const inner = unpack(kind, blob)
     if (!inner) return buf
-    const mutated = mutate(inner, r, { ...ctx, depth: 1 })
+    const mutated = mutate(inner, r, { ...ctx, depth: 1 }, applied)
     const packed = kind === 'gzip' ? gzipSync(mutated, { level: 1 }) : kind === 'zstd' ? zstdFrames(mutated, r) : mutated
     // Sometimes truncate the compressed stream itself.
     return replaceData(buf, e, r() < 0.15 ? packed.subarray(0, int(r, packed.length)) : packed)
@@ -354,7 +355,7 @@ export function mutate(buf: Buffer, r: Rng, ctx: Ctx, applied: string[] = []): B
   for (let i = 0, n = 1 + int(r, 3); i < n; i++) {
     const name = pick(r, WEIGHTED)
     applied.push(ctx.depth ? `layer:${name}` : name)
-    out = mutators[name]!(out, r, ctx)
+    out = mutators[name]!(out, r, ctx, applied)
   }
   return out
 }
