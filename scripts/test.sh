@@ -6,7 +6,9 @@
 # engine answers at DOCKER_HOST or the default socket, starts a PRIVATE dockerd under a temp folder (own data-root,
 # exec-root, pidfile and socket; no bridge, no iptables) that it stops again on exit.
 # Then it runs every stage, continuing past failures:
-#   typecheck, lint, unit, build, integration, e2e
+#   typecheck, lint, unit, build, integration, node22, e2e
+# (node22: the unit project and the archive integration files again under real Node 22 and 24
+# binaries from the npm registry, scripts/test-env/node-versions.sh, cached in ~/.cache/layerscope)
 # and ends with one line `N passed, N failed` (tests counted from the vitest and Playwright JSON
 # reports; a failing stage without test results, e.g. typecheck, counts as one failure).
 # Exit code: 0 only when every stage passed.
@@ -20,7 +22,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-STAGES="${LAYERSCOPE_STAGES:-typecheck lint unit build integration e2e}"
+STAGES="${LAYERSCOPE_STAGES:-typecheck lint unit build integration node22 e2e}"
 RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/layerscope-test.XXXXXX")"
 REPORTS="$RUN_DIR/reports"
 mkdir -p "$REPORTS"
@@ -242,6 +244,26 @@ vitest_project() {
   npx vitest run --project "$1" --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-$1.json"
 }
 
+# Node 22 and 24: Electron 45's runtime (zlib zstd, Node >= 22.15) and the next LTS. The unit
+# project, zstd layers made by skopeo and the zstd CLI, and a short fuzz run, whose zstd layers
+# go through zlib's decoder there (Node 20, this machine's, uses the zstd CLI).
+NODE22_INTEGRATION="src/main/core/archive/zstd.int.test.ts src/main/core/archive/fuzz.int.test.ts"
+node22() {
+  local nodes n v rc=0
+  if ! nodes="$(bash scripts/test-env/node-versions.sh 22 24)"; then note "could not fetch the Node 22/24 binaries (see above)"; return 1; fi
+  for n in $nodes; do
+    v="$("$n" -v)"
+    note "$v ($n): unit project, then $NODE22_INTEGRATION"
+    # Its bin first on PATH: tests that start \`node\` get the same runtime.
+    PATH="$(dirname "$n"):$PATH" "$n" node_modules/vitest/vitest.mjs run --project unit \
+      --reporter=dot --reporter=json --outputFile.json="$REPORTS/vitest-node-$v-unit.json" || rc=1
+    # shellcheck disable=SC2086
+    PATH="$(dirname "$n"):$PATH" LAYERSCOPE_FUZZ_CASES="${LAYERSCOPE_NODE22_FUZZ_CASES:-200}" "$n" node_modules/vitest/vitest.mjs run --project integration $NODE22_INTEGRATION \
+      --reporter=default --reporter=json --outputFile.json="$REPORTS/vitest-node-$v-integration.json" || rc=1
+  done
+  return $rc
+}
+
 e2e() {
   if [ -d node_modules/electron/dist ]; then
     note "Electron binary present: the Electron specs run too"
@@ -263,16 +285,17 @@ run_stage lint npx eslint --max-warnings 0 .
 run_stage unit vitest_project unit
 run_stage build npx electron-vite build
 run_stage integration vitest_project integration
+run_stage node22 node22
 run_stage e2e e2e
 
 # ---------------------------------------------------------------- summary
 say "summary"
-for s in typecheck lint unit build integration e2e; do printf '   %-12s %s\n' "$s" "${STAGE_RESULT[$s]:-not run}"; done
+for s in typecheck lint unit build integration node22 e2e; do printf '   %-12s %s\n' "$s" "${STAGE_RESULT[$s]:-not run}"; done
 COUNTS="$(node -e '
 const fs = require("fs"), path = require("path")
 const dir = process.argv[1]
 let passed = 0, failed = 0, skipped = 0, withTests = 0
-for (const f of ["vitest-unit.json", "vitest-integration.json"]) {
+for (const f of fs.readdirSync(dir).filter((f) => /^vitest-.*\.json$/.test(f))) {
   try {
     const r = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"))
     passed += r.numPassedTests || 0; failed += r.numFailedTests || 0
@@ -293,10 +316,11 @@ console.log(passed + " " + failed + " " + skipped)
 read -r PASSED FAILED SKIPPED <<<"$COUNTS"
 # A failing stage with no failing test in it (typecheck, lint, build, a crashed runner) counts as one.
 for s in typecheck lint build; do case "${STAGE_RESULT[$s]:-}" in FAIL*) FAILED=$((FAILED + 1)) ;; esac; done
-for s in unit integration e2e; do
+for s in unit integration node22 e2e; do
   case "${STAGE_RESULT[$s]:-}" in FAIL*)
     f="$REPORTS/vitest-$s.json"; [ "$s" = e2e ] && f="$REPORTS/playwright.json"
-    if [ ! -s "$f" ] || [ "$FAILED" = 0 ]; then FAILED=$((FAILED + 1)); fi ;;
+    [ "$s" = node22 ] && f="$(ls "$REPORTS"/vitest-node-*.json 2>/dev/null | head -1)"
+    if [ -z "$f" ] || [ ! -s "$f" ] || [ "$FAILED" = 0 ]; then FAILED=$((FAILED + 1)); fi ;;
   esac
 done
 note "$SKIPPED skipped (e.g. Electron specs without the Electron binary)"

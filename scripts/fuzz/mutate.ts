@@ -3,6 +3,7 @@
 // headers, and the same inside the nested layer tars (decompressed, mutated, recompressed)
 // and the JSON documents. Deterministic from the case number.
 import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
 
 export type Rng = () => number
@@ -115,7 +116,8 @@ function fieldValue(r: Rng, len: number, name: string): Buffer {
   return v.subarray(0, len)
 }
 
-type Mutator = (buf: Buffer, r: Rng, ctx: Ctx) => Buffer
+/** `applied` collects the names of nested mutations too (the report lists them). */
+type Mutator = (buf: Buffer, r: Rng, ctx: Ctx, applied: string[]) => Buffer
 
 export interface Ctx {
   /** A zstd frame declaring a 2 GiB window (refused by name). */
@@ -233,7 +235,66 @@ const mutators: Record<string, Mutator> = {
     } else doc = replacement
     return replaceData(buf, e, Buffer.from(JSON.stringify(doc) ?? 'null'))
   },
-  nested(buf, r, ctx) {
+  /** A zstd layer's frame structure: the window, flags, block headers, extra frames. */
+  zstd(buf, r) {
+    const es = entries(buf).filter((e) => e.size >= 12 && e.data + e.size <= buf.length && buf.readUInt32LE(e.data) === 0xfd2fb528)
+    if (!es.length) return buf
+    const e = pick(r, es)
+    const z = Buffer.from(buf.subarray(e.data, e.data + e.size))
+    const fhd = z[4]!
+    const single = (fhd >> 5) & 1
+    const fcsFlag = fhd >> 6
+    const hdr = 5 + (single ? 0 : 1) + [0, 1, 2, 4][fhd & 3]! + (fcsFlag === 0 ? single : [0, 2, 4, 8][fcsFlag]!)
+    const skippable = (n: number, claimed = n): Buffer => {
+      const f = Buffer.alloc(8 + n, 0x5a)
+      f.writeUInt32LE(0x184d2a50 + int(r, 16), 0)
+      f.writeUInt32LE(claimed >>> 0, 4)
+      return f
+    }
+    let out: Buffer = z
+    switch (pick(r, ['window', 'single', 'fcs', 'reserved', 'blockType', 'blockSize', 'skippable', 'lyingSkippable', 'twice', 'garbage', 'cut'])) {
+      case 'window':
+        if (!single) z[5] = int(r, 256)
+        break
+      case 'single':
+        z[4] = fhd ^ 0x20
+        break
+      case 'fcs':
+        z[4] = (fhd & 0x3f) | (int(r, 4) << 6)
+        break
+      case 'reserved':
+        z[4] = fhd | 0x08
+        break
+      case 'blockType':
+        if (z.length > hdr + 3) z[hdr] = (z[hdr]! & ~6) | (int(r, 4) << 1)
+        break
+      case 'blockSize':
+        if (z.length > hdr + 3) {
+          const v = (z[hdr]! & 7) | (int(r, 1 << 21) << 3)
+          z[hdr] = v & 255
+          z[hdr + 1] = (v >> 8) & 255
+          z[hdr + 2] = (v >> 16) & 255
+        }
+        break
+      case 'skippable':
+        out = r() < 0.5 ? Buffer.concat([skippable(int(r, 600)), z]) : Buffer.concat([z, skippable(int(r, 600))])
+        break
+      case 'lyingSkippable':
+        out = Buffer.concat([z, skippable(int(r, 64), pick(r, [0xffffffff, 1 << 30, int(r, 1 << 20)]))])
+        break
+      case 'twice':
+        out = Buffer.concat([z, z])
+        break
+      case 'garbage':
+        out = Buffer.concat([z, Buffer.from(Array.from({ length: 1 + int(r, 64) }, () => int(r, 256)))])
+        break
+      case 'cut':
+        out = z.subarray(0, r() < 0.5 ? int(r, hdr + 4) : int(r, z.length))
+        break
+    }
+    return replaceData(buf, e, out)
+  },
+  nested(buf, r, ctx, applied) {
     if (ctx.depth > 0) return buf
     const es = entries(buf).filter((e) => e.size >= 4)
     const layers = es.filter((e) => {
@@ -245,22 +306,48 @@ const mutators: Record<string, Mutator> = {
     const blob = buf.subarray(e.data, e.data + e.size)
     const kind = blob[0] === 0x1f ? 'gzip' : blob[0] === 0x28 ? 'zstd' : 'tar'
     if (kind === 'zstd' && r() < 0.2) return replaceData(buf, e, ctx.bigWindowZstd)
-    let inner: Buffer
-    try {
-      inner = kind === 'gzip' ? gunzipSync(blob) : kind === 'zstd' ? execFileSync('zstd', ['-d', '-q', '-c'], { input: blob, maxBuffer: 1 << 28 }) : Buffer.from(blob)
-    } catch {
-      return buf
-    }
-    const mutated = mutate(inner, r, { ...ctx, depth: 1 })
-    const packed = kind === 'gzip' ? gzipSync(mutated) : kind === 'zstd' ? execFileSync('zstd', ['-q', '-c', '-1'], { input: mutated, maxBuffer: 1 << 28 }) : mutated
+    const inner = unpack(kind, blob)
+    if (!inner) return buf
+    const mutated = mutate(inner, r, { ...ctx, depth: 1 }, applied)
+    const packed = kind === 'gzip' ? gzipSync(mutated, { level: 1 }) : kind === 'zstd' ? zstdFrames(mutated, r) : mutated
     // Sometimes truncate the compressed stream itself.
     return replaceData(buf, e, r() < 0.15 ? packed.subarray(0, int(r, packed.length)) : packed)
   }
 }
 
+/**
+ * A layer blob decompressed, remembered by its digest: most cases unpack one of the seeds' few
+ * layers, and the zstd CLI costs a process start each time (null: it does not decompress).
+ */
+const unpacked = new Map<string, Buffer | null>()
+function unpack(kind: 'gzip' | 'zstd' | 'tar', blob: Buffer): Buffer | null {
+  if (kind === 'tar') return Buffer.from(blob)
+  const key = `${kind}:${createHash('sha1').update(blob).digest('hex')}`
+  let inner = unpacked.get(key)
+  if (inner === undefined) {
+    try {
+      inner = kind === 'gzip' ? gunzipSync(blob) : execFileSync('zstd', ['-d', '-q', '-c'], { input: blob, maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'ignore'] })
+    } catch {
+      inner = null
+    }
+    if (unpacked.size >= 64) unpacked.clear()
+    unpacked.set(key, inner)
+  }
+  // Mutators copy before they write, but a caller must never see a shared buffer change.
+  return inner
+}
+
+/** zstd by the real CLI: one frame, or (one case in five) the data cut into two frames. */
+function zstdFrames(data: Buffer, r: Rng): Buffer {
+  const z = (b: Buffer): Buffer => execFileSync('zstd', ['-q', '-c', '-1'], { input: b, maxBuffer: 1 << 28 })
+  if (r() >= 0.2 || data.length < 2) return z(data)
+  const at = 1 + int(r, data.length - 1)
+  return Buffer.concat([z(data.subarray(0, at)), z(data.subarray(at))])
+}
+
 const NAMES = Object.keys(mutators)
 /** Weights: nested and header-level mutations most often. */
-const WEIGHTED = [...NAMES, 'nested', 'nested', 'nested', 'field', 'field', 'json', 'json', 'pax']
+const WEIGHTED = [...NAMES, 'nested', 'nested', 'nested', 'field', 'field', 'json', 'json', 'pax', 'zstd']
 
 /** 1-3 mutations; the names applied are returned for the report. */
 export function mutate(buf: Buffer, r: Rng, ctx: Ctx, applied: string[] = []): Buffer {
@@ -268,7 +355,7 @@ export function mutate(buf: Buffer, r: Rng, ctx: Ctx, applied: string[] = []): B
   for (let i = 0, n = 1 + int(r, 3); i < n; i++) {
     const name = pick(r, WEIGHTED)
     applied.push(ctx.depth ? `layer:${name}` : name)
-    out = mutators[name]!(out, r, ctx)
+    out = mutators[name]!(out, r, ctx, applied)
   }
   return out
 }

@@ -2,8 +2,12 @@
 // Each is far above what a real image needs and low enough that hostile input stays small.
 import { LayerscopeError } from '../errors'
 
-/** zstd window: 2^30 = 1 GiB, what `zstd --long=30` writes (`zstd -d` accepts 2^27 by default). */
-export const ZSTD_MAX_WINDOW_LOG = 30
+/**
+ * zstd window: 2^29 = 512 MiB, containerd's limit (klauspost/compress zstd's default
+ * WithDecoderMaxWindow, MaxWindowSize = 1 << 29): a layer Docker can read, we read. `zstd -d`
+ * accepts 2^27 by default. The decoder must hold the whole window, so this is its memory bound.
+ */
+export const ZSTD_MAX_WINDOW_LOG = 29
 /** Tar entries in one layer. */
 export const MAX_ENTRIES_PER_LAYER = 4_000_000
 /** Tar entries summed over the layers of one image. */

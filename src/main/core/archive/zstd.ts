@@ -1,7 +1,11 @@
 // Streaming zstd decoding with bounded memory. A frame declares the window the decoder must
-// keep; we refuse any window above ZSTD_MAX_WINDOW_LOG by name (as `zstd -d` does past its
-// --memory limit) before a byte is decoded, then decode with a native decoder:
-//   1. Node's zlib zstd (Node >= 22.15, Electron 45), in libuv's thread pool;
+// keep; ZstdFrameScanner walks the compressed stream's frame and block headers (cheap: it
+// skips block contents) so every frame's window is checked against ZSTD_MAX_WINDOW_LOG before
+// a byte of it is decoded, refused by name as containerd refuses it, and a stream cut inside a
+// frame is named as truncated whichever decoder runs. Then a native decoder:
+//   1. Node's zlib zstd (Node >= 22.15, Electron 45), in libuv's thread pool, one decoder per
+//      frame: Node 22's decoder stops after the first frame and does not report a truncated
+//      one (Node 24's does both), so frames are cut here and each fed to its own;
 //   2. else Debian's `zstd -d --memory=..` as a child process (Node 20; `apt-get install zstd`);
 //   3. else fzstd (pure JS, slow), fed in small slices so one push cannot queue much output.
 // LAYERSCOPE_ZSTD=zlib|cli|js forces one (tests, benchmarks).
@@ -91,13 +95,225 @@ export function zstdFrameWindow(b: Uint8Array): FrameHeader | null {
   return { windowSize: fcs, headerBytes: need }
 }
 
-/** windowSize undefined: a later frame, refused by the decoder itself (it does not say how big). */
+const SKIPPABLE_MASK = 0xfffffff0
+const SKIPPABLE_MAGIC = 0x184d2a50
+/** Block_Maximum_Size (RFC 8878 3.1.1.2): no block holds more than 128 KiB. */
+const MAX_BLOCK = 128 * 1024
+
+export interface ZstdFrame {
+  /** 0-based position among the stream's frames (skippable ones included). */
+  index: number
+  /** A skippable frame: user data no decoder reads. */
+  skippable: boolean
+  /** The window the decoder must keep: Window_Size, or the content size of a single-segment frame. */
+  windowSize: number
+}
+
+/** A run of one frame's bytes, in stream order; `first` carries the frame header. */
+export interface ZstdPiece {
+  frame: ZstdFrame
+  data: Buffer
+  first: boolean
+  last: boolean
+}
+
+type ScanState = 'magic' | 'fhd' | 'header' | 'skipSize' | 'skipData' | 'blockHeader' | 'blockData' | 'checksum'
+
+/**
+ * Walks a zstd stream's structure (RFC 8878) as it arrives: frame headers, block headers, and
+ * skippable frames, never the compressed contents. It cuts the input into per-frame pieces,
+ * holds at most one frame header (18 bytes) across chunks, and throws a LayerscopeError for a
+ * window over `maxWindow`, a reserved bit or block type, an oversized block, a foreign magic,
+ * or (at end()) a stream that stops inside a frame.
+ */
+export class ZstdFrameScanner {
+  private state: ScanState = 'magic'
+  private field = Buffer.alloc(18)
+  private fieldLen = 0
+  private need = 4
+  private remaining = 0
+  private frame: ZstdFrame | null = null
+  private frames = 0
+  private started = false
+  private headerDone = false
+  private lastBlock = false
+  private checksum = false
+  private held: Buffer[] = []
+  private total = 0
+
+  constructor(
+    private readonly label: string,
+    private readonly maxWindow: number
+  ) {}
+
+  /** Frames seen so far (started ones included). */
+  get frameCount(): number {
+    return this.frames
+  }
+
+  scan(chunk: Buffer): ZstdPiece[] {
+    const out: ZstdPiece[] = []
+    let runStart = 0
+    let i = 0
+    const emit = (end: number, last: boolean): void => {
+      const run = chunk.subarray(runStart, end)
+      const data = this.held.length ? Buffer.concat([...this.held, run]) : run
+      this.held = []
+      runStart = end
+      if (data.length || last) {
+        out.push({ frame: this.frame!, data, first: !this.started, last })
+        this.started = true
+      }
+    }
+    this.total += chunk.length
+    while (i < chunk.length) {
+      if (this.state === 'skipData' || this.state === 'blockData') {
+        const n = Math.min(this.remaining, chunk.length - i)
+        i += n
+        this.remaining -= n
+        if (this.remaining === 0) {
+          if (this.state === 'skipData' || this.afterBlock()) {
+            emit(i, true)
+            this.nextFrame()
+          }
+        }
+        continue
+      }
+      const n = Math.min(this.need - this.fieldLen, chunk.length - i)
+      chunk.copy(this.field, this.fieldLen, i, i + n)
+      this.fieldLen += n
+      i += n
+      if (this.fieldLen < this.need) break
+      this.fieldLen = 0
+      if (this.fieldDone()) {
+        emit(i, true)
+        this.nextFrame()
+      }
+    }
+    // Bytes of a frame whose header is not complete yet are held: its window is not known.
+    if (runStart < chunk.length) {
+      if (this.headerDone) emit(chunk.length, false)
+      else this.held.push(Buffer.from(chunk.subarray(runStart)))
+    }
+    return out
+  }
+
+  /** The stream ended: it must end between frames. */
+  end(): void {
+    if (this.total === 0) throw corrupt(this.label, 'it is empty')
+    if (this.state !== 'magic' || this.fieldLen > 0 || this.held.length) {
+      const where = this.headerDone ? `inside frame ${this.frames}` : `in the header of frame ${this.frames + (this.state === 'magic' ? 1 : 0)}`
+      throw corrupt(this.label, `the stream ends ${where}`)
+    }
+  }
+
+  private nextFrame(): void {
+    this.state = 'magic'
+    this.need = 4
+    this.frame = null
+    this.started = false
+    this.headerDone = false
+  }
+
+  /** A fixed-size field is complete in this.field; true when it ends the frame. */
+  private fieldDone(): boolean {
+    const f = this.field
+    switch (this.state) {
+      case 'magic': {
+        const magic = f.readUInt32LE(0)
+        this.frames++
+        if ((magic & SKIPPABLE_MASK) >>> 0 === SKIPPABLE_MAGIC) {
+          this.frame = { index: this.frames - 1, skippable: true, windowSize: 0 }
+          this.state = 'skipSize'
+          this.need = 4
+          return false
+        }
+        if (magic !== FRAME_MAGIC) throw corrupt(this.label, `frame ${this.frames} starts with 0x${magic.toString(16).padStart(8, '0')}, not a zstd frame's magic number`)
+        this.state = 'fhd'
+        this.need = 1
+        return false
+      }
+      case 'fhd': {
+        const fhd = f[0]!
+        if (fhd & 0x08) throw corrupt(this.label, `frame ${this.frames} sets the reserved bit of its header`)
+        const single = (fhd >> 5) & 1
+        const fcsFlag = fhd >> 6
+        const rest = (single ? 0 : 1) + [0, 1, 2, 4][fhd & 3]! + (fcsFlag === 0 ? single : [0, 2, 4, 8][fcsFlag]!)
+        this.checksum = (fhd & 0x04) !== 0
+        // Parsed by zstdFrameWindow from the whole header: keep the descriptor in place.
+        this.field[0] = fhd
+        this.fieldLen = 1
+        this.need = 1 + rest
+        this.state = 'header'
+        if (rest > 0) return false
+        this.fieldLen = 0
+        return this.headerComplete()
+      }
+      case 'header':
+        return this.headerComplete()
+      case 'skipSize':
+        this.remaining = f.readUInt32LE(0)
+        this.headerDone = true
+        this.state = 'skipData'
+        return this.remaining === 0
+      case 'blockHeader': {
+        const b = f[0]! | (f[1]! << 8) | (f[2]! << 16)
+        this.lastBlock = (b & 1) === 1
+        const type = (b >> 1) & 3
+        const size = b >>> 3
+        if (type === 3) throw corrupt(this.label, `frame ${this.frames} has a block of the reserved type`)
+        if (size > MAX_BLOCK) throw corrupt(this.label, `frame ${this.frames} has a block of ${size} bytes, over zstd's 128 KiB`)
+        this.remaining = type === 1 ? 1 : size
+        this.state = 'blockData'
+        return this.remaining === 0 ? this.afterBlock() : false
+      }
+      case 'checksum':
+        return true
+      default:
+        return false
+    }
+  }
+
+  private headerComplete(): boolean {
+    const hdr = Buffer.alloc(4 + this.need)
+    hdr.writeUInt32LE(FRAME_MAGIC, 0)
+    this.field.copy(hdr, 4, 0, this.need)
+    const fh = zstdFrameWindow(hdr)!
+    this.frame = { index: this.frames - 1, skippable: false, windowSize: fh.windowSize }
+    if (fh.windowSize > this.maxWindow) throw windowError(this.label, fh.windowSize, this.maxWindow)
+    this.headerDone = true
+    this.state = 'blockHeader'
+    this.need = 3
+    return false
+  }
+
+  /** A block's content has passed; true when that ends the frame. */
+  private afterBlock(): boolean {
+    if (!this.lastBlock) {
+      this.state = 'blockHeader'
+      this.need = 3
+      return false
+    }
+    if (this.checksum) {
+      this.state = 'checksum'
+      this.need = 4
+      return false
+    }
+    return true
+  }
+}
+
+/** windowSize undefined: the decoder refused a window (the scanner checks first, so rarely). */
 function windowError(label: string, windowSize: number | undefined, max = MAX_WINDOW): LayerscopeError {
   const log = Math.log2(max)
-  const js = max < MAX_WINDOW ? ` (the built-in decoder's limit; install zstd, e.g. \`apt-get install zstd\`, or use Node >= 22.15 for ${fmtWindow(MAX_WINDOW)})` : ''
+  const needs = `its zstd data needs a ${windowSize === undefined ? 'larger' : fmtWindow(windowSize)} window`
+  const limit =
+    max < MAX_WINDOW
+      ? `above the built-in decoder's limit of ${fmtWindow(max)} (install zstd, e.g. \`apt-get install zstd\`, or use Node >= 22.15 to read windows up to ${fmtWindow(MAX_WINDOW)})`
+      : `above Layerscope's limit of ${fmtWindow(max)}, which is also the limit of containerd, the layer reader of Docker`
   return new LayerscopeError(
     'ARCHIVE_INVALID',
-    `${label}: its zstd frame needs a ${windowSize === undefined ? 'larger' : fmtWindow(windowSize)} window, above Layerscope's limit of ${fmtWindow(max)} (zstd --long=${log})${js}; recompress it with a smaller window (zstd --long=${log} or less).`,
+    `${label}: ${needs}, ${limit}; recompress it with a smaller window (zstd --long=${log} or less).`,
     windowSize === undefined ? { limit: 'zstdWindow', max } : { limit: 'zstdWindow', max, value: windowSize }
   )
 }
@@ -183,7 +399,9 @@ export class StreamDecodeSink implements AbortableSink {
   }
 
   write(chunk: Buffer): Promise<void> | void {
-    if (this.streamError !== undefined) throw this.describe(this.streamError)
+    // A child that exited (bad data) has its stdin destroyed without an error event: a write
+    // there would wait forever for a 'drain' (found by the fuzzer, on a busy machine).
+    if (this.streamError !== undefined || this.input.destroyed) return this.failed()
     if (this.serial.error !== undefined) throw this.serial.error
     // Copied: the caller may reuse its buffer while the decoder still queues this chunk.
     if (!this.input.write(Buffer.from(chunk))) {
@@ -199,6 +417,15 @@ export class StreamDecodeSink implements AbortableSink {
         this.input.once('close', done)
       })
     }
+  }
+
+  /**
+   * The decoder side failed. A child that exited on bad data makes our next write fail with
+   * EPIPE: its own exit message (from stderr) says what was wrong, so it wins.
+   */
+  private async failed(): Promise<never> {
+    const exit = await this.finished()
+    throw this.describe(exit instanceof Error ? exit : (this.streamError ?? new Error('the decoder stopped before the end of its input')))
   }
 
   async end(): Promise<void> {
@@ -219,68 +446,100 @@ export class StreamDecodeSink implements AbortableSink {
 
 /** A zstd layer: decoded and handed to `out` (a TarReader) as it streams. */
 export class ZstdSink implements AbortableSink {
-  private head: Buffer[] = []
-  private headLen = 0
+  private readonly scanner: ZstdFrameScanner
+  /** cli / js: the stream's decoder; zlib: the current frame's. */
   private inner: AbortableSink | null = null
   private aborted = false
+  /** zlib: each frame's decoder writes here; only the whole stream's end ends `out`. */
+  private readonly frameOut: EntrySink
 
   constructor(
     private readonly out: EntrySink,
     private readonly label: string,
     private readonly backend: ZstdBackend = zstdBackend()
-  ) {}
-
-  write(chunk: Buffer): void | Promise<void> {
-    if (this.inner) return this.inner.write(chunk)
-    // Hold the first bytes until the frame header says which window it needs.
-    this.head.push(Buffer.from(chunk))
-    this.headLen += chunk.length
-    const all = Buffer.concat(this.head)
-    this.head = [all]
-    const fh = zstdFrameWindow(all)
-    if (!fh && all.length < 18) return
-    return this.start(all, fh)
+  ) {
+    this.scanner = new ZstdFrameScanner(label, backend === 'js' ? JS_MAX_WINDOW : MAX_WINDOW)
+    this.frameOut = { write: (c) => out.write(c), end: () => undefined }
   }
 
-  private start(head: Buffer, fh: FrameHeader | null): void | Promise<void> {
-    this.head = []
-    const max = this.backend === 'js' ? JS_MAX_WINDOW : MAX_WINDOW
-    if (fh && fh.windowSize > max) throw windowError(this.label, fh.windowSize, max)
-    this.inner = this.open()
-    return this.inner.write(head)
+  write(chunk: Buffer): void | Promise<void> {
+    // A failed write stops every decoder this sink runs, whoever called us.
+    const failed = (e: unknown): never => {
+      this.abort()
+      throw e
+    }
+    try {
+      // Throws before a byte of a refused frame reaches a decoder.
+      const pieces = this.scanner.scan(chunk)
+      const r = pieces.length === 1 ? this.feed(pieces[0]!) : pieces.length > 1 ? this.feedAll(pieces) : undefined
+      if (r) return r.catch(failed)
+    } catch (e) {
+      failed(e)
+    }
+  }
+
+  private async feedAll(pieces: ZstdPiece[]): Promise<void> {
+    for (const p of pieces) {
+      const r = this.feed(p)
+      if (r) await r
+    }
+  }
+
+  private feed(p: ZstdPiece): void | Promise<void> {
+    if (this.backend !== 'zlib') {
+      // One decoder for the stream (it reads every frame, and skips skippable ones itself).
+      this.inner ??= this.open()
+      return this.inner.write(p.data)
+    }
+    if (p.frame.skippable) return
+    if (p.first) this.inner = this.openZlib()
+    const frame = this.inner!
+    const r = frame.write(p.data)
+    if (!p.last) return r
+    return (async () => {
+      if (r) await r
+      this.inner = null
+      await frame.end()
+    })()
+  }
+
+  private describe = (e: unknown): LayerscopeError => {
+    if (e instanceof LayerscopeError) return e
+    const msg = e instanceof Error ? e.message : String(e)
+    if (/window|too much memory/i.test(msg)) return windowError(this.label, undefined)
+    return corrupt(this.label, msg.trim() || 'the decoder failed')
+  }
+
+  private openZlib(): AbortableSink {
+    // 256 KiB output chunks: a quarter of the thread-pool round trips of 64 KiB (CPU -30% here).
+    const z = zlib as ZlibWithZstd
+    const d = z.createZstdDecompress!({ params: { [z.constants.ZSTD_d_windowLogMax!]: ZSTD_MAX_WINDOW_LOG }, chunkSize: 256 * 1024 })
+    return new StreamDecodeSink(d, d, this.frameOut, this.describe)
   }
 
   private open(): AbortableSink {
-    const label = this.label
-    const describe = (e: unknown): LayerscopeError => {
-      if (e instanceof LayerscopeError) return e
-      const msg = e instanceof Error ? e.message : String(e)
-      if (/window|too much memory/i.test(msg)) return windowError(label, undefined)
-      return corrupt(label, msg.trim() || 'the decoder failed')
-    }
-    if (this.backend === 'zlib') {
-      const z = zlib as ZlibWithZstd
-      const d = z.createZstdDecompress!({ params: { [z.constants.ZSTD_d_windowLogMax!]: ZSTD_MAX_WINDOW_LOG }, chunkSize: 64 * 1024 })
-      return new StreamDecodeSink(d, d, this.out, describe)
-    }
-    if (this.backend === 'cli') return cliSink(this.out, label, describe)
-    return new JsZstdSink(this.out, label)
+    if (this.backend === 'cli') return cliSink(this.out, this.label, this.describe)
+    return new JsZstdSink(this.out, this.label)
   }
 
   async end(): Promise<void> {
-    if (!this.inner) {
-      const all = Buffer.concat(this.head)
-      if (all.length === 0) throw corrupt(this.label, 'it is empty')
-      const r = this.start(all, zstdFrameWindow(all))
-      if (r) await r
+    try {
+      this.scanner.end()
+      if (this.backend === 'zlib') {
+        const r = this.out.end()
+        if (r) await r
+      } else await this.inner!.end()
+    } catch (e) {
+      this.abort()
+      throw e
     }
-    await this.inner!.end()
   }
 
   abort(): void {
     if (this.aborted) return
     this.aborted = true
     this.inner?.abort()
+    this.inner = null
   }
 }
 
@@ -301,7 +560,7 @@ function cliSink(out: EntrySink, label: string, describe: (e: unknown) => Layers
     child.on('close', (code, signal) => {
       if (spawnError) return
       if (code === 0) resolve(undefined)
-      else resolve(new Error(stderr.replace(/\*\*\*.*\n/g, '').trim().split('\n').slice(0, 3).join('; ') || `zstd exited with ${code ?? signal}`))
+      else resolve(new Error(stderr.replace(/\*\*\*.*\n/g, '').replace(/^\/\*stdin\*\\ : /gm, '').trim().split('\n').slice(0, 3).join('; ') || `zstd exited with ${code ?? signal}`))
     })
   })
   // Writes after the child died must not crash the process with EPIPE.
