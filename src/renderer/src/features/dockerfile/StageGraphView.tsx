@@ -24,6 +24,7 @@ interface View {
 
 const MIN_K = 0.2
 const MAX_K = 3
+const LEGIBLE_K = 0.8
 
 const ID_PREFIX = 'df-'
 
@@ -51,16 +52,21 @@ export function StageGraphView({ graph, selected, onSelect, building }: Props): 
   const [view, setView] = useState<View>({ x: 0, y: 0, k: 1 })
   const drag = useRef<{ px: number; py: number; x: number; y: number; moved: boolean; node: string | null } | null>(null)
 
+  // Fit never draws below LEGIBLE_K (node text under ~8 px is unreadable): a graph too big for
+  // a small pane starts at its top, centred where it fits, and the rest is a drag away (the
+  // minus button and the wheel still zoom out to an overview).
   const fit = useCallback(() => {
     const el = wrap.current
     if (!el || !layout) return
     const cw = el.clientWidth
     const ch = el.clientHeight
     if (cw === 0 || ch === 0) return
-    const k = Math.min(MAX_K, Math.max(MIN_K, Math.min(cw / layout.width, ch / layout.height, 1.25) * 0.96))
-    setView({ k, x: (cw - layout.width * k) / 2, y: (ch - layout.height * k) / 2 })
+    const fits = Math.min(cw / layout.width, ch / layout.height, 1.25) * 0.96
+    const k = Math.min(MAX_K, Math.max(MIN_K, fits, LEGIBLE_K))
+    const x = layout.width * k <= cw ? (cw - layout.width * k) / 2 : 8
+    const y = layout.height * k <= ch ? (ch - layout.height * k) / 2 : 8
+    setView({ k, x, y })
   }, [layout])
-
   useLayoutEffect(() => fit(), [fit])
   useEffect(() => {
     const el = wrap.current
@@ -110,7 +116,7 @@ export function StageGraphView({ graph, selected, onSelect, building }: Props): 
         <Button size="sm" variant="ghost" onClick={() => zoomBy(0.8)} aria-label="Zoom out" title="Zoom out">
           −
         </Button>
-        <Button size="sm" variant="ghost" onClick={fit} title="Fit the whole graph">
+        <Button size="sm" variant="ghost" onClick={fit} title="Fit the graph to the pane, never below a legible 80%">
           Fit
         </Button>
         <span className="muted small num">{Math.round(view.k * 100)}%</span>
