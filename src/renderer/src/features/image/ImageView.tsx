@@ -36,7 +36,9 @@ function useTreemapHeight(): [React.RefObject<HTMLDivElement | null>, number] {
   useLayoutEffect(() => {
     const el = ref.current
     if (!el) return
-    const fit = (): void => setH(Math.round(Math.min(440, Math.max(180, (el.clientHeight - 120) * 0.5))))
+    // A short window (the page scrolls there, see image.css) keeps the treemap low so the file
+    // tree starts above the fold.
+    const fit = (): void => setH(Math.round(Math.min(window.innerHeight < 820 ? 170 : 440, Math.max(150, (el.clientHeight - 120) * 0.5))))
     fit()
     const ro = new ResizeObserver(fit)
     ro.observe(el)
