@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { EntrySink } from '../model/tar-entry'
 import * as zlib from 'node:zlib'
-import { ZstdFrameScanner, ZstdSink, zstdBackend, zstdFrameWindow, type ZstdBackend, type ZstdPiece } from './zstd'
+import { IN_PROCESS_MAX_WINDOW, ZstdFrameScanner, ZstdSink, frameDecoder, zstdBackend, zstdFrameWindow, type ZstdBackend, type ZstdPiece } from './zstd'
 
 /** Real zstd output, from Debian's zstd. */
 function zstd(input: Buffer, args: string[]): Buffer {
@@ -245,5 +245,29 @@ describe('ZstdSink (cli) abort', () => {
     sink.abort()
     for (let i = 0; i < 40 && zstdChildren() > 0; i++) await new Promise((r) => setTimeout(r, 25))
     expect(zstdChildren()).toBe(0)
+  })
+})
+
+describe('frameDecoder', () => {
+  it("keeps windows up to zstd -d's 128 MiB in zlib and sends bigger ones to the CLI where there is one", () => {
+    expect(frameDecoder(IN_PROCESS_MAX_WINDOW, true)).toBe('zlib')
+    expect(frameDecoder(IN_PROCESS_MAX_WINDOW + 1, true)).toBe('cli')
+    expect(frameDecoder(2 ** 29, false)).toBe('zlib')
+  })
+
+  it.skipIf(zstdBackend() !== 'zlib')('zlib: a frame with a 256 MiB window goes to a zstd child and decodes to the same bytes', async () => {
+    // From stdin zstd cannot see the input's size, so the frame declares --long's window.
+    const z = zstd(content, ['--long=28'])
+    const out = collect()
+    const sink = new ZstdSink(out, 'layer x', 'zlib')
+    let sawChild = false
+    for (let i = 0; i < z.length; i += 1000) {
+      const r = sink.write(z.subarray(i, i + 1000))
+      if (zstdChildren() > 0) sawChild = true
+      if (r) await r
+    }
+    await sink.end()
+    expect(Buffer.concat(out.out).equals(content)).toBe(true)
+    expect(sawChild).toBe(true)
   })
 })

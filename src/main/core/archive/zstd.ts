@@ -444,6 +444,18 @@ export class StreamDecodeSink implements AbortableSink {
   }
 }
 
+/** zstd -d's own default memory limit: windows up to this are decoded in our process. */
+export const IN_PROCESS_MAX_WINDOW = 2 ** 27
+
+/**
+ * Where a zlib-backend frame is decoded. zlib holds the window inside our process (in
+ * Electron, the app's); a bigger window goes to the zstd CLI where one is installed, so the
+ * app stays small and the window lives and dies with a child.
+ */
+export function frameDecoder(windowSize: number, cliAvailable: boolean): 'zlib' | 'cli' {
+  return windowSize > IN_PROCESS_MAX_WINDOW && cliAvailable ? 'cli' : 'zlib'
+}
+
 /** A zstd layer: decoded and handed to `out` (a TarReader) as it streams. */
 export class ZstdSink implements AbortableSink {
   private readonly scanner: ZstdFrameScanner
@@ -492,7 +504,7 @@ export class ZstdSink implements AbortableSink {
       return this.inner.write(p.data)
     }
     if (p.frame.skippable) return
-    if (p.first) this.inner = this.openZlib()
+    if (p.first) this.inner = frameDecoder(p.frame.windowSize, findZstdCli() !== null) === 'cli' ? cliSink(this.frameOut, this.label, this.describe) : this.openZlib()
     const frame = this.inner!
     const r = frame.write(p.data)
     if (!p.last) return r
