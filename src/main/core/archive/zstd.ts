@@ -32,7 +32,7 @@ type ZlibWithZstd = typeof zlib & {
 }
 
 let cliPath: string | null | undefined
-function findZstdCli(): string | null {
+export function findZstdCli(): string | null {
   if (cliPath !== undefined) return cliPath
   cliPath = null
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
