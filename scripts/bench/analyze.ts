@@ -1,5 +1,6 @@
 // Benchmark: first analysis vs `docker save IMAGE > /dev/null`, cached re-open vs first, and
 // peak RSS of the analysing process. Ratios are measured in the same run; no fixed times.
+// Also a floor: the export read with every byte hashed and nothing else (read-hash-child.ts).
 //   npm run bench:analyze -- IMAGE [IMAGE...]
 //   npm run bench:analyze -- --build-100k --build-1g --build-1m [--keep] [--runs=N]
 //   npm run bench:analyze -- --synthetic=1000000   (a generated 1M-entry archive, no engine)
@@ -45,6 +46,7 @@ interface ChildResult {
 }
 
 let childJs = ''
+let floorJs = ''
 
 function child<T = ChildResult>(...args: string[]): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -76,6 +78,16 @@ function timeSave(image: string): number {
   return performance.now() - t
 }
 
+/** The floor (read-hash-child.ts): the export read and every byte hashed, nothing else. */
+function floor(image: string): Promise<{ ms: number; firstByteMs: number; bytes: number } | { skipped: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [floorJs, image], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let out = ''
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`floor child failed (${code})`))))
+  })
+}
+
 async function bench(image: string, runs: number): Promise<void> {
   const size = Number(docker(['image', 'inspect', '--format', '{{.Size}}', image]).trim())
   const work = mkdtempSync(join(tmpdir(), 'ls-bench-'))
@@ -85,8 +97,13 @@ async function bench(image: string, runs: number): Promise<void> {
     const saves: number[] = []
     const firsts: ChildResult[] = []
     const agains: ChildResult[] = []
+    const floors: number[] = []
+    let floorSkipped = ''
     for (let i = 0; i < runs; i++) {
       saves.push(timeSave(image))
+      const fl = await floor(image)
+      if ('skipped' in fl) floorSkipped = fl.skipped
+      else floors.push(fl.ms)
       const cacheDir = join(work, `cache-${i}`)
       firsts.push(await child(image, cacheDir))
       agains.push(await child(image, cacheDir))
@@ -101,6 +118,10 @@ async function bench(image: string, runs: number): Promise<void> {
     console.log(`\n${image}: ${(size / 1e6).toFixed(1)} MB (inspect .Size), ${f.entries.toLocaleString('en')} layer entries, ${f.files.toLocaleString('en')} final files`)
     console.log(`  docker save > /dev/null   median ${saveMs.toFixed(0)} ms (${mb(saveMs)}; runs ${list(saves)})`)
     console.log(`  first analysis            median ${firstMs.toFixed(0)} ms (runs ${list(firsts.map((r) => r.ms))}; CPU ${list(firsts.map((r) => r.cpuMs))} ms)   ratio ${(firstMs / saveMs).toFixed(2)}x   [target <= 1.05x]`)
+    if (floors.length > 0) {
+      const floorMs = median(floors)
+      console.log(`  floor: read + sha256 only   median ${floorMs.toFixed(0)} ms (runs ${list(floors)})   ratio ${(floorMs / saveMs).toFixed(2)}x of docker save; first analysis ${(firstMs / floorMs).toFixed(2)}x of the floor`)
+    } else if (floorSkipped) console.log(`  floor: not measured (${floorSkipped})`)
     const ph = (k: string): string => median(firsts.map((r) => r.phases[k] ?? NaN)).toFixed(0)
     console.log(`    phases (medians, ms from open): read starts ${ph('preparing')}, first byte ${ph('firstByte')}, last byte ${ph('lastByte')}, model ${ph('analyse')}, done ${firstMs.toFixed(0)}`)
     console.log(`  cached re-open            median ${againMs.toFixed(0)} ms (runs ${list(agains.map((r) => r.ms))}; exports ${agains.map((r) => r.exports).join(', ')}, cached layers ${agains[0]!.cachedLayers})   ratio ${(againMs / firstMs).toFixed(3)}x of first   [target <= 0.05x]`)
@@ -143,6 +164,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true })
   try {
     childJs = await bundleChild('analyze-child', dir)
+    floorJs = await bundleChild('read-hash-child', dir)
     for (const img of images) await bench(img, runs)
     if (synth) await synthetic(Number(synth.slice('--synthetic='.length)) || 1_000_000)
   } finally {

@@ -95,7 +95,7 @@ export function buildImage(input: ModelInput): AnalyzedImage {
     if (l.kind[i] === 0) {
       finalFiles++
       finalBytes += l.size[i]!
-      savings.addFile(input.paths.path(id), l.size[i]!, L)
+      savings.addPathId(input.paths, id, l.size[i]!, L)
     }
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { FinalEntry } from './analyzed-image'
-import { classifyPath, computeSavings, MIN_CANDIDATE_BYTES, RULES, SAVINGS_VERSION } from './savings'
+import { classifyPath, computeSavings, MIN_CANDIDATE_BYTES, RULES, SAVINGS_VERSION, SavingsCollector } from './savings'
+import { PathTable } from '../model/path-table'
 
 const f = (path: string, size: number, layer = 1): FinalEntry => ({ path, kind: 'file', size, mode: 0o644, layer })
 const rule = (p: string): string | undefined => RULES[classifyPath(p)]?.id
@@ -175,6 +176,30 @@ describe('computeSavings', () => {
       expect(got).toEqual(want)
     }
     expect(want.size).toBeGreaterThan(6)
+  })
+
+  it('gives the same summary by path id (as the model passes files) as by path string, mixed and in any order', () => {
+    const dirs = ['usr/bin', 'usr/lib/x', 'usr/lib/gcc/x', 'app/node_modules/a/test', 'app/node_modules/a', 'tmp', 'var/lib/apt/lists', 'usr/share/locale/de/LC_MESSAGES', 'app/.git/objects', 'app', '']
+    const names = ['gcc-12', 'libz.a', 'x.map', 'x.pyc', 'README', 'ls', 'a.js', 'cc']
+    const paths = new PathTable()
+    const entries: FinalEntry[] = []
+    for (let i = 0; i < 800; i++) {
+      const d = dirs[(i * 7) % dirs.length]!
+      const n = `${names[i % names.length]}${i % 3 === 0 ? '' : `-${i}`}`
+      entries.push(f(d ? `${d}/${n}` : n, 1000 + i, i % 4))
+    }
+    for (const list of [entries, [...entries].reverse()]) {
+      const byPath = new SavingsCollector()
+      const byId = new SavingsCollector()
+      list.forEach((e, k) => {
+        byPath.addFile(e.path, e.size, e.layer)
+        // Every third file goes by string on the id side too: the two ways share one directory cache.
+        if (k % 3 === 0) byId.addFile(e.path, e.size, e.layer)
+        else byId.addPathId(paths, paths.intern(e.path), e.size, e.layer)
+      })
+      expect(byId.finish(5_000_000)).toEqual(byPath.finish(5_000_000))
+    }
+    expect(computeSavings(entries, 5_000_000).candidates.length).toBeGreaterThan(6)
   })
 
   it('gives an empty summary for a clean image', () => {
