@@ -1,15 +1,11 @@
 // The event flow of one open, on a fake LayerSource (pure unit: no engine, a temp cache folder):
 // the preview comes once, before any layer is read and while the read is still going; each
 // layer is marked read exactly once; nothing follows the answer.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { JobProgress } from '../../../shared/models/analysis'
-import type { EngineClient } from '../engine/engine-client'
 import type { DescribedImage, EngineHistoryEntry, PeekedImage } from '../sources/layer-source'
-import { AnalysisService } from './analysis-service'
-import { D, FakeSource, deferred, hex } from './testdata/fake-source'
+import type { AnalysisService } from './analysis-service'
+import { D, FakeSource, deferred, hex, serviceEachTest, tick } from './testdata/fake-source'
 
 type Ev = Omit<JobProgress, 'jobId'>
 /** Described by "inspect" (or, with `describes` false, only by reading), its history answered later. */
@@ -37,15 +33,8 @@ class EngineLikeSource extends FakeSource {
   }
 }
 
-let dir: string
 let svc: AnalysisService
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ls-as-'))
-  svc = new AnalysisService({ engine: () => ({}) as EngineClient, cacheDir: dir })
-})
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
-
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
+serviceEachTest('ls-as-', (s) => (svc = s))
 
 describe('AnalysisService events', () => {
   it('sends the preview before the first layer is read, then each layer once, in the order read', async () => {

@@ -2,17 +2,13 @@
 // a temp cache folder): served from the very entries the read made, without change kinds while
 // a layer below is unread, with the finished image's own kinds once they are all read, and a
 // clear error before a layer is read and after the job ends.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { FileNode } from '../../../shared/models/analysis'
-import type { EngineClient } from '../engine/engine-client'
 import { LayerEntries } from '../model/layer-entries'
 import type { TarHeader } from '../model/tar-entry'
 import type { ReadLayersOptions } from '../sources/layer-source'
-import { AnalysisService } from './analysis-service'
-import { D, FakeSource, hex } from './testdata/fake-source'
+import type { AnalysisService } from './analysis-service'
+import { D, FakeSource, hex, serviceEachTest, serviceOn, tick } from './testdata/fake-source'
 
 const h = (path: string, type: TarHeader['type'], size = 0, mode = 0o644): TarHeader => ({ path, rawPath: path, type, size, mode, uid: 0, gid: 0, mtime: 1, linkName: '' })
 
@@ -35,13 +31,8 @@ function entriesOf(i: number, paths: ReadLayersOptions['paths']): LayerEntries {
 
 let dir: string
 let svc: AnalysisService
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ls-rl-'))
-  svc = new AnalysisService({ engine: () => ({}) as EngineClient, cacheDir: dir })
-})
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
+serviceEachTest('ls-rl-', (s, d) => ((svc = s), (dir = d)))
 
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
 const brief = (n: FileNode): unknown => [n.path, n.kind, n.bytes, n.files, n.change ?? null, n.whiteout ?? false]
 
 describe('a read layer of a running analysis', () => {
@@ -114,7 +105,7 @@ describe('a read layer of a running analysis', () => {
     // Another image on the same bottom layer, with a new top layer: layer 0 comes from the cache.
     const src = new FakeSource(entriesOf, [0, 1, 2])
     Object.assign(src.described, { id: hex('e') })
-    svc = new AnalysisService({ engine: () => ({}) as EngineClient, cacheDir: dir })
+    svc = serviceOn(dir)
     src.described.layers = [{ diffId: D[0]! }, { diffId: hex('d') }]
     src.read = async (_i, opts) => {
       src.readStarted.resolve()

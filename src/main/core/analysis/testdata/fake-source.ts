@@ -1,9 +1,15 @@
 // A LayerSource made up in memory, for unit tests of the analysis service (no engine): three
 // layers, each read when the test opens its gate, in an order the test chooses, each told to
 // the service as it is read (with its entries, as the pipeline tells it).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach } from 'vitest'
+import type { EngineClient } from '../../engine/engine-client'
 import { LayerEntries } from '../../model/layer-entries'
 import type { PathTable } from '../../model/path-table'
 import type { DescribedImage, LayerSource, ReadImageResult, ReadLayersOptions, SourceLayer } from '../../sources/layer-source'
+import { AnalysisService } from '../analysis-service'
 
 export const hex = (c: string): string => `sha256:${c.repeat(64)}`
 /** The three layers' diff IDs, bottom first. */
@@ -62,3 +68,21 @@ export class FakeSource implements LayerSource {
     return { format: 'docker-archive', id: this.described.id, config: this.described.config!, repoTags: ['fake:1'], layers, skipped: new Set() }
   }
 }
+
+/** A service with no engine (the sources are fakes), caching in `dir`. */
+export function serviceOn(dir: string): AnalysisService {
+  return new AnalysisService({ engine: () => ({}) as EngineClient, cacheDir: dir })
+}
+
+/** Before each test a new service on a new temp cache folder (handed to `use`); the folder goes after it. */
+export function serviceEachTest(prefix: string, use: (svc: AnalysisService, dir: string) => void): void {
+  let dir = ''
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix))
+    use(serviceOn(dir), dir)
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+}
+
+/** One turn of the event loop: what the service does once a gate opens. */
+export const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0))

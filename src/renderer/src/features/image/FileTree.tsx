@@ -16,7 +16,7 @@ import { ROOT_PATH, breadcrumbs, displayPath } from '../../lib/paths'
 import { useApp } from '../../stores'
 import { NodeMarkers } from './markers'
 import { PanelError } from './PanelError'
-import { filterRows, flattenTree, treeControls, type Loaded, type TreeRow } from './tree-model'
+import { filterRows, flattenTree, treeControls, withPage, type Loaded, type TreeRow } from './tree-model'
 
 const ROW = 24
 const PAGE = 1000
@@ -99,12 +99,7 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
       try {
         const r = await call('analysis:tree', { scope, path, sort, offset, limit: PAGE })
         if (my !== gen.current) return
-        setLoaded((prev) => {
-          const next = new Map(prev)
-          const before = offset > 0 ? (prev.get(path)?.children ?? []) : []
-          next.set(path, { children: [...before, ...r.children], total: r.total })
-          return next
-        })
+        setLoaded((prev) => withPage(prev, path, offset, r))
       } catch (e) {
         if (my === gen.current) setError(toApiError(e))
       }

@@ -13,7 +13,7 @@ import { call, toApiError } from '../../lib/call'
 import { ROOT_PATH, displayPath } from '../../lib/paths'
 import { NodeMarkers } from './markers'
 import { PanelError } from './PanelError'
-import { flattenTree, treeControls, type Loaded, type TreeRow } from './tree-model'
+import { flattenTree, treeControls, withPage, type Loaded, type TreeRow } from './tree-model'
 
 const ROW = 24
 const PAGE = 1000
@@ -39,12 +39,7 @@ export function PreviewLayerTree({ jobId, layer, readCount, onClose }: { jobId: 
         const r = await call('analysis:layer', { job: jobId, layer, path, sort: 'size', offset, limit: PAGE })
         if (my !== gen.current) return
         if (path === ROOT_PATH) setFacts({ root: r.node, changeKinds: r.changeKinds, unreadBelow: r.unreadBelow })
-        setLoaded((prev) => {
-          const next = new Map(prev)
-          const before = offset > 0 ? (prev.get(path)?.children ?? []) : []
-          next.set(path, { children: [...before, ...r.children], total: r.total })
-          return next
-        })
+        setLoaded((prev) => withPage(prev, path, offset, r))
       } catch (e) {
         if (my === gen.current) setError(toApiError(e))
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { FileNode } from '../../../../shared/models/analysis'
-import { filterRows, flattenTree, parentRowIndex, toggleFolder, treeControls, treeKey, type Loaded, type TreeRow } from './tree-model'
+import { filterRows, flattenTree, parentRowIndex, toggleFolder, treeControls, treeKey, withPage, type Loaded, type TreeRow } from './tree-model'
 
 const dir = (path: string): FileNode => ({ name: path.split('/').pop()!, path, kind: 'dir', bytes: 10, files: 1, hasChildren: true })
 const file = (path: string): FileNode => ({ name: path.split('/').pop()!, path, kind: 'file', bytes: 5, files: 1, hasChildren: false })
@@ -171,5 +171,19 @@ describe('treeControls (what both trees wire their keys and clicks to)', () => {
     expect(flat.key('ArrowRight')).toBe(false)
     expect(flat.key('ArrowDown')).toBe(true)
     expect(flat.calls).toEqual([['active', 1]])
+  })
+})
+
+describe('withPage', () => {
+  it('puts a first page in place of what was loaded, and appends a later one', () => {
+    const before = new Map<string, Loaded>([['/usr', { children: [file('/usr/x')], total: 40 }]])
+    const more = withPage(before, '/usr', 1, { children: [file('/usr/y')], total: 41 })
+    expect(more.get('/usr')).toEqual({ children: [file('/usr/x'), file('/usr/y')], total: 41 })
+    const again = withPage(more, '/usr', 0, { children: [file('/usr/z')], total: 1 })
+    expect(again.get('/usr')).toEqual({ children: [file('/usr/z')], total: 1 })
+    expect(withPage(before, '/etc', 0, { children: [], total: 0 }).size).toBe(2)
+    // A new map each time (React state); the old one is left as it was.
+    expect(before.get('/usr')!.children).toHaveLength(1)
+    expect(more).not.toBe(before)
   })
 })

@@ -33,6 +33,14 @@ export function flattenTree(rootPath: string, loaded: Map<string, Loaded>, expan
   return rows
 }
 
+/** The loaded folders once a page of `path`'s children came: after those loaded when `offset` > 0, else in their place. */
+export function withPage(loaded: ReadonlyMap<string, Loaded>, path: string, offset: number, page: Loaded): Map<string, Loaded> {
+  const next = new Map(loaded)
+  const before = offset > 0 ? (loaded.get(path)?.children ?? []) : []
+  next.set(path, { children: [...before, ...page.children], total: page.total })
+  return next
+}
+
 /** Index of the row for a node's parent directory (for ← and Backspace), or -1. */
 export function parentRowIndex(rows: TreeRow[], index: number): number {
   const row = rows[index]
