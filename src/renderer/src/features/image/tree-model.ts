@@ -1,7 +1,8 @@
 // The file tree as flat rows for the virtual list: loaded children of expanded directories,
 // depth-first, plus a "load more" row where a directory has more children than were fetched.
 // Each entry knows its place among its siblings (aria-posinset / aria-setsize): the list is
-// virtual and partly loaded, so assistive tech cannot count the rows itself.
+// virtual and partly loaded, so assistive tech cannot count the rows itself. Also what every
+// file tree does with its pages, folders and keys (FileTree, PreviewLayerTree), so they agree.
 import type { FileNode } from '../../../../shared/models/analysis'
 import { isTyping, moveIndex } from '../../lib/list-nav'
 
