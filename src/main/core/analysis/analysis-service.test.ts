@@ -1,43 +1,19 @@
 // The event flow of one open, on a fake LayerSource (pure unit: no engine, a temp cache folder):
 // the preview comes once, before any layer is read and while the read is still going; each
 // layer is marked read exactly once; nothing follows the answer.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { JobProgress } from '../../../shared/models/analysis'
-import type { EngineClient } from '../engine/engine-client'
-import { LayerEntries } from '../model/layer-entries'
-import type { DescribedImage, EngineHistoryEntry, LayerSource, PeekedImage, ReadImageResult, ReadLayersOptions } from '../sources/layer-source'
-import { AnalysisService } from './analysis-service'
+import type { DescribedImage, EngineHistoryEntry, PeekedImage } from '../sources/layer-source'
+import type { AnalysisService } from './analysis-service'
+import { D, FakeSource, deferred, hex, serviceEachTest, tick } from './testdata/fake-source'
 
 type Ev = Omit<JobProgress, 'jobId'>
-const hex = (c: string): string => `sha256:${c.repeat(64)}`
-const D = [hex('a'), hex('b'), hex('c')]
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void
-  const promise = new Promise<void>((r) => (resolve = r))
-  return { promise, resolve }
-}
-
-/** An engine-like source: described by "inspect", history answered later, layers read on demand. */
-class FakeSource implements LayerSource {
-  readonly source = { kind: 'engine' as const, ref: 'fake:1' }
-  readonly label = 'fake:1'
-  readonly readPhase = 'export' as const
-  readonly gates = D.map(() => deferred())
-  readStarted = deferred()
+/** Described by "inspect" (or, with `describes` false, only by reading), its history answered later. */
+class EngineLikeSource extends FakeSource {
   historyGate = deferred()
-  failAt = -1
-  constructor(private readonly describes = true) {}
-  readonly described: DescribedImage = {
-    id: hex('f'),
-    repoTags: ['fake:1'],
-    layers: D.map((diffId) => ({ diffId })),
-    config: { os: 'linux', architecture: 'amd64' },
-    engineSize: 6000,
-    created: '2026-01-01T00:00:00Z'
+  constructor(private readonly describes = true) {
+    super()
+    Object.assign(this.described, { engineSize: 6000, created: '2026-01-01T00:00:00Z' })
   }
   readonly engineHistory: EngineHistoryEntry[] = [
     { Id: 'x', Created: 3, CreatedBy: '/bin/sh -c #(nop)  CMD ["sh"]', Size: 0 },
@@ -45,48 +21,24 @@ class FakeSource implements LayerSource {
     { Id: 'x', Created: 2, CreatedBy: '/bin/sh -c #(nop) COPY file:abc in /app ', Size: 2000 },
     { Id: 'x', Created: 1, CreatedBy: '', Comment: 'Imported from -', Size: 1000 }
   ] as EngineHistoryEntry[]
-  async describe(): Promise<DescribedImage | null> {
+  override async describe(): Promise<DescribedImage | null> {
     return this.describes ? this.described : null
   }
   async peek(): Promise<PeekedImage | null> {
     return { image: this.described, skipsCached: false }
   }
-  keyOf(id: string): string {
-    return `fake:${id}`
-  }
   async history(): Promise<EngineHistoryEntry[]> {
     await this.historyGate.promise
     return this.engineHistory
   }
-  async read(_image: DescribedImage | null, opts: ReadLayersOptions): Promise<ReadImageResult> {
-    this.readStarted.resolve()
-    const layers = []
-    for (let i = 0; i < D.length; i++) {
-      await this.gates[i]!.promise
-      if (i === this.failAt) throw new Error('the stream broke')
-      const entries = new LayerEntries(opts.paths)
-      entries.addHeader({ path: `f${i}`, type: 'file', size: (i + 1) * 100, mode: 0o644, uid: 0, gid: 0, mtime: 0, linkName: '' } as never)
-      opts.onBytes?.((i + 1) * 2000, 6000)
-      opts.onLayerRead?.(D[i]!)
-      layers.push({ diffId: D[i]!, entries })
-    }
-    return { format: 'docker-archive', id: this.described.id, config: this.described.config!, repoTags: ['fake:1'], layers, skipped: new Set() }
-  }
 }
 
-let dir: string
 let svc: AnalysisService
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ls-as-'))
-  svc = new AnalysisService({ engine: () => ({}) as EngineClient, cacheDir: dir })
-})
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
-
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
+serviceEachTest('ls-as-', (s) => (svc = s))
 
 describe('AnalysisService events', () => {
   it('sends the preview before the first layer is read, then each layer once, in the order read', async () => {
-    const src = new FakeSource()
+    const src = new EngineLikeSource()
     const ev: Ev[] = []
     const done = svc.openFrom(src, { onProgress: (p) => ev.push(p), noCache: true })
     await src.readStarted.promise
@@ -124,7 +76,7 @@ describe('AnalysisService events', () => {
   })
 
   it('holds layers read before the history answered until the preview is out', async () => {
-    const src = new FakeSource()
+    const src = new EngineLikeSource()
     const ev: Ev[] = []
     const done = svc.openFrom(src, { onProgress: (p) => ev.push(p), noCache: true })
     src.gates[0]!.resolve()
@@ -141,13 +93,13 @@ describe('AnalysisService events', () => {
   })
 
   it('marks cached layers read at once, and sends nothing after the answer', async () => {
-    const first = new FakeSource()
+    const first = new EngineLikeSource()
     first.historyGate.resolve()
     for (const g of first.gates) g.resolve()
     await svc.openFrom(first)
     await svc.flush()
     // Another image sharing the two bottom layers: they come from the cache.
-    const src = new FakeSource()
+    const src = new EngineLikeSource()
     Object.assign(src.described, { id: hex('e'), layers: [{ diffId: D[0] }, { diffId: D[1] }, { diffId: hex('d') }] })
     const ev: Ev[] = []
     const done = svc.openFrom(src, { onProgress: (p) => ev.push(p) })
@@ -166,7 +118,7 @@ describe('AnalysisService events', () => {
   })
 
   it('a failing read ends the open with its error and no event after it', async () => {
-    const src = new FakeSource()
+    const src = new EngineLikeSource()
     src.failAt = 1
     const ev: Ev[] = []
     const done = svc.openFrom(src, { onProgress: (p) => ev.push(p), noCache: true })
@@ -181,7 +133,7 @@ describe('AnalysisService events', () => {
   })
 
   it('a peek that never answers holds the read only briefly, and sends nothing', async () => {
-    const src = new FakeSource(false)
+    const src = new EngineLikeSource(false)
     src.peek = () => new Promise(() => undefined)
     for (const g of src.gates) g.resolve()
     const ev: Ev[] = []
@@ -192,7 +144,7 @@ describe('AnalysisService events', () => {
   })
 
   it('peeks a source that is only known by reading it, before the read starts', async () => {
-    const src = new FakeSource(false)
+    const src = new EngineLikeSource(false)
     const ev: Ev[] = []
     const done = svc.openFrom(src, { onProgress: (p) => ev.push(p), noCache: true })
     await src.readStarted.promise

@@ -2,7 +2,7 @@
 // parsers disagreed (WORKDIR, 0-byte RUN and COPY steps). What the real engine records is
 // checked in core/dockerfile/engine-history.int.test.ts.
 import { describe, expect, it } from 'vitest'
-import { assignLayers, historyFromEngine, importWords, zeroByteLayerLikelihood } from './history'
+import { assignLayers, engineLayerSteps, historyFromEngine, importWords, zeroByteLayerLikelihood } from './history'
 
 const step = (createdBy: string, size = 0) => ({ createdBy, size })
 
@@ -78,6 +78,28 @@ describe('historyFromEngine (analysis)', () => {
       ['/bin/sh -c #(nop) WORKDIR /app', false],
       ['/bin/sh -c #(nop)  CMD ["x"]', true]
     ])
+  })
+})
+
+describe('engineLayerSteps', () => {
+  it('puts the steps oldest first, the very entries, with the rule\'s answer and how sure it is', () => {
+    const api = [
+      { CreatedBy: '/bin/sh -c #(nop)  CMD ["x"]', Size: 0 },
+      { CreatedBy: '/bin/sh -c #(nop) WORKDIR /app', Size: 0 },
+      { Size: 100, Comment: 'imported' }
+    ]
+    const r = engineLayerSteps(api, 2)
+    expect(r.oldestFirst).toEqual([api[2], api[1], api[0]])
+    expect(r.oldestFirst[0]).toBe(api[2])
+    expect(r.makes).toEqual([true, true, false])
+    expect(r.exact).toBe(true)
+    // The engine's own order is left as it was.
+    expect(api[0]!.CreatedBy).toBe('/bin/sh -c #(nop)  CMD ["x"]')
+    expect(engineLayerSteps(api, 3)).toMatchObject({ makes: [true, true, false], exact: false })
+    // A pinned count decides a tie the likelihoods cannot.
+    const ties = [{ CreatedBy: '/bin/sh -c b', Size: 0 }, { CreatedBy: '/bin/sh -c a', Size: 0 }, { CreatedBy: '', Size: 5 }]
+    expect(engineLayerSteps(ties, 2)).toMatchObject({ makes: [true, true, false], exact: false })
+    expect(engineLayerSteps(ties, 2, [1, 1, 2])).toMatchObject({ makes: [true, false, true], exact: true })
   })
 })
 

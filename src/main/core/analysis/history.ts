@@ -186,22 +186,32 @@ export function assignLayers(steps: Array<{ createdBy: string; size: number }>, 
   return { makes, exact }
 }
 
+/** The fields of an engine /history entry that the layer rule and the history read. */
+export interface EngineStep {
+  Created?: number
+  CreatedBy?: string
+  Comment?: string
+  Size?: number
+}
+
 /**
  * The engine's /history (newest first) lacks empty_layer: which steps made layers is worked
  * out by assignLayers (bytes, step kind, the layer count), the one rule analysis and the
- * Dockerfile links share.
+ * Dockerfile links share. The steps come back oldest first, with that rule's answer for each.
  */
-export function historyFromEngine(
-  entries: Array<{ Created?: number; CreatedBy?: string; Comment?: string; Size?: number }>,
-  layerCount: number,
-  layersAfter?: Array<number | undefined>
-): RawHistory[] {
+export function engineLayerSteps<E extends EngineStep>(entries: E[], layerCount: number, layersAfter?: Array<number | undefined>): LayerAssignment & { oldestFirst: E[] } {
   const oldestFirst = [...entries].reverse()
-  const { makes } = assignLayers(
+  const assigned = assignLayers(
     oldestFirst.map((e) => ({ createdBy: e.CreatedBy ?? '', size: e.Size ?? 0 })),
     layerCount,
     layersAfter
   )
+  return { ...assigned, oldestFirst }
+}
+
+/** The engine's /history as config history (oldest first), empty_layer from engineLayerSteps. */
+export function historyFromEngine(entries: EngineStep[], layerCount: number, layersAfter?: Array<number | undefined>): RawHistory[] {
+  const { oldestFirst, makes } = engineLayerSteps(entries, layerCount, layersAfter)
   return oldestFirst.map((e, i) => ({
     created: e.Created ? new Date(e.Created * 1000).toISOString() : undefined,
     created_by: e.CreatedBy ?? '',

@@ -2,25 +2,13 @@
 // a temp cache folder): served from the very entries the read made, without change kinds while
 // a layer below is unread, with the finished image's own kinds once they are all read, and a
 // clear error before a layer is read and after the job ends.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { FileNode } from '../../../shared/models/analysis'
-import type { EngineClient } from '../engine/engine-client'
 import { LayerEntries } from '../model/layer-entries'
 import type { TarHeader } from '../model/tar-entry'
-import type { DescribedImage, LayerSource, ReadImageResult, ReadLayersOptions, SourceLayer } from '../sources/layer-source'
-import { AnalysisService } from './analysis-service'
-
-const hex = (c: string): string => `sha256:${c.repeat(64)}`
-const D = [hex('a'), hex('b'), hex('c')]
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void
-  const promise = new Promise<void>((r) => (resolve = r))
-  return { promise, resolve }
-}
+import type { ReadLayersOptions } from '../sources/layer-source'
+import type { AnalysisService } from './analysis-service'
+import { D, FakeSource, hex, serviceEachTest, serviceOn, tick } from './testdata/fake-source'
 
 const h = (path: string, type: TarHeader['type'], size = 0, mode = 0o644): TarHeader => ({ path, rawPath: path, type, size, mode, uid: 0, gid: 0, mtime: 1, linkName: '' })
 
@@ -41,50 +29,15 @@ function entriesOf(i: number, paths: ReadLayersOptions['paths']): LayerEntries {
   return entries
 }
 
-/** Reads its layers in a chosen order, each when its gate opens, telling each read with its entries. */
-class FakeSource implements LayerSource {
-  readonly source = { kind: 'engine' as const, ref: 'fake:1' }
-  readonly label = 'fake:1'
-  readonly readPhase = 'export' as const
-  readonly gates = D.map(() => deferred())
-  readStarted = deferred()
-  told: LayerEntries[] = []
-  constructor(private readonly order: number[]) {}
-  readonly described: DescribedImage = { id: hex('f'), repoTags: ['fake:1'], layers: D.map((diffId) => ({ diffId })), config: { os: 'linux', architecture: 'amd64' } }
-  async describe(): Promise<DescribedImage | null> {
-    return this.described
-  }
-  keyOf(id: string): string {
-    return `fake:${id}`
-  }
-  async read(_image: DescribedImage | null, opts: ReadLayersOptions): Promise<ReadImageResult> {
-    this.readStarted.resolve()
-    const layers: SourceLayer[] = []
-    for (const i of this.order) {
-      await this.gates[i]!.promise
-      const entries = entriesOf(i, opts.paths)
-      this.told.push(entries)
-      opts.onLayerRead?.(D[i]!, entries)
-      layers[i] = { diffId: D[i]!, entries }
-    }
-    return { format: 'docker-archive', id: this.described.id, config: this.described.config!, repoTags: ['fake:1'], layers, skipped: new Set() }
-  }
-}
-
 let dir: string
 let svc: AnalysisService
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ls-rl-'))
-  svc = new AnalysisService({ engine: () => ({}) as EngineClient, cacheDir: dir })
-})
-afterEach(() => rmSync(dir, { recursive: true, force: true }))
+serviceEachTest('ls-rl-', (s, d) => ((svc = s), (dir = d)))
 
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
 const brief = (n: FileNode): unknown => [n.path, n.kind, n.bytes, n.files, n.change ?? null, n.whiteout ?? false]
 
 describe('a read layer of a running analysis', () => {
   it('shows its own entries at once, kinds only once every layer below is read, as the finished image does', async () => {
-    const src = new FakeSource([1, 0, 2])
+    const src = new FakeSource(entriesOf, [1, 0, 2])
     const done = svc.openFrom(src, { jobId: 'j1', noCache: true })
     await src.readStarted.promise
     expect(() => svc.layerTree('j1', 1)).toThrow(/Layer 1 of fake:1 is not read yet/)
@@ -145,14 +98,14 @@ describe('a read layer of a running analysis', () => {
   })
 
   it('serves a layer the cache has before the read reaches it, and the read reuses those entries', async () => {
-    const first = new FakeSource([0, 1, 2])
+    const first = new FakeSource(entriesOf, [0, 1, 2])
     for (const g of first.gates) g.resolve()
     await svc.openFrom(first)
     await svc.flush()
     // Another image on the same bottom layer, with a new top layer: layer 0 comes from the cache.
-    const src = new FakeSource([0, 1, 2])
+    const src = new FakeSource(entriesOf, [0, 1, 2])
     Object.assign(src.described, { id: hex('e') })
-    svc = new AnalysisService({ engine: () => ({}) as EngineClient, cacheDir: dir })
+    svc = serviceOn(dir)
     src.described.layers = [{ diffId: D[0]! }, { diffId: hex('d') }]
     src.read = async (_i, opts) => {
       src.readStarted.resolve()
@@ -185,7 +138,7 @@ describe('a read layer of a running analysis', () => {
 
   it('answers a clear error for a job it does not know, and forgets a job that failed', async () => {
     expect(() => svc.layerTree('nope', 0)).toThrow(/No analysis job nope is running/)
-    const src = new FakeSource([0, 1, 2])
+    const src = new FakeSource(entriesOf, [0, 1, 2])
     src.read = async () => {
       src.readStarted.resolve()
       throw new Error('the stream broke')

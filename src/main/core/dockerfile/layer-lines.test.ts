@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { historyFromEngine as rawHistoryFromEngine } from '../analysis/history'
 import { historyFromEngine, linkLayersToLines, parseCreatedBy } from './layer-lines'
 import { parseDockerfile } from './parser'
 
@@ -85,5 +86,29 @@ describe('layer <-> line', () => {
     ]
     expect(historyFromEngine(api, 2).map((h) => h.layerIndex)).toEqual([0, 1, undefined])
     expect(historyFromEngine(api, 3).every((h) => h.layerIndex === undefined)).toBe(true)
+  })
+
+  it('gives each entry its text and bytes, and the same layer steps as the analysis history', () => {
+    const api = [
+      { CreatedBy: '/bin/sh -c #(nop)  CMD ["x"]', Size: 0 },
+      { CreatedBy: '/bin/sh -c #(nop) WORKDIR /app', Size: 0 },
+      { CreatedBy: '', Size: 100 }
+    ]
+    expect(historyFromEngine(api, 2)).toEqual([
+      { createdBy: '', size: 100, emptyLayer: false, layerIndex: 0 },
+      { createdBy: '/bin/sh -c #(nop) WORKDIR /app', size: 0, emptyLayer: false, layerIndex: 1 },
+      { createdBy: '/bin/sh -c #(nop)  CMD ["x"]', size: 0, emptyLayer: true }
+    ])
+    // Not exact: no guess is passed on, not even which steps are empty.
+    expect(historyFromEngine(api, 3)).toEqual([
+      { createdBy: '', size: 100 },
+      { createdBy: '/bin/sh -c #(nop) WORKDIR /app', size: 0 },
+      { createdBy: '/bin/sh -c #(nop)  CMD ["x"]', size: 0 }
+    ])
+    expect(historyFromEngine(api, 2).map((h) => h.emptyLayer)).toEqual(rawHistoryFromEngine(api, 2).map((h) => h.empty_layer))
+    // A pinned layer count reaches the rule.
+    const ties = [{ CreatedBy: '/bin/sh -c b', Size: 0 }, { CreatedBy: '/bin/sh -c a', Size: 0 }, { CreatedBy: '', Size: 5 }]
+    expect(historyFromEngine(ties, 2).map((h) => h.layerIndex)).toEqual([undefined, undefined, undefined])
+    expect(historyFromEngine(ties, 2, [1, 1, 2]).map((h) => h.layerIndex)).toEqual([0, undefined, 1])
   })
 })

@@ -4,7 +4,7 @@
 // `--label`. We align the two sequences from the end, like a diff, so extra or missing steps
 // on either side cost nothing and each match says how sure it is.
 import type { LayerLineLink } from '../../../shared/models/dockerfile'
-import { assignLayers, METADATA_KEYWORDS, parseCreatedBy, type StepText } from '../analysis/history'
+import { engineLayerSteps, METADATA_KEYWORDS, parseCreatedBy, type EngineStep, type StepText } from '../analysis/history'
 import { copySourcesAndDest, stageLabel, type ParsedDockerfile, type ParsedInstruction, type ParsedStage } from './parser'
 import { fromChain } from './stage-graph'
 
@@ -111,16 +111,14 @@ export function linkLayersToLines(parsed: ParsedDockerfile, stage: ParsedStage, 
 
 /**
  * Engine history (newest first, as the API returns it) -> entries oldest first, with layer
- * indexes only when the one layer rule (analysis/history.ts assignLayers) is exact for them.
+ * indexes only when the one layer rule (analysis/history.ts engineLayerSteps) is exact for them.
  */
-export function historyFromEngine(apiHistory: { CreatedBy: string; Size: number }[], layerCount: number, layersAfter?: Array<number | undefined>): HistoryEntry[] {
-  const oldestFirst = [...apiHistory].reverse()
-  const { makes, exact } = assignLayers(
-    oldestFirst.map((h) => ({ createdBy: h.CreatedBy, size: h.Size })),
-    layerCount,
-    layersAfter
-  )
-  if (!exact) return oldestFirst.map((h) => ({ createdBy: h.CreatedBy, size: h.Size }))
+export function historyFromEngine(apiHistory: EngineStep[], layerCount: number, layersAfter?: Array<number | undefined>): HistoryEntry[] {
+  const { oldestFirst, makes, exact } = engineLayerSteps(apiHistory, layerCount, layersAfter)
   let li = 0
-  return oldestFirst.map((h, i) => (makes[i] ? { createdBy: h.CreatedBy, size: h.Size, emptyLayer: false, layerIndex: li++ } : { createdBy: h.CreatedBy, size: h.Size, emptyLayer: true }))
+  return oldestFirst.map((h, i) => {
+    const entry: HistoryEntry = { createdBy: h.CreatedBy ?? '', size: h.Size ?? 0 }
+    if (!exact) return entry
+    return makes[i] ? { ...entry, emptyLayer: false, layerIndex: li++ } : { ...entry, emptyLayer: true }
+  })
 }

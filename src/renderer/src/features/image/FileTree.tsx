@@ -5,19 +5,18 @@
 // Keys: ↑/↓ move, → or Enter opens a directory, ← closes it or goes to the parent, Backspace parent.
 // An ARIA tree: the list keeps the focus (aria-activedescendant), each row is a treeitem with its
 // level and its place among all its siblings, loaded or not.
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { formatBytes, formatExactBytes, groupDigits, modeString } from '../../../../shared/format'
 import type { ApiError } from '../../../../shared/errors'
 import type { FileNode, TreeScope } from '../../../../shared/models/analysis'
 import { Spinner } from '../../components/States'
 import { VirtualList } from '../../components/VirtualList'
 import { call, toApiError } from '../../lib/call'
-import { isTyping, moveIndex } from '../../lib/list-nav'
 import { ROOT_PATH, breadcrumbs, displayPath } from '../../lib/paths'
 import { useApp } from '../../stores'
 import { NodeMarkers } from './markers'
 import { PanelError } from './PanelError'
-import { filterRows, flattenTree, parentRowIndex, type Loaded, type TreeRow } from './tree-model'
+import { filterRows, flattenTree, treeControls, withPage, type Loaded, type TreeRow } from './tree-model'
 
 const ROW = 24
 const PAGE = 1000
@@ -100,12 +99,7 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
       try {
         const r = await call('analysis:tree', { scope, path, sort, offset, limit: PAGE })
         if (my !== gen.current) return
-        setLoaded((prev) => {
-          const next = new Map(prev)
-          const before = offset > 0 ? (prev.get(path)?.children ?? []) : []
-          next.set(path, { children: [...before, ...r.children], total: r.total })
-          return next
-        })
+        setLoaded((prev) => withPage(prev, path, offset, r))
       } catch (e) {
         if (my === gen.current) setError(toApiError(e))
       }
@@ -192,47 +186,7 @@ export function FileTree({ scope }: { scope: TreeScope }): React.JSX.Element {
     if (activePath && !revealing.current) setFocusPath(activePath, 'tree')
   }, [activePath, setFocusPath])
 
-  const toggle = (node: FileNode, open?: boolean): void => {
-    if (!node.hasChildren) return
-    const isOpen = expanded.has(node.path)
-    const want = open ?? !isOpen
-    if (want === isOpen) return
-    const next = new Set(expanded)
-    if (want) {
-      next.add(node.path)
-      if (!loaded.has(node.path)) void loadDir(node.path)
-    } else next.delete(node.path)
-    setExpanded(next)
-  }
-
-  const onKey = (e: KeyboardEvent): void => {
-    if (isTyping(e.target)) return
-    const next = moveIndex(active, rows.length, e.key, 20)
-    if (next !== null) {
-      e.preventDefault()
-      setActive(next)
-      return
-    }
-    const row = rows[active]
-    if (!row) return
-    if (row.kind === 'more' && e.key === 'Enter') {
-      void loadDir(row.parent, row.loaded)
-      return
-    }
-    if (row.kind !== 'node' || search) return
-    if (e.key === 'ArrowRight' || e.key === 'Enter') {
-      e.preventDefault()
-      if (row.node.hasChildren && !expanded.has(row.node.path)) toggle(row.node, true)
-      else if (row.node.hasChildren) setActive(Math.min(rows.length - 1, active + 1))
-    } else if (e.key === 'ArrowLeft' || e.key === 'Backspace') {
-      e.preventDefault()
-      if (e.key === 'ArrowLeft' && expanded.has(row.node.path)) toggle(row.node, false)
-      else {
-        const p = parentRowIndex(rows, active)
-        if (p >= 0) setActive(p)
-      }
-    }
-  }
+  const { toggle, onKey } = treeControls({ rows, active, expanded, loaded, flat: !!search, setActive, setExpanded, loadDir: (p, o) => void loadDir(p, o) })
 
   const renderRow = (i: number): React.ReactNode => {
     const row = rows[i]!

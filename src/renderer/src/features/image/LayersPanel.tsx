@@ -8,7 +8,7 @@ import { isTyping, moveIndex } from '../../lib/list-nav'
 import { useResolvedTheme } from '../../lib/theme'
 import { useApp } from '../../stores'
 import { LayerDetails } from './LayerDetails'
-import { layerRows, selectableLayers } from './layer-rows'
+import { EmptyStepRow, layerRows, selectableLayers } from './layer-rows'
 
 export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JSX.Element {
   const selected = useApp((s) => s.selectedLayer)
@@ -95,17 +95,8 @@ export function LayersPanel({ analysis }: { analysis: ImageAnalysis }): React.JS
             </tr>
             {rows.map((r) => {
               const l = r.layer
-              if (!l) {
-                return (
-                  <tr key={r.key} className="empty-step" title={`${r.raw}\n(no layer: metadata only)`}>
-                    <td className="col-idx num" />
-                    <td className="instr mono">{r.instruction}</td>
-                    <td className="num" />
-                    {download && <td className="num" />}
-                    <td className="num">—</td>
-                  </tr>
-                )
-              }
+              // The changes column, and the download column where there is one.
+              if (!l) return <EmptyStepRow key={r.key} row={r} blanks={download ? 2 : 1} lastClass="num" />
               return (
                 <tr
                   key={r.key}

@@ -1,19 +1,19 @@
 // One read layer's own files while the analysis runs (analysis:layer): its tar as read,
 // a lazy tree with folder totals, read-only. It speaks the file tree's shapes (FileNode pages,
 // tree-model rows, the same markers and row classes). Added/changed marks need every layer
-// below; until then the panel says so, and reloads once more layers are read.
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+// below; until then the panel says so, and reloads once more layers are read. Keys as in the
+// file tree (tree-model treeControls).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { formatBytes, formatCount, formatExactBytes, groupDigits } from '../../../../shared/format'
 import type { ApiError } from '../../../../shared/errors'
 import type { FileNode } from '../../../../shared/models/analysis'
 import { Spinner } from '../../components/States'
 import { VirtualList } from '../../components/VirtualList'
 import { call, toApiError } from '../../lib/call'
-import { moveIndex } from '../../lib/list-nav'
 import { ROOT_PATH, displayPath } from '../../lib/paths'
 import { NodeMarkers } from './markers'
 import { PanelError } from './PanelError'
-import { flattenTree, parentRowIndex, type Loaded, type TreeRow } from './tree-model'
+import { flattenTree, treeControls, withPage, type Loaded, type TreeRow } from './tree-model'
 
 const ROW = 24
 const PAGE = 1000
@@ -39,12 +39,7 @@ export function PreviewLayerTree({ jobId, layer, readCount, onClose }: { jobId: 
         const r = await call('analysis:layer', { job: jobId, layer, path, sort: 'size', offset, limit: PAGE })
         if (my !== gen.current) return
         if (path === ROOT_PATH) setFacts({ root: r.node, changeKinds: r.changeKinds, unreadBelow: r.unreadBelow })
-        setLoaded((prev) => {
-          const next = new Map(prev)
-          const before = offset > 0 ? (prev.get(path)?.children ?? []) : []
-          next.set(path, { children: [...before, ...r.children], total: r.total })
-          return next
-        })
+        setLoaded((prev) => withPage(prev, path, offset, r))
       } catch (e) {
         if (my === gen.current) setError(toApiError(e))
       }
@@ -75,42 +70,7 @@ export function PreviewLayerTree({ jobId, layer, readCount, onClose }: { jobId: 
 
   const rows: TreeRow[] = useMemo(() => flattenTree(ROOT_PATH, loaded, expanded), [loaded, expanded])
 
-  const toggle = (node: FileNode, open?: boolean): void => {
-    if (!node.hasChildren) return
-    const isOpen = expanded.has(node.path)
-    const want = open ?? !isOpen
-    if (want === isOpen) return
-    const next = new Set(expanded)
-    if (want) {
-      next.add(node.path)
-      if (!loaded.has(node.path)) void loadDir(node.path)
-    } else next.delete(node.path)
-    setExpanded(next)
-  }
-
-  const onKey = (e: KeyboardEvent): void => {
-    const next = moveIndex(active, rows.length, e.key, 20)
-    if (next !== null) {
-      e.preventDefault()
-      setActive(next)
-      return
-    }
-    const row = rows[active]
-    if (!row) return
-    if (row.kind === 'more' && e.key === 'Enter') return void loadDir(row.parent, row.loaded)
-    if (row.kind !== 'node') return
-    if (e.key === 'ArrowRight' || e.key === 'Enter') {
-      e.preventDefault()
-      toggle(row.node, true)
-    } else if (e.key === 'ArrowLeft' || e.key === 'Backspace') {
-      e.preventDefault()
-      if (e.key === 'ArrowLeft' && expanded.has(row.node.path)) toggle(row.node, false)
-      else {
-        const p = parentRowIndex(rows, active)
-        if (p >= 0) setActive(p)
-      }
-    }
-  }
+  const { toggle, onKey } = treeControls({ rows, active, expanded, loaded, setActive, setExpanded, loadDir: (p, o) => void loadDir(p, o) })
 
   const renderRow = (i: number): React.ReactNode => {
     const row = rows[i]!

@@ -10,6 +10,7 @@ import { Button } from '../../components/Button'
 import { ProgressBar } from '../../components/ProgressBar'
 import { useApp } from '../../stores'
 import type { OpenJob } from '../../stores/analysis'
+import { EmptyStepRow } from './layer-rows'
 import { previewRows, type LayerState } from './preview-rows'
 import { PreviewLayerTree } from './PreviewLayerTree'
 import './preview.css'
@@ -83,16 +84,7 @@ export function PreviewView({ job, preview }: { job: OpenJob; preview: ImagePrev
             <tbody>
               {rows.map((r) => {
                 const l = r.layer
-                if (!l) {
-                  return (
-                    <tr key={r.key} className="empty-step" title={`${r.raw}\n(no layer: metadata only)`}>
-                      <td className="col-idx num" />
-                      <td className="instr mono">{r.instruction}</td>
-                      {kind && <td className="num" />}
-                      <td className="muted">—</td>
-                    </tr>
-                  )
-                }
+                if (!l) return <EmptyStepRow key={r.key} row={r} blanks={kind ? 1 : 0} lastClass="muted" />
                 const readable = r.state === 'read' || r.state === 'cached'
                 return (
                   <tr

@@ -1,8 +1,10 @@
 // The file tree as flat rows for the virtual list: loaded children of expanded directories,
 // depth-first, plus a "load more" row where a directory has more children than were fetched.
 // Each entry knows its place among its siblings (aria-posinset / aria-setsize): the list is
-// virtual and partly loaded, so assistive tech cannot count the rows itself.
+// virtual and partly loaded, so assistive tech cannot count the rows itself. Also what every
+// file tree does with its pages, folders and keys (FileTree, PreviewLayerTree), so they agree.
 import type { FileNode } from '../../../../shared/models/analysis'
+import { isTyping, moveIndex } from '../../lib/list-nav'
 
 export interface Loaded {
   children: FileNode[]
@@ -30,6 +32,14 @@ export function flattenTree(rootPath: string, loaded: Map<string, Loaded>, expan
   }
   walk(rootPath, 0)
   return rows
+}
+
+/** The loaded folders once a page of `path`'s children came: after those loaded when `offset` > 0, else in their place. */
+export function withPage(loaded: ReadonlyMap<string, Loaded>, path: string, offset: number, page: Loaded): Map<string, Loaded> {
+  const next = new Map(loaded)
+  const before = offset > 0 ? (loaded.get(path)?.children ?? []) : []
+  next.set(path, { children: [...before, ...page.children], total: page.total })
+  return next
 }
 
 /** Index of the row for a node's parent directory (for ← and Backspace), or -1. */
@@ -69,4 +79,89 @@ export function filterRows(rows: TreeRow[], keep: (r: TreeRow) => boolean): Tree
   }
   for (const g of groups) close(g)
   return out
+}
+
+/** What a key does in a file tree: select a row, open or close a folder, load the next page. */
+export type TreeKeyAction = { do: 'move'; index: number } | { do: 'open'; node: FileNode; open: boolean } | { do: 'more'; parent: string; offset: number } | { do: 'stay' }
+
+/** Rows one PageUp/PageDown moves. */
+const TREE_PAGE = 20
+
+/**
+ * The tree keys, one rule for every file tree: ↑/↓/Home/End/PageUp/PageDown move; → or Enter
+ * opens a folder, or on an open one goes to its first child; ← closes an open folder, else it
+ * and Backspace go to the parent; Enter on a "load more" row loads the next page. A `flat` list
+ * (search results) has no folders to open. null: not a tree key here, let it through.
+ */
+export function treeKey(rows: TreeRow[], active: number, key: string, expanded: ReadonlySet<string>, flat = false): TreeKeyAction | null {
+  const next = moveIndex(active, rows.length, key, TREE_PAGE)
+  if (next !== null) return { do: 'move', index: next }
+  const row = rows[active]
+  if (!row) return null
+  if (row.kind === 'more') return key === 'Enter' ? { do: 'more', parent: row.parent, offset: row.loaded } : null
+  if (row.kind !== 'node' || flat) return null
+  const { node } = row
+  const open = expanded.has(node.path)
+  if (key === 'ArrowRight' || key === 'Enter') {
+    if (!node.hasChildren) return { do: 'stay' }
+    return open ? { do: 'move', index: Math.min(rows.length - 1, active + 1) } : { do: 'open', node, open: true }
+  }
+  if (key === 'ArrowLeft' && open) return { do: 'open', node, open: false }
+  if (key === 'ArrowLeft' || key === 'Backspace') {
+    const p = parentRowIndex(rows, active)
+    return p >= 0 ? { do: 'move', index: p } : { do: 'stay' }
+  }
+  return null
+}
+
+/** The open folders once `node` is opened (`open` true), closed (false) or flipped; null when that changes nothing. */
+export function toggleFolder(expanded: ReadonlySet<string>, node: FileNode, open?: boolean): Set<string> | null {
+  if (!node.hasChildren) return null
+  const isOpen = expanded.has(node.path)
+  if ((open ?? !isOpen) === isOpen) return null
+  const next = new Set(expanded)
+  if (isOpen) next.delete(node.path)
+  else next.add(node.path)
+  return next
+}
+
+/** A tree component's state and setters, from which treeControls makes its handlers. */
+export interface TreeState {
+  rows: TreeRow[]
+  active: number
+  expanded: ReadonlySet<string>
+  loaded: ReadonlyMap<string, Loaded>
+  /** Search results: a flat list, nothing to open. */
+  flat?: boolean
+  setActive: (index: number) => void
+  setExpanded: (expanded: Set<string>) => void
+  /** Fetches a folder's children (from `offset`, for "load more"). */
+  loadDir: (path: string, offset?: number) => void
+}
+
+/** The key event fields the handlers read (a React or DOM KeyboardEvent). */
+export interface KeyLike {
+  key: string
+  target: EventTarget | null
+  preventDefault: () => void
+}
+
+/** Folder toggling (fetching a folder the first time it opens) and the tree keys, for every file tree. */
+export function treeControls(s: TreeState): { toggle: (node: FileNode, open?: boolean) => void; onKey: (e: KeyLike) => void } {
+  const toggle = (node: FileNode, open?: boolean): void => {
+    const next = toggleFolder(s.expanded, node, open)
+    if (!next) return
+    if (next.has(node.path) && !s.loaded.has(node.path)) s.loadDir(node.path)
+    s.setExpanded(next)
+  }
+  const onKey = (e: KeyLike): void => {
+    if (isTyping(e.target)) return
+    const a = treeKey(s.rows, s.active, e.key, s.expanded, s.flat)
+    if (!a) return
+    e.preventDefault()
+    if (a.do === 'move') s.setActive(a.index)
+    else if (a.do === 'open') toggle(a.node, a.open)
+    else if (a.do === 'more') s.loadDir(a.parent, a.offset)
+  }
+  return { toggle, onKey }
 }

@@ -1,5 +1,6 @@
 // The layer table's rows: history steps in order (empty steps included, dimmed), each layer
 // once. Layers the history does not mention (archives with short histories) still get a row.
+// The dimmed row of a step that made no layer is drawn here for every layer table.
 import type { HistoryStep, ImageAnalysis, LayerSummary } from '../../../../shared/models/analysis'
 
 export interface LayerRow {
@@ -31,4 +32,21 @@ export function layerRows(a: Pick<ImageAnalysis, 'history' | 'layers'>): LayerRo
 /** The layer indices in table order, with null (whole image) first: what ↑/↓ walk through. */
 export function selectableLayers(rows: LayerRow[]): (number | null)[] {
   return [null, ...rows.filter((r) => r.layer).map((r) => r.layer!.index)]
+}
+
+/**
+ * A history step that made no layer (metadata only), dimmed: its instruction, `blanks` empty
+ * number cells for the table's figure columns, and a dash in the last cell.
+ */
+export function EmptyStepRow({ row, blanks, lastClass }: { row: Pick<LayerRow, 'instruction' | 'raw'>; blanks: number; lastClass: 'num' | 'muted' }): React.JSX.Element {
+  return (
+    <tr className="empty-step" title={`${row.raw}\n(no layer: metadata only)`}>
+      <td className="col-idx num" />
+      <td className="instr mono">{row.instruction}</td>
+      {Array.from({ length: blanks }, (_, i) => (
+        <td key={i} className="num" />
+      ))}
+      <td className={lastClass}>—</td>
+    </tr>
+  )
 }
