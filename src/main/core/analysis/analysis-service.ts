@@ -31,19 +31,18 @@ const MAX_OPEN = 4
 /** How long a read waits for a source's peek (a plain tar's takes a few ms). */
 const PEEK_WAIT_MS = 250
 
-/** Layers of one open, wherever they came from. */
-interface GatheredLayers {
+/**
+ * Layers of one open, wherever they came from: a source's read result (cached layers filled
+ * in), or the cache alone (format 'cache').
+ */
+interface GatheredLayers extends Omit<ReadImageResult, 'format' | 'config' | 'layers' | 'skipped'> {
   format: ImageAnalysis['format']
-  id: string
   config: ImageConfig | undefined
-  repoTags: string[]
   paths: PathTable
   layers: ModelLayer[]
   cached: number
   /** True when at least one layer was read from the source (then layers are written to the cache). */
   fresh: boolean
-  platforms?: string[]
-  configBytes?: number
 }
 
 /** What an open knows besides the layers, joined in when the model is built. */
@@ -316,18 +315,8 @@ export class AnalysisService {
       l.entries = e
       cached++
     }
-    return {
-      format: read.format,
-      id: read.id,
-      config: read.config,
-      repoTags: read.repoTags,
-      paths,
-      layers: read.layers,
-      cached,
-      fresh: cached < read.layers.length,
-      platforms: read.platforms,
-      configBytes: read.configBytes ?? ctx.described?.configBytes
-    }
+    const { skipped: _skipped, ...got } = read
+    return { ...got, paths, cached, fresh: cached < read.layers.length, configBytes: read.configBytes ?? ctx.described?.configBytes }
   }
 
   /** History, base and layers -> the model; then the cache is written in the background. */
