@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { imageFromLayers } from '../archive/testdata/build'
 import { kindAt } from './analyzed-image'
+import { Refs } from './stack'
+import { LayerEntries } from '../model/layer-entries'
+import { PathTable } from '../model/path-table'
 
 const base = [
   { path: 'etc', type: 'dir' as const },
@@ -168,5 +171,23 @@ describe('stacking and waste', () => {
     expect(page.total).toBe(300)
     expect(page.children).toHaveLength(5)
     expect(page.children[0]!.bytes).toBe(10)
+  })
+})
+
+describe('Refs', () => {
+  it('gives each global ref its layer, past empty layers, as the offsets say', () => {
+    const paths = new PathTable()
+    const layer = (n: number): LayerEntries => {
+      const e = new LayerEntries(paths)
+      for (let i = 0; i < n; i++) e.push(paths.intern(`f${n}-${i}`), 0, 0, 1, 0o644, 0, 0, 0)
+      return e
+    }
+    const refs = new Refs([layer(0), layer(3), layer(0), layer(0), layer(2), layer(0)])
+    expect(refs.offsets).toEqual([0, 0, 3, 3, 3, 5])
+    expect(refs.total).toBe(5)
+    expect([0, 1, 2, 3, 4].map((r) => refs.layerOf(r))).toEqual([1, 1, 1, 4, 4])
+    // Outside every layer: the last layer starting at or before it.
+    expect(refs.layerOf(5)).toBe(5)
+    expect(refs.layerOf(-1)).toBe(0)
   })
 })

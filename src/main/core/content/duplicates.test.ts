@@ -62,4 +62,23 @@ describe('duplicates in the final filesystem', () => {
       .sort((x, y) => y[0] - x[0] || y[1] - x[1] || x[2] - y[2] || (x[3] < y[3] ? -1 : 1))
     expect(got).toEqual(want)
   })
+
+  it('tells apart same-size files whose digests share their first 4 bytes (the hash key)', async () => {
+    // A real prefix collision, searched for (about 2^16 digests by the birthday bound).
+    const seen = new Map<number, string>()
+    let pair: [string, string] | undefined
+    for (let i = 0; !pair; i++) {
+      const c = `content-${String(i).padStart(8, '0')}`
+      const w = createHash('sha256').update(c).digest().readUInt32BE(0)
+      const other = seen.get(w)
+      if (other !== undefined) pair = [other, c]
+      else seen.set(w, c)
+    }
+    const [a, b] = pair
+    expect(sha(a).slice(0, 15)).toBe(sha(b).slice(0, 15))
+    expect(a.length).toBe(b.length)
+    const img = await imageFromLayers([[{ path: 'a1', content: a }, { path: 'b1', content: b }, { path: 'a2', content: a }, { path: 'c1', content: 'z'.repeat(a.length) }]])
+    expect(img.analysis.duplicates!.groups).toEqual([{ digest: sha(a), size: a.length, bytes: a.length, copies: 2, paths: ['/a1', '/a2'] }])
+  })
 })
+

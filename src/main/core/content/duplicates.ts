@@ -24,7 +24,8 @@ export function findDuplicates(paths: PathTable, layers: LayerEntries[], refs: R
   const layerOf = new Int32Array(vis.length)
   const index = new Int32Array(vis.length)
   const size = new Float64Array(vis.length)
-  const key = new Float64Array(vis.length)
+  /** The first 4 digest bytes as a number: the hash key and the listing's tie-break. */
+  const key = new Uint32Array(vis.length)
   for (let id = 1; id < vis.length; id++) {
     const r = vis[id]!
     if (r < 0) continue
@@ -41,7 +42,7 @@ export function findDuplicates(paths: PathTable, layers: LayerEntries[], refs: R
     layerOf[n] = L
     index[n] = i
     size[n] = l.size[i]!
-    key[n] = d[o]! * 2 ** 40 + d[o + 1]! * 2 ** 32 + d[o + 2]! * 2 ** 24 + d[o + 3]! * 2 ** 16 + d[o + 4]! * 2 ** 8 + d[o + 5]!
+    key[n] = ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0
     n++
   }
   // Candidates with the same first 4 digest bytes, chained in candidate order through an
@@ -51,12 +52,11 @@ export function findDuplicates(paths: PathTable, layers: LayerEntries[], refs: R
   while (cap < n * 2) cap *= 2
   const mask = cap - 1
   const head = new Int32Array(cap).fill(-1)
-  const word = (k: number): number => Math.floor(key[k]! / 2 ** 16) | 0
   for (let k = n - 1; k >= 0; k--) {
-    const w = word(k)
+    const w = key[k]!
     // Fibonacci hashing spreads the digest word; linear probing on a half-full table.
     let at = Math.imul(w, 0x9e3779b1) & mask
-    while (head[at] !== -1 && word(head[at]!) !== w) at = (at + 1) & mask
+    while (head[at] !== -1 && key[head[at]!] !== w) at = (at + 1) & mask
     next[k] = head[at]!
     head[at] = k
   }
