@@ -105,11 +105,11 @@ export class TarReader {
         pos += n
         this.offset += n
       } else if (this.headerFill === 0 && len - pos >= BLOCK) {
-        // A whole header in this chunk: read in place.
-        const block = chunk.subarray(pos, pos + BLOCK)
+        // A whole header in this chunk: read in place (no view made for it).
+        const at = pos
         pos += BLOCK
         this.offset += BLOCK
-        wait = this.onHeader(block)
+        wait = this.onHeader(chunk, at)
       } else {
         const n = Math.min(BLOCK - this.headerFill, len - pos)
         chunk.copy(this.header, this.headerFill, pos, pos + n)
@@ -118,7 +118,7 @@ export class TarReader {
         this.offset += n
         if (this.headerFill === BLOCK) {
           this.headerFill = 0
-          wait = this.onHeader(this.header)
+          wait = this.onHeader(this.header, 0)
         }
       }
       if (wait) {
@@ -153,6 +153,19 @@ export class TarReader {
     this.done = true
   }
 
+  /** The last chunk memory seen as 32-bit words: headers 4-aligned in it are summed in place, without a copy. */
+  private wordsOf: ArrayBufferLike | null = null
+  private words: Uint32Array | undefined
+
+  private checksum(b: Buffer, o: number): boolean {
+    if (((b.byteOffset + o) & 3) !== 0) return checksumOk(b, o)
+    if (b.buffer !== this.wordsOf) {
+      this.wordsOf = b.buffer
+      this.words = new Uint32Array(b.buffer, 0, b.buffer.byteLength >>> 2)
+    }
+    return checksumOk(b, o, this.words)
+  }
+
   private invalid(why: string): LayerscopeError {
     return new LayerscopeError('ARCHIVE_INVALID', `${this.opts.label} is not a readable tar archive: ${why}.`)
   }
@@ -168,9 +181,10 @@ export class TarReader {
     }
   }
 
-  private onHeader(block: Buffer): void | Promise<void> {
-    if (this.sparseExt) return this.onSparseExt(block)
-    if (isZeroBlock(block)) {
+  /** The header at b[o, o + 512). */
+  private onHeader(b: Buffer, o: number): void | Promise<void> {
+    if (this.sparseExt) return this.onSparseExt(b, o)
+    if (isZeroBlock(b, o)) {
       this.zeroBlocks++
       if (this.zeroBlocks >= 2) this.done = true
       return
@@ -180,16 +194,16 @@ export class TarReader {
       this.zeroBlocks = 0
     }
     const at = this.offset - BLOCK
-    if (!checksumOk(block)) {
+    if (!this.checksum(b, o)) {
       if (this.entries === 0 && this.offset === BLOCK) throw this.invalid('the first header is not a tar header')
       throw this.invalid(`the header at byte ${at} is corrupt (bad checksum)`)
     }
     const num = (off: number, len: number, field: string): number => {
-      const v = parseNumber(block, off, len)
+      const v = parseNumber(b, o + off, len)
       if (v === null) throw this.invalid(`the header at byte ${at} has a malformed ${field} field`)
       return v
     }
-    const typeflag = String.fromCharCode(block[156]!)
+    const typeflag = String.fromCharCode(b[o + 156]!)
     let size = num(124, 12, 'size')
     if (size < 0 || !Number.isSafeInteger(size)) throw this.invalid(`the header at byte ${at} has an impossible size`)
 
@@ -206,10 +220,10 @@ export class TarReader {
     }
 
     // "ustar\0": POSIX ustar, whose prefix field holds the start of a long name.
-    const ustar = block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72 && block[262] === 0
-    let name = textField(block, 0, 100)
-    if (ustar && block[345] !== 0) name = `${textField(block, 345, 155)}/${name}`
-    let linkName = block[157] === 0 ? '' : textField(block, 157, 100)
+    const ustar = b[o + 257] === 0x75 && b[o + 258] === 0x73 && b[o + 259] === 0x74 && b[o + 260] === 0x61 && b[o + 261] === 0x72 && b[o + 262] === 0
+    let name = textField(b, o, 100)
+    if (ustar && b[o + 345] !== 0) name = `${textField(b, o + 345, 155)}/${name}`
+    let linkName = b[o + 157] === 0 ? '' : textField(b, o + 157, 100)
     if (this.gnuLongName !== undefined) name = this.gnuLongName
     if (this.gnuLongLink !== undefined) linkName = this.gnuLongLink
     if (this.paxPath !== undefined) name = this.paxPath
@@ -248,7 +262,7 @@ export class TarReader {
     let realSize = size
     if (typeflag === 'S') {
       realSize = num(483, 12, 'sparse real size')
-      if (block[482] !== 0) this.sparseExt = true
+      if (b[o + 482] !== 0) this.sparseExt = true
     } else if (sparse) realSize = sparse.realSize
     // Cheap bounds first: a UTF-16 unit is at most 3 UTF-8 bytes; each segment past the first costs a slash and a character.
     if (name.length * 3 > MAX_PATH_BYTES && Buffer.byteLength(name) > MAX_PATH_BYTES) throw limitError('pathBytes', MAX_PATH_BYTES, `${this.opts.label}: an entry path of ${Buffer.byteLength(name)} bytes is longer than any real one`)
@@ -275,7 +289,7 @@ export class TarReader {
     this.pendingData = dataSize
     if (typeflag === 'S') {
       const map: SparseMap = []
-      this.gnuSparseEntries(block, 386, 4, map, at)
+      this.gnuSparseEntries(b, o + 386, 4, map, at)
       this.gnuSparse = { map, realSize }
       this.pendingSink = sink ?? null
       if (this.sparseExt) return
@@ -304,11 +318,11 @@ export class TarReader {
   }
 
   /** GNU sparse extension headers (21 map entries each) sit between the header and the data. */
-  private onSparseExt(block: Buffer): void | Promise<void> {
+  private onSparseExt(b: Buffer, o: number): void | Promise<void> {
     const g = this.gnuSparse!
     if (g.map.length / 2 > MAX_META_BYTES / 24) throw limitError('metaBytes', MAX_META_BYTES, `${this.opts.label}: a sparse file's map is larger than any real one`)
-    this.gnuSparseEntries(block, 0, 21, g.map, this.offset - BLOCK)
-    if (block[504] === 0) {
+    this.gnuSparseEntries(b, o, 21, g.map, this.offset - BLOCK)
+    if (b[o + 504] === 0) {
       this.sparseExt = false
       this.pendingSink = this.sparseFile(g.map, g.realSize, this.pendingData, this.pendingSink)
       this.gnuSparse = null
@@ -377,43 +391,49 @@ export class TarReader {
   }
 }
 
-function isZeroBlock(b: Buffer): boolean {
+function isZeroBlock(b: Buffer, o: number): boolean {
   // Checksum field is never zero in a real header, so test it first (fast path).
-  if (b[148] !== 0 && b[148] !== undefined) return false
-  for (let i = 0; i < BLOCK; i++) if (b[i] !== 0) return false
+  if (b[o + 148] !== 0 && b[o + 148] !== undefined) return false
+  for (let i = o; i < o + BLOCK; i++) if (b[i] !== 0) return false
   return true
 }
 
-export function checksumOk(b: Buffer): boolean {
-  const stored = parseNumber(b, 148, 8)
+/** Whether the header at b[o, o + 512) has a valid checksum. `words`: a view of b's memory as 32-bit words, when the header is 4-aligned in it. */
+export function checksumOk(b: Buffer, o = 0, words?: Uint32Array): boolean {
+  const stored = parseNumber(b, o + 148, 8)
   if (stored === null) return false
   // The checksum field counts as 8 spaces. The usual unsigned sum first; the signed one (some
   // old writers) only when that fails.
-  const unsigned = unsignedSum(b)
+  const unsigned = words ? wordSum(words, (b.byteOffset + o) >>> 2) : unsignedSum(b, o)
   if (stored === unsigned) return true
   let high = 0
-  for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && b[i]! > 127) high++
+  for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && b[o + i]! > 127) high++
   return stored === unsigned - 256 * high
 }
 
 const SCRATCH = new Uint8Array(BLOCK)
 const WORDS = new Uint32Array(SCRATCH.buffer)
 
+/** Sum of a header's bytes (see wordSum) through one copy that makes it aligned. */
+function unsignedSum(b: Buffer, o: number): number {
+  for (let i = 0; i < BLOCK; i++) SCRATCH[i] = b[o + i]!
+  return wordSum(WORDS, 0)
+}
+
 /**
- * Sum of a header's bytes, the checksum field (bytes 148-155, words 37-38) counted as spaces.
- * Four bytes a step: each word adds its bytes as two 16-bit lanes (at most 126 x 510, so a
- * lane never carries into the other); one copy of the block makes it aligned.
+ * Sum of the header at words[w, w + 128), the checksum field (bytes 148-155, words 37-38)
+ * counted as spaces. Four bytes a step: each word adds its bytes as two 16-bit lanes (at most
+ * 126 x 510, so a lane never carries into the other). Byte order does not change a sum.
  */
-function unsignedSum(b: Buffer): number {
-  SCRATCH.set(b.length === BLOCK ? b : b.subarray(0, BLOCK))
+function wordSum(words: Uint32Array, w: number): number {
   let acc = 0
-  for (let i = 0; i < 37; i++) {
-    const w = WORDS[i]!
-    acc += (w & 0xff00ff) + ((w >>> 8) & 0xff00ff)
+  for (let i = w; i < w + 37; i++) {
+    const x = words[i]!
+    acc += (x & 0xff00ff) + ((x >>> 8) & 0xff00ff)
   }
-  for (let i = 39; i < 128; i++) {
-    const w = WORDS[i]!
-    acc += (w & 0xff00ff) + ((w >>> 8) & 0xff00ff)
+  for (let i = w + 39; i < w + 128; i++) {
+    const x = words[i]!
+    acc += (x & 0xff00ff) + ((x >>> 8) & 0xff00ff)
   }
   return (acc & 0xffff) + (acc >>> 16) + 8 * 32
 }
