@@ -87,7 +87,8 @@ export class TarReader {
       let wait: void | Promise<void> = undefined
       if (this.remaining > 0) {
         const n = Math.min(this.remaining, len - pos)
-        if (this.sink) wait = this.sink.write(n === len ? chunk : chunk.subarray(pos, pos + n))
+        const sink = this.sink
+        if (sink) wait = n === len ? sink.write(chunk) : sink.writeAt ? sink.writeAt(chunk, pos, pos + n) : sink.write(chunk.subarray(pos, pos + n))
         else if (this.meta) this.meta.push(Buffer.from(chunk.subarray(pos, pos + n)))
         this.remaining -= n
         pos += n
