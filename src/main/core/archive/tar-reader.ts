@@ -158,6 +158,13 @@ export class TarReader {
   private wordsOf: ArrayBufferLike | null = null
   private words: Uint32Array | undefined
 
+  /** A numeric field of the header at byte `headerAt`, or a named error. */
+  private num(b: Buffer, at: number, len: number, field: string, headerAt: number): number {
+    const v = parseNumber(b, at, len)
+    if (v === null) throw this.invalid(`the header at byte ${headerAt} has a malformed ${field} field`)
+    return v
+  }
+
   private checksum(b: Buffer, o: number): boolean {
     if (((b.byteOffset + o) & 3) !== 0) return checksumOk(b, o)
     if (b.buffer !== this.wordsOf) {
@@ -199,13 +206,8 @@ export class TarReader {
       if (this.entries === 0 && this.offset === BLOCK) throw this.invalid('the first header is not a tar header')
       throw this.invalid(`the header at byte ${at} is corrupt (bad checksum)`)
     }
-    const num = (off: number, len: number, field: string): number => {
-      const v = parseNumber(b, o + off, len)
-      if (v === null) throw this.invalid(`the header at byte ${at} has a malformed ${field} field`)
-      return v
-    }
     const typeflag = String.fromCharCode(b[o + 156]!)
-    let size = num(124, 12, 'size')
+    let size = this.num(b, o + 124, 12, 'size', at)
     if (size < 0 || !Number.isSafeInteger(size)) throw this.invalid(`the header at byte ${at} has an impossible size`)
 
     if (typeflag === 'L' || typeflag === 'K' || typeflag === 'x' || typeflag === 'g') {
@@ -223,7 +225,12 @@ export class TarReader {
     // "ustar\0": POSIX ustar, whose prefix field holds the start of a long name.
     const ustar = b[o + 257] === 0x75 && b[o + 258] === 0x73 && b[o + 259] === 0x74 && b[o + 260] === 0x61 && b[o + 261] === 0x72 && b[o + 262] === 0
     let name = textField(b, o, 100)
-    if (ustar && b[o + 345] !== 0) name = `${textField(b, o + 345, 155)}/${name}`
+    // Whether `name` is already normal (no normalizePath needed), from the bytes just scanned.
+    let clean = scanClean
+    if (ustar && b[o + 345] !== 0) {
+      name = `${textField(b, o + 345, 155)}/${name}`
+      clean &&= scanClean
+    }
     let linkName = b[o + 157] === 0 ? '' : textField(b, o + 157, 100)
     if (this.gnuLongName !== undefined) name = this.gnuLongName
     if (this.gnuLongLink !== undefined) linkName = this.gnuLongLink
@@ -231,6 +238,7 @@ export class TarReader {
     if (this.paxLink !== undefined) linkName = this.paxLink
     if (this.paxSize !== undefined) size = this.paxSize
     const sparse = this.paxSparse
+    if (this.gnuLongName !== undefined || this.paxPath !== undefined || sparse?.name !== undefined) clean = false
     this.gnuLongName = this.gnuLongLink = this.paxPath = this.paxLink = this.paxSize = this.paxSparse = undefined
     if (sparse?.name !== undefined) name = sparse.name
 
@@ -262,12 +270,12 @@ export class TarReader {
     // Sparse files: the size field counts the stored fragments; the file is its real size.
     let realSize = size
     if (typeflag === 'S') {
-      realSize = num(483, 12, 'sparse real size')
+      realSize = this.num(b, o + 483, 12, 'sparse real size', at)
       if (b[o + 482] !== 0) this.sparseExt = true
     } else if (sparse) realSize = sparse.realSize
     // Cheap bounds first: a UTF-16 unit is at most 3 UTF-8 bytes; each segment past the first costs a slash and a character.
     if (name.length * 3 > MAX_PATH_BYTES && Buffer.byteLength(name) > MAX_PATH_BYTES) throw limitError('pathBytes', MAX_PATH_BYTES, `${this.opts.label}: an entry path of ${Buffer.byteLength(name)} bytes is longer than any real one`)
-    const path = normalizePath(name)
+    const path = clean ? name : normalizePath(name)
     if (path.length >= 2 * MAX_PATH_DEPTH && pathDepth(path) > MAX_PATH_DEPTH) throw limitError('pathDepth', MAX_PATH_DEPTH, `${this.opts.label}: an entry path ${pathDepth(path)} directories deep is deeper than any real one`)
     const max = this.opts.maxEntries ?? MAX_ENTRIES_PER_LAYER
     if (this.entries >= max) throw limitError('entriesPerLayer', max, `${this.opts.label} has more entries than Layerscope reads in one layer`)
@@ -276,10 +284,10 @@ export class TarReader {
       rawPath: name,
       type,
       size: type === 'file' ? realSize : 0,
-      mode: num(100, 8, 'mode') & 0o7777,
-      uid: num(108, 8, 'uid'),
-      gid: num(116, 8, 'gid'),
-      mtime: num(136, 12, 'mtime'),
+      mode: this.num(b, o + 100, 8, 'mode', at) & 0o7777,
+      uid: this.num(b, o + 108, 8, 'uid', at),
+      gid: this.num(b, o + 116, 8, 'gid', at),
+      mtime: this.num(b, o + 136, 12, 'mtime', at),
       linkName
     }
     const isSparse = typeflag === 'S' || sparse !== undefined
@@ -466,6 +474,14 @@ export function parseNumber(b: Buffer, off: number, len: number): number | null 
 }
 
 /**
+ * Set by textField: the field just read is a path normalizePath returns unchanged (not empty;
+ * no "/" or "." first, no "//" or "/." anywhere, no "/" last), so the reader skips that call.
+ * Byte checks are string checks here: decoding keeps "/" and "." where they are ("\xHH" and
+ * UTF-8 sequences hold neither).
+ */
+let scanClean = false
+
+/**
  * A NUL-terminated name field as text, read in place: ASCII (nearly every name) straight from
  * the header block, anything else through decodeName (UTF-8, other bytes shown as \xHH).
  * Decoding prefix and name apart equals decoding them joined: "/" never continues a sequence.
@@ -474,12 +490,17 @@ function textField(b: Buffer, off: number, len: number): string {
   let end = off
   const max = off + len
   let ascii = true
+  let clean = b[off] !== 0x2f && b[off] !== 0x2e
+  let prev = 0
   while (end < max) {
     const c = b[end]!
     if (c === 0) break
     if (c >= 0x80) ascii = false
+    else if (prev === 0x2f && (c === 0x2f || c === 0x2e)) clean = false
+    prev = c
     end++
   }
+  scanClean = clean && end > off && prev !== 0x2f
   return ascii ? b.toString('latin1', off, end) : decodeName(b.subarray(off, end))
 }
 
