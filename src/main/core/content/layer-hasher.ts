@@ -43,6 +43,11 @@ export class DiffIdHasher implements LayerStream {
 /** One-shot sha256 (Node 20.12+/22): about twice as fast as a Hash object for a small file. */
 const oneShot = (crypto as unknown as { hash?: (alg: string, data: Uint8Array, enc: 'binary') => string }).hash
 
+/** sha256 of nothing: the digest of every empty regular file. */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+/** The same as latin1: empty files (common: __init__.py, .keep) need no Hash object. */
+const EMPTY_LATIN1 = Buffer.from(EMPTY_SHA256, 'hex').toString('latin1')
+
 /**
  * Hashes regular files' content into their digest slots, one file at a time (the tar reader has
  * one entry open at a time, so a layer reuses one sink: no object and closure per file). The
@@ -89,7 +94,7 @@ export class FileDigestSink implements EntrySink {
   }
 
   end(): void {
-    if (!this.written) this.entries.setDigestLatin1(this.slot, (this.hash ?? createHash('sha256')).digest('binary'))
+    if (!this.written) this.entries.setDigestLatin1(this.slot, this.hash ? this.hash.digest('binary') : EMPTY_LATIN1)
     this.hash = null
     this.open = false
   }
@@ -100,8 +105,6 @@ export class FileDigestSink implements EntrySink {
   }
 }
 
-/** sha256 of nothing: the digest of every empty regular file. */
-export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 
 /**
  * The per-entry hook of a layer's tar reader: records each header in `entries` and, for a
