@@ -501,8 +501,12 @@ function textField(b: Buffer, off: number, len: number): string {
     end++
   }
   scanClean = clean && end > off && prev !== 0x2f
-  return ascii ? b.toString('latin1', off, end) : decodeName(b.subarray(off, end))
+  if (!ascii) return decodeName(b.subarray(off, end))
+  return latin1Slice ? latin1Slice.call(b, off, end) : b.toString('latin1', off, end)
 }
+
+/** Buffer's own latin1 decoder, what toString('latin1', ...) ends in, without its per-call argument handling (one name per entry). */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Buffer, start: number, end: number) => string }).latin1Slice
 
 /** Bytes of a NUL-terminated field. */
 function cBytes(b: Buffer, off: number, len: number): Buffer {
