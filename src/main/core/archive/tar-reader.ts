@@ -26,7 +26,9 @@ export interface TarReaderOptions {
  * Every error is a LayerscopeError('ARCHIVE_INVALID') naming the archive.
  */
 export class TarReader {
-  private header = Buffer.alloc(BLOCK)
+  // Its own memory, so its word view is aligned.
+  private header = Buffer.from(new ArrayBuffer(BLOCK))
+  private headerWords = new Uint32Array(this.header.buffer, this.header.byteOffset, BLOCK / 4)
   private headerFill = 0
   /** Content bytes of the current entry still to come. */
   private remaining = 0
@@ -78,6 +80,9 @@ export class TarReader {
   /** Reads `chunk` from `pos`; returns a promise only when a sink is still working on it. */
   private consume(chunk: Buffer, pos: number): Promise<void> | undefined {
     const len = chunk.length
+    // Headers 4-aligned in the chunk's memory have their checksum summed from this word view, in place.
+    const base = chunk.byteOffset
+    const words = this.wordsOf(chunk)
     while (pos < len) {
       if (this.done) {
         // Bytes after the end-of-archive marker (record padding) are ignored.
@@ -110,7 +115,7 @@ export class TarReader {
         const at = pos
         pos += BLOCK
         this.offset += BLOCK
-        wait = this.onHeader(chunk, at)
+        wait = this.onHeader(chunk, at, ((base + at) & 3) === 0 ? words : null, (base + at) >>> 2)
       } else {
         const n = Math.min(BLOCK - this.headerFill, len - pos)
         chunk.copy(this.header, this.headerFill, pos, pos + n)
@@ -119,7 +124,7 @@ export class TarReader {
         this.offset += n
         if (this.headerFill === BLOCK) {
           this.headerFill = 0
-          wait = this.onHeader(this.header, 0)
+          wait = this.onHeader(this.header, 0, this.headerWords, 0)
         }
       }
       if (wait) {
@@ -154,9 +159,8 @@ export class TarReader {
     this.done = true
   }
 
-  /** The last chunk memory seen as 32-bit words: headers 4-aligned in it are summed in place, without a copy. */
-  private wordsOf: ArrayBufferLike | null = null
-  private words: Uint32Array | undefined
+  private wordsBuffer: ArrayBufferLike | null = null
+  private words: Uint32Array<ArrayBufferLike> = new Uint32Array(0)
 
   /** A numeric field of the header at byte `headerAt`, or a named error. */
   private num(b: Buffer, at: number, len: number, field: string, headerAt: number): number {
@@ -165,13 +169,14 @@ export class TarReader {
     return v
   }
 
-  private checksum(b: Buffer, o: number): boolean {
-    if (((b.byteOffset + o) & 3) !== 0) return checksumOk(b, o)
-    if (b.buffer !== this.wordsOf) {
-      this.wordsOf = b.buffer
-      this.words = new Uint32Array(b.buffer, 0, b.buffer.byteLength >>> 2)
+  /** A view of `chunk`'s memory as 32-bit words, kept while chunks share it (one per chunk or fewer). */
+  private wordsOf(chunk: Buffer): Uint32Array {
+    const ab = chunk.buffer
+    if (ab !== this.wordsBuffer) {
+      this.wordsBuffer = ab
+      this.words = new Uint32Array(ab, 0, ab.byteLength >>> 2)
     }
-    return checksumOk(b, o, this.words)
+    return this.words
   }
 
   private invalid(why: string): LayerscopeError {
@@ -189,8 +194,8 @@ export class TarReader {
     }
   }
 
-  /** The header at b[o, o + 512). */
-  private onHeader(b: Buffer, o: number): void | Promise<void> {
+  /** The header at b[o, o + 512); `words`: b's memory as words, the header at word w, when it is 4-aligned there. */
+  private onHeader(b: Buffer, o: number, words: Uint32Array | null, w: number): void | Promise<void> {
     if (this.sparseExt) return this.onSparseExt(b, o)
     if (isZeroBlock(b, o)) {
       this.zeroBlocks++
@@ -202,7 +207,7 @@ export class TarReader {
       this.zeroBlocks = 0
     }
     const at = this.offset - BLOCK
-    if (!this.checksum(b, o)) {
+    if (!checksumOk(b, o, words ?? undefined, w)) {
       if (this.entries === 0 && this.offset === BLOCK) throw this.invalid('the first header is not a tar header')
       throw this.invalid(`the header at byte ${at} is corrupt (bad checksum)`)
     }
@@ -407,13 +412,13 @@ function isZeroBlock(b: Buffer, o: number): boolean {
   return true
 }
 
-/** Whether the header at b[o, o + 512) has a valid checksum. `words`: a view of b's memory as 32-bit words, when the header is 4-aligned in it. */
-export function checksumOk(b: Buffer, o = 0, words?: Uint32Array): boolean {
+/** Whether the header at b[o, o + 512) has a valid checksum. `words`: a view of b's memory as 32-bit words, the header at word w, when it is 4-aligned there. */
+export function checksumOk(b: Buffer, o = 0, words?: Uint32Array, w = (b.byteOffset + o) >>> 2): boolean {
   const stored = parseNumber(b, o + 148, 8)
   if (stored === null) return false
   // The checksum field counts as 8 spaces. The usual unsigned sum first; the signed one (some
   // old writers) only when that fails.
-  const unsigned = words ? wordSum(words, (b.byteOffset + o) >>> 2) : unsignedSum(b, o)
+  const unsigned = words ? wordSum(words, w) : unsignedSum(b, o)
   if (stored === unsigned) return true
   let high = 0
   for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && b[o + i]! > 127) high++
