@@ -61,6 +61,9 @@ export class FileDigestSink implements EntrySink {
   private slot = 0
   private hash: Hash | null = null
   private written = false
+  private chunk: Buffer | null = null
+  private memory: ArrayBufferLike | null = null
+  private base = 0
 
   constructor(private readonly entries: LayerEntries) {}
 
@@ -79,8 +82,14 @@ export class FileDigestSink implements EntrySink {
   }
 
   writeAt(buf: Buffer, start: number, end: number): void {
+    // Files of one chunk share its memory and offset: read once per chunk, not per file.
+    if (buf !== this.chunk) {
+      this.chunk = buf
+      this.memory = buf.buffer
+      this.base = buf.byteOffset
+    }
     // A plain Uint8Array view is cheaper to make than a Buffer (subarray).
-    this.update(new Uint8Array(buf.buffer, buf.byteOffset + start, end - start))
+    this.update(new Uint8Array(this.memory!, this.base + start, end - start))
   }
 
   private update(bytes: Uint8Array): void {
@@ -101,6 +110,7 @@ export class FileDigestSink implements EntrySink {
 
   abort(): void {
     this.hash = null
+    this.chunk = this.memory = null
     this.open = false
   }
 }
