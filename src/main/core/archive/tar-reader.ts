@@ -436,20 +436,25 @@ function unsignedSum(b: Buffer, o: number): number {
 
 /**
  * Sum of the header at words[w, w + 128), the checksum field (bytes 148-155, words 37-38)
- * counted as spaces. Four bytes a step: each word adds its bytes as two 16-bit lanes (at most
- * 126 x 510, so a lane never carries into the other). Byte order does not change a sum.
+ * counted as spaces. Four bytes a step: `all` sums the words whole (a double holds it exactly)
+ * and `even` their bytes 0 and 2 as two 16-bit lanes (126 x 255 never carries across), so
+ * all - even is bytes 1 and 3 in lanes shifted by 8: one AND a word. Byte order does not change a sum.
  */
 function wordSum(words: Uint32Array, w: number): number {
-  let acc = 0
+  let all = 0
+  let even = 0
   for (let i = w; i < w + 37; i++) {
     const x = words[i]!
-    acc += (x & 0xff00ff) + ((x >>> 8) & 0xff00ff)
+    all += x
+    even += x & 0xff00ff
   }
   for (let i = w + 39; i < w + 128; i++) {
     const x = words[i]!
-    acc += (x & 0xff00ff) + ((x >>> 8) & 0xff00ff)
+    all += x
+    even += x & 0xff00ff
   }
-  return (acc & 0xffff) + (acc >>> 16) + 8 * 32
+  const odd = (all - even) / 256
+  return (even % 65536) + Math.floor(even / 65536) + (odd % 65536) + Math.floor(odd / 65536) + 8 * 32
 }
 
 /**
