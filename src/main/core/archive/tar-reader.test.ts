@@ -67,6 +67,18 @@ describe('TarReader', () => {
     }
   })
 
+  it('sums extreme headers exactly (every byte 0xff: the largest sum the word lanes must hold)', () => {
+    const b = Buffer.alloc(512, 0xff)
+    const words = new Uint32Array(b.buffer, b.byteOffset, 128)
+    const sum = 504 * 255 + 8 * 32
+    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1')
+    // The field itself holds digits now: its own bytes never count.
+    expect(checksumOk(b)).toBe(true)
+    expect(checksumOk(b, 0, words)).toBe(true)
+    b.write(`${(sum - 1).toString(8).padStart(6, '0')}\0 `, 148, 'latin1')
+    expect(checksumOk(b, 0, words)).toBe(false)
+  })
+
   it('hands each entry its bytes in order when sinks answer now, later or not at all, whatever the chunks', async () => {
     const files = Array.from({ length: 40 }, (_, i) => ({ path: `d/f${i}`, content: Buffer.alloc(i * 97, i + 1) }))
     const tar = makeTar([{ path: 'd', type: 'dir' }, ...files, { path: 'd/empty', content: '' }])
