@@ -80,7 +80,7 @@ export class TarReader {
   /** Reads `chunk` from `pos`; returns a promise only when a sink is still working on it. */
   private consume(chunk: Buffer, pos: number): Promise<void> | undefined {
     const len = chunk.length
-    // Headers 4-aligned in the chunk's memory have their checksum summed from this word view, in place.
+    // Header checksums are summed from this word view of the chunk's memory, in place.
     const base = chunk.byteOffset
     const words = this.wordsOf(chunk)
     while (pos < len) {
@@ -115,7 +115,7 @@ export class TarReader {
         const at = pos
         pos += BLOCK
         this.offset += BLOCK
-        wait = this.onHeader(chunk, at, ((base + at) & 3) === 0 ? words : null, (base + at) >>> 2)
+        wait = this.onHeader(chunk, at, words, base + at)
       } else {
         const n = Math.min(BLOCK - this.headerFill, len - pos)
         chunk.copy(this.header, this.headerFill, pos, pos + n)
@@ -194,8 +194,8 @@ export class TarReader {
     }
   }
 
-  /** The header at b[o, o + 512); `words`: b's memory as words, the header at word w, when it is 4-aligned there. */
-  private onHeader(b: Buffer, o: number, words: Uint32Array | null, w: number): void | Promise<void> {
+  /** The header at b[o, o + 512), byte `mem` of b's memory seen as `words`. */
+  private onHeader(b: Buffer, o: number, words: Uint32Array, mem: number): void | Promise<void> {
     if (this.sparseExt) return this.onSparseExt(b, o)
     if (isZeroBlock(b, o)) {
       this.zeroBlocks++
@@ -207,7 +207,7 @@ export class TarReader {
       this.zeroBlocks = 0
     }
     const at = this.offset - BLOCK
-    if (!checksumOk(b, o, words ?? undefined, w)) {
+    if (!checksumOk(b, o, words, mem)) {
       if (this.entries === 0 && this.offset === BLOCK) throw this.invalid('the first header is not a tar header')
       throw this.invalid(`the header at byte ${at} is corrupt (bad checksum)`)
     }
@@ -412,13 +412,16 @@ function isZeroBlock(b: Buffer, o: number): boolean {
   return true
 }
 
-/** Whether the header at b[o, o + 512) has a valid checksum. `words`: a view of b's memory as 32-bit words, the header at word w, when it is 4-aligned there. */
-export function checksumOk(b: Buffer, o = 0, words?: Uint32Array, w = (b.byteOffset + o) >>> 2): boolean {
+/**
+ * Whether the header at b[o, o + 512) has a valid checksum. `words`: all of b's memory (from
+ * its byte 0) as 32-bit words, the header at byte `mem` of it; without them, one copy is summed.
+ */
+export function checksumOk(b: Buffer, o = 0, words?: Uint32Array, mem = b.byteOffset + o): boolean {
   const stored = parseNumber(b, o + 148, 8)
   if (stored === null) return false
   // The checksum field counts as 8 spaces. The usual unsigned sum first; the signed one (some
   // old writers) only when that fails.
-  const unsigned = words ? wordSum(words, w) : unsignedSum(b, o)
+  const unsigned = words ? sumAt(b, o, words, mem) : unsignedSum(b, o)
   if (stored === unsigned) return true
   let high = 0
   for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && b[o + i]! > 127) high++
@@ -428,32 +431,38 @@ export function checksumOk(b: Buffer, o = 0, words?: Uint32Array, w = (b.byteOff
 const SCRATCH = new Uint8Array(BLOCK)
 const WORDS = new Uint32Array(SCRATCH.buffer)
 
-/** Sum of a header's bytes (see wordSum) through one copy that makes it aligned (a native copy: a byte loop costs 3x more). */
+/** Sum of a header's bytes (see sumAt) through one copy of it. */
 function unsignedSum(b: Buffer, o: number): number {
   SCRATCH.set(new Uint8Array(b.buffer, b.byteOffset + o, BLOCK))
-  return wordSum(WORDS, 0)
+  return sumAt(SCRATCH, 0, WORDS, 0)
 }
 
 /**
- * Sum of the header at words[w, w + 128), the checksum field (bytes 148-155, words 37-38)
- * counted as spaces. Four bytes a step: bytes 0 and 2 of each word add up in the two 16-bit
- * lanes of `a`, bytes 1 and 3 in those of `b` (126 x 255 never carries across a lane, and each
- * stays a 32-bit integer, which V8 adds fastest). Byte order does not change a sum.
+ * Sum of the header b[o, o + 512) (byte `mem` of `words`, any alignment), the checksum field
+ * (bytes 148-155) counted as spaces. Four bytes a step over the words inside it: bytes 0 and 2
+ * of each word add up in the two 16-bit lanes of `lo`, bytes 1 and 3 in those of `hi` (at most
+ * 128 x 255 a lane, so nothing carries across and each stays a 32-bit integer, V8's fastest
+ * add; byte order does not change a sum). The bytes before the first and after the last whole
+ * word (an unaligned header) are added one by one, and the field's own bytes taken back out.
  */
-function wordSum(words: Uint32Array, w: number): number {
-  let a = 0
-  let b = 0
-  for (let i = w; i < w + 37; i++) {
+function sumAt(b: Uint8Array, o: number, words: Uint32Array, mem: number): number {
+  const first = (mem + 3) >>> 2
+  const end = (mem + BLOCK) >>> 2
+  let lo = 0
+  let hi = 0
+  for (let i = first; i < end; i++) {
     const x = words[i]!
-    a += x & 0xff00ff
-    b += (x >>> 8) & 0xff00ff
+    lo += x & 0xff00ff
+    hi += (x >>> 8) & 0xff00ff
   }
-  for (let i = w + 39; i < w + 128; i++) {
-    const x = words[i]!
-    a += x & 0xff00ff
-    b += (x >>> 8) & 0xff00ff
+  let sum = (lo & 0xffff) + (lo >>> 16) + (hi & 0xffff) + (hi >>> 16)
+  const r = mem & 3
+  if (r !== 0) {
+    for (let i = o; i < o + 4 - r; i++) sum += b[i]!
+    for (let i = o + BLOCK - r; i < o + BLOCK; i++) sum += b[i]!
   }
-  return (a & 0xffff) + (a >>> 16) + (b & 0xffff) + (b >>> 16) + 8 * 32
+  for (let i = o + 148; i < o + 156; i++) sum -= b[i]!
+  return sum + 8 * 32
 }
 
 /**
