@@ -52,12 +52,37 @@ describe('TarReader', () => {
       const sum = n % 2 ? unsigned : signed
       const put = (v: number): void => void b.write(`${v.toString(8).padStart(6, '0')}\0 `, 148, 'latin1')
       if (sum < 0) continue
+      // In place at an offset, and summed from a word view of the memory as the reader does (any alignment).
+      const words = new Uint32Array(b.buffer, 0, b.buffer.byteLength >>> 2)
+      const at = backing.subarray(0, (n % 4) + 512)
       put(sum)
       expect(checksumOk(b), `block ${n}`).toBe(true)
+      expect(checksumOk(at, n % 4), `block ${n} at ${n % 4}`).toBe(true)
+      expect(checksumOk(b, 0, words), `block ${n} from words`).toBe(true)
       // The two sums differ by a multiple of 256, so one more than either matches neither.
       put(sum + 1)
       expect(checksumOk(b), `block ${n} + 1`).toBe(false)
+      expect(checksumOk(at, n % 4), `block ${n} + 1 at ${n % 4}`).toBe(false)
+      expect(checksumOk(b, 0, words), `block ${n} + 1 from words`).toBe(false)
     }
+  })
+
+  it('sums extreme headers exactly (every byte 0xff: the largest sum the word lanes must hold)', () => {
+    const b = Buffer.alloc(512, 0xff)
+    const words = new Uint32Array(b.buffer, b.byteOffset, 128)
+    const sum = 504 * 255 + 8 * 32
+    b.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1')
+    // The field itself holds digits now: its own bytes never count.
+    expect(checksumOk(b)).toBe(true)
+    expect(checksumOk(b, 0, words)).toBe(true)
+    // The same block at every alignment in a bigger buffer of 0xff.
+    for (const shift of [1, 2, 3]) {
+      const big = Buffer.alloc(520, 0xff)
+      b.copy(big, shift)
+      expect(checksumOk(big, shift, new Uint32Array(big.buffer, big.byteOffset, 130)), `shift ${shift}`).toBe(true)
+    }
+    b.write(`${(sum - 1).toString(8).padStart(6, '0')}\0 `, 148, 'latin1')
+    expect(checksumOk(b, 0, words)).toBe(false)
   })
 
   it('hands each entry its bytes in order when sinks answer now, later or not at all, whatever the chunks', async () => {
@@ -85,6 +110,45 @@ describe('TarReader', () => {
       const kept = files.filter((_, i) => i % 3 !== 2)
       expect(log, `chunks of ${chunk}`).toEqual([...kept.map((f) => f.path), 'd/empty'])
       for (const f of kept) expect(Buffer.concat(got.get(f.path)!).equals(f.content), `${f.path}, chunks of ${chunk}`).toBe(true)
+    }
+  })
+
+  it('gives every name its normalised path, header in place or copied, at any alignment', async () => {
+    const names = ['usr/bin/x', './usr/x', '/usr/x', 'usr/x/', 'usr//x', 'a/./b', 'a/../b', 'a/..', '.profile', 'etc/.hidden', 'x/.', '..', '../../etc/passwd', 'a/b..c/d.e', '.', 'caf\u00e9/\u00fc.txt', 'p'.repeat(120) + '/./q']
+    const tar = makeTar(names.map((path) => ({ path, content: 'x' })))
+    for (const shift of [0, 1, 2, 3]) {
+      // The archive copied to an offset in a bigger buffer: headers read in place are then unaligned.
+      const backing = Buffer.alloc(tar.length + shift)
+      tar.copy(backing, shift)
+      const buf = backing.subarray(shift)
+      for (const chunk of [buf.length, 4096, 333]) {
+        const hs = await headers(buf, chunk)
+        expect(hs.map((h) => h.path), `shift ${shift}, chunk ${chunk}`).toEqual(hs.map((h) => normalizePath(h.rawPath)))
+        expect(hs.map((h) => h.rawPath)).toEqual(names)
+      }
+    }
+  })
+
+  it('joins a ustar prefix and name before normalising them', async () => {
+    const cases: [string, string, string][] = [
+      ['usr/lib', 'x', 'usr/lib/x'],
+      ['usr/lib/', 'x', 'usr/lib/x'],
+      ['./a', 'b', 'a/b'],
+      ['a', '.b', 'a/.b'],
+      ['a', '/b', 'a/b'],
+      ['a', '../b', 'b'],
+      ['/a', 'b', 'a/b']
+    ]
+    for (const [prefix, name, path] of cases) {
+      const tar = makeTar([{ path: name, content: '' }])
+      tar.write(prefix, 345, 'latin1')
+      tar.write('        ', 148, 'latin1')
+      let sum = 0
+      for (let i = 0; i < 512; i++) sum += tar[i]!
+      tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1')
+      const [h] = await headers(tar, tar.length)
+      expect(h!.rawPath).toBe(`${prefix}/${name}`)
+      expect(h!.path, `${prefix} + ${name}`).toBe(path)
     }
   })
 

@@ -26,7 +26,9 @@ export interface TarReaderOptions {
  * Every error is a LayerscopeError('ARCHIVE_INVALID') naming the archive.
  */
 export class TarReader {
-  private header = Buffer.alloc(BLOCK)
+  // Its own memory, so its word view is aligned.
+  private header = Buffer.from(new ArrayBuffer(BLOCK))
+  private headerWords = new Uint32Array(this.header.buffer, this.header.byteOffset, BLOCK / 4)
   private headerFill = 0
   /** Content bytes of the current entry still to come. */
   private remaining = 0
@@ -78,6 +80,9 @@ export class TarReader {
   /** Reads `chunk` from `pos`; returns a promise only when a sink is still working on it. */
   private consume(chunk: Buffer, pos: number): Promise<void> | undefined {
     const len = chunk.length
+    // Header checksums are summed from this word view of the chunk's memory, in place.
+    const base = chunk.byteOffset
+    const words = this.wordsOf(chunk)
     while (pos < len) {
       if (this.done) {
         // Bytes after the end-of-archive marker (record padding) are ignored.
@@ -87,7 +92,8 @@ export class TarReader {
       let wait: void | Promise<void> = undefined
       if (this.remaining > 0) {
         const n = Math.min(this.remaining, len - pos)
-        if (this.sink) wait = this.sink.write(n === len ? chunk : chunk.subarray(pos, pos + n))
+        const sink = this.sink
+        if (sink) wait = n === len ? sink.write(chunk) : sink.writeAt ? sink.writeAt(chunk, pos, pos + n) : sink.write(chunk.subarray(pos, pos + n))
         else if (this.meta) this.meta.push(Buffer.from(chunk.subarray(pos, pos + n)))
         this.remaining -= n
         pos += n
@@ -105,11 +111,11 @@ export class TarReader {
         pos += n
         this.offset += n
       } else if (this.headerFill === 0 && len - pos >= BLOCK) {
-        // A whole header in this chunk: read in place.
-        const block = chunk.subarray(pos, pos + BLOCK)
+        // A whole header in this chunk: read in place (no view made for it).
+        const at = pos
         pos += BLOCK
         this.offset += BLOCK
-        wait = this.onHeader(block)
+        wait = this.onHeader(chunk, at, words, base + at)
       } else {
         const n = Math.min(BLOCK - this.headerFill, len - pos)
         chunk.copy(this.header, this.headerFill, pos, pos + n)
@@ -118,7 +124,7 @@ export class TarReader {
         this.offset += n
         if (this.headerFill === BLOCK) {
           this.headerFill = 0
-          wait = this.onHeader(this.header)
+          wait = this.onHeader(this.header, 0, this.headerWords, 0)
         }
       }
       if (wait) {
@@ -153,6 +159,26 @@ export class TarReader {
     this.done = true
   }
 
+  private wordsBuffer: ArrayBufferLike | null = null
+  private words: Uint32Array<ArrayBufferLike> = new Uint32Array(0)
+
+  /** A numeric field of the header at byte `headerAt`, or a named error. */
+  private num(b: Buffer, at: number, len: number, field: string, headerAt: number): number {
+    const v = parseNumber(b, at, len)
+    if (v === null) throw this.invalid(`the header at byte ${headerAt} has a malformed ${field} field`)
+    return v
+  }
+
+  /** A view of `chunk`'s memory as 32-bit words, kept while chunks share it (one per chunk or fewer). */
+  private wordsOf(chunk: Buffer): Uint32Array {
+    const ab = chunk.buffer
+    if (ab !== this.wordsBuffer) {
+      this.wordsBuffer = ab
+      this.words = new Uint32Array(ab, 0, ab.byteLength >>> 2)
+    }
+    return this.words
+  }
+
   private invalid(why: string): LayerscopeError {
     return new LayerscopeError('ARCHIVE_INVALID', `${this.opts.label} is not a readable tar archive: ${why}.`)
   }
@@ -168,9 +194,10 @@ export class TarReader {
     }
   }
 
-  private onHeader(block: Buffer): void | Promise<void> {
-    if (this.sparseExt) return this.onSparseExt(block)
-    if (isZeroBlock(block)) {
+  /** The header at b[o, o + 512), byte `mem` of b's memory seen as `words`. */
+  private onHeader(b: Buffer, o: number, words: Uint32Array, mem: number): void | Promise<void> {
+    if (this.sparseExt) return this.onSparseExt(b, o)
+    if (isZeroBlock(b, o)) {
       this.zeroBlocks++
       if (this.zeroBlocks >= 2) this.done = true
       return
@@ -180,17 +207,12 @@ export class TarReader {
       this.zeroBlocks = 0
     }
     const at = this.offset - BLOCK
-    if (!checksumOk(block)) {
+    if (!checksumOk(b, o, words, mem)) {
       if (this.entries === 0 && this.offset === BLOCK) throw this.invalid('the first header is not a tar header')
       throw this.invalid(`the header at byte ${at} is corrupt (bad checksum)`)
     }
-    const num = (off: number, len: number, field: string): number => {
-      const v = parseNumber(block, off, len)
-      if (v === null) throw this.invalid(`the header at byte ${at} has a malformed ${field} field`)
-      return v
-    }
-    const typeflag = String.fromCharCode(block[156]!)
-    let size = num(124, 12, 'size')
+    const typeflag = String.fromCharCode(b[o + 156]!)
+    let size = this.num(b, o + 124, 12, 'size', at)
     if (size < 0 || !Number.isSafeInteger(size)) throw this.invalid(`the header at byte ${at} has an impossible size`)
 
     if (typeflag === 'L' || typeflag === 'K' || typeflag === 'x' || typeflag === 'g') {
@@ -206,16 +228,22 @@ export class TarReader {
     }
 
     // "ustar\0": POSIX ustar, whose prefix field holds the start of a long name.
-    const ustar = block[257] === 0x75 && block[258] === 0x73 && block[259] === 0x74 && block[260] === 0x61 && block[261] === 0x72 && block[262] === 0
-    let name = textField(block, 0, 100)
-    if (ustar && block[345] !== 0) name = `${textField(block, 345, 155)}/${name}`
-    let linkName = block[157] === 0 ? '' : textField(block, 157, 100)
+    const ustar = b[o + 257] === 0x75 && b[o + 258] === 0x73 && b[o + 259] === 0x74 && b[o + 260] === 0x61 && b[o + 261] === 0x72 && b[o + 262] === 0
+    let name = textField(b, o, 100)
+    // Whether `name` is already normal (no normalizePath needed), from the bytes just scanned.
+    let clean = scanClean
+    if (ustar && b[o + 345] !== 0) {
+      name = `${textField(b, o + 345, 155)}/${name}`
+      clean &&= scanClean
+    }
+    let linkName = b[o + 157] === 0 ? '' : textField(b, o + 157, 100)
     if (this.gnuLongName !== undefined) name = this.gnuLongName
     if (this.gnuLongLink !== undefined) linkName = this.gnuLongLink
     if (this.paxPath !== undefined) name = this.paxPath
     if (this.paxLink !== undefined) linkName = this.paxLink
     if (this.paxSize !== undefined) size = this.paxSize
     const sparse = this.paxSparse
+    if (this.gnuLongName !== undefined || this.paxPath !== undefined || sparse?.name !== undefined) clean = false
     this.gnuLongName = this.gnuLongLink = this.paxPath = this.paxLink = this.paxSize = this.paxSparse = undefined
     if (sparse?.name !== undefined) name = sparse.name
 
@@ -247,12 +275,12 @@ export class TarReader {
     // Sparse files: the size field counts the stored fragments; the file is its real size.
     let realSize = size
     if (typeflag === 'S') {
-      realSize = num(483, 12, 'sparse real size')
-      if (block[482] !== 0) this.sparseExt = true
+      realSize = this.num(b, o + 483, 12, 'sparse real size', at)
+      if (b[o + 482] !== 0) this.sparseExt = true
     } else if (sparse) realSize = sparse.realSize
     // Cheap bounds first: a UTF-16 unit is at most 3 UTF-8 bytes; each segment past the first costs a slash and a character.
     if (name.length * 3 > MAX_PATH_BYTES && Buffer.byteLength(name) > MAX_PATH_BYTES) throw limitError('pathBytes', MAX_PATH_BYTES, `${this.opts.label}: an entry path of ${Buffer.byteLength(name)} bytes is longer than any real one`)
-    const path = normalizePath(name)
+    const path = clean ? name : normalizePath(name)
     if (path.length >= 2 * MAX_PATH_DEPTH && pathDepth(path) > MAX_PATH_DEPTH) throw limitError('pathDepth', MAX_PATH_DEPTH, `${this.opts.label}: an entry path ${pathDepth(path)} directories deep is deeper than any real one`)
     const max = this.opts.maxEntries ?? MAX_ENTRIES_PER_LAYER
     if (this.entries >= max) throw limitError('entriesPerLayer', max, `${this.opts.label} has more entries than Layerscope reads in one layer`)
@@ -261,10 +289,10 @@ export class TarReader {
       rawPath: name,
       type,
       size: type === 'file' ? realSize : 0,
-      mode: num(100, 8, 'mode') & 0o7777,
-      uid: num(108, 8, 'uid'),
-      gid: num(116, 8, 'gid'),
-      mtime: num(136, 12, 'mtime'),
+      mode: this.num(b, o + 100, 8, 'mode', at) & 0o7777,
+      uid: this.num(b, o + 108, 8, 'uid', at),
+      gid: this.num(b, o + 116, 8, 'gid', at),
+      mtime: this.num(b, o + 136, 12, 'mtime', at),
       linkName
     }
     const isSparse = typeflag === 'S' || sparse !== undefined
@@ -275,7 +303,7 @@ export class TarReader {
     this.pendingData = dataSize
     if (typeflag === 'S') {
       const map: SparseMap = []
-      this.gnuSparseEntries(block, 386, 4, map, at)
+      this.gnuSparseEntries(b, o + 386, 4, map, at)
       this.gnuSparse = { map, realSize }
       this.pendingSink = sink ?? null
       if (this.sparseExt) return
@@ -304,11 +332,11 @@ export class TarReader {
   }
 
   /** GNU sparse extension headers (21 map entries each) sit between the header and the data. */
-  private onSparseExt(block: Buffer): void | Promise<void> {
+  private onSparseExt(b: Buffer, o: number): void | Promise<void> {
     const g = this.gnuSparse!
     if (g.map.length / 2 > MAX_META_BYTES / 24) throw limitError('metaBytes', MAX_META_BYTES, `${this.opts.label}: a sparse file's map is larger than any real one`)
-    this.gnuSparseEntries(block, 0, 21, g.map, this.offset - BLOCK)
-    if (block[504] === 0) {
+    this.gnuSparseEntries(b, o, 21, g.map, this.offset - BLOCK)
+    if (b[o + 504] === 0) {
       this.sparseExt = false
       this.pendingSink = this.sparseFile(g.map, g.realSize, this.pendingData, this.pendingSink)
       this.gnuSparse = null
@@ -377,45 +405,64 @@ export class TarReader {
   }
 }
 
-function isZeroBlock(b: Buffer): boolean {
+function isZeroBlock(b: Buffer, o: number): boolean {
   // Checksum field is never zero in a real header, so test it first (fast path).
-  if (b[148] !== 0 && b[148] !== undefined) return false
-  for (let i = 0; i < BLOCK; i++) if (b[i] !== 0) return false
+  if (b[o + 148] !== 0 && b[o + 148] !== undefined) return false
+  for (let i = o; i < o + BLOCK; i++) if (b[i] !== 0) return false
   return true
 }
 
-export function checksumOk(b: Buffer): boolean {
-  const stored = parseNumber(b, 148, 8)
+/**
+ * Whether the header at b[o, o + 512) has a valid checksum. `words`: all of b's memory (from
+ * its byte 0) as 32-bit words, the header at byte `mem` of it; without them, one copy is summed.
+ */
+export function checksumOk(b: Buffer, o = 0, words?: Uint32Array, mem = b.byteOffset + o): boolean {
+  const stored = parseNumber(b, o + 148, 8)
   if (stored === null) return false
   // The checksum field counts as 8 spaces. The usual unsigned sum first; the signed one (some
   // old writers) only when that fails.
-  const unsigned = unsignedSum(b)
+  const unsigned = words ? sumAt(b, o, words, mem) : unsignedSum(b, o)
   if (stored === unsigned) return true
   let high = 0
-  for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && b[i]! > 127) high++
+  for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && b[o + i]! > 127) high++
   return stored === unsigned - 256 * high
 }
 
 const SCRATCH = new Uint8Array(BLOCK)
 const WORDS = new Uint32Array(SCRATCH.buffer)
 
+/** Sum of a header's bytes (see sumAt) through one copy of it. */
+function unsignedSum(b: Buffer, o: number): number {
+  SCRATCH.set(new Uint8Array(b.buffer, b.byteOffset + o, BLOCK))
+  return sumAt(SCRATCH, 0, WORDS, 0)
+}
+
 /**
- * Sum of a header's bytes, the checksum field (bytes 148-155, words 37-38) counted as spaces.
- * Four bytes a step: each word adds its bytes as two 16-bit lanes (at most 126 x 510, so a
- * lane never carries into the other); one copy of the block makes it aligned.
+ * Sum of the header b[o, o + 512) (byte `mem` of `words`, any alignment), the checksum field
+ * (bytes 148-155) counted as spaces. Four bytes a step over the words inside it: bytes 0 and 2
+ * of each word add up in the two 16-bit lanes of `lo`, bytes 1 and 3 in those of `hi` (at most
+ * 128 x 255 a lane, so nothing carries across and each stays a 32-bit integer, V8's fastest
+ * add; byte order does not change a sum). The bytes before the first and after the last whole
+ * word (an unaligned header) are added one by one, and the field's own bytes taken back out.
  */
-function unsignedSum(b: Buffer): number {
-  SCRATCH.set(b.length === BLOCK ? b : b.subarray(0, BLOCK))
-  let acc = 0
-  for (let i = 0; i < 37; i++) {
-    const w = WORDS[i]!
-    acc += (w & 0xff00ff) + ((w >>> 8) & 0xff00ff)
+function sumAt(b: Uint8Array, o: number, words: Uint32Array, mem: number): number {
+  const first = (mem + 3) >>> 2
+  const end = (mem + BLOCK) >>> 2
+  let lo = 0
+  let hi = 0
+  for (let i = first; i < end; i++) {
+    const x = words[i]!
+    lo += x & 0xff00ff
+    hi += (x >>> 8) & 0xff00ff
   }
-  for (let i = 39; i < 128; i++) {
-    const w = WORDS[i]!
-    acc += (w & 0xff00ff) + ((w >>> 8) & 0xff00ff)
+  let sum = (lo & 0xffff) + (lo >>> 16) + (hi & 0xffff) + (hi >>> 16)
+  const r = mem & 3
+  if (r !== 0) {
+    for (let i = o; i < o + 4 - r; i++) sum += b[i]!
+    for (let i = o + BLOCK - r; i < o + BLOCK; i++) sum += b[i]!
   }
-  return (acc & 0xffff) + (acc >>> 16) + 8 * 32
+  for (let i = o + 148; i < o + 156; i++) sum -= b[i]!
+  return sum + 8 * 32
 }
 
 /**
@@ -445,6 +492,14 @@ export function parseNumber(b: Buffer, off: number, len: number): number | null 
 }
 
 /**
+ * Set by textField: the field just read is a path normalizePath returns unchanged (not empty;
+ * no "/" or "." first, no "//" or "/." anywhere, no "/" last), so the reader skips that call.
+ * Byte checks are string checks here: decoding keeps "/" and "." where they are ("\xHH" and
+ * UTF-8 sequences hold neither).
+ */
+let scanClean = false
+
+/**
  * A NUL-terminated name field as text, read in place: ASCII (nearly every name) straight from
  * the header block, anything else through decodeName (UTF-8, other bytes shown as \xHH).
  * Decoding prefix and name apart equals decoding them joined: "/" never continues a sequence.
@@ -453,14 +508,23 @@ function textField(b: Buffer, off: number, len: number): string {
   let end = off
   const max = off + len
   let ascii = true
+  let clean = b[off] !== 0x2f && b[off] !== 0x2e
+  let prev = 0
   while (end < max) {
     const c = b[end]!
     if (c === 0) break
     if (c >= 0x80) ascii = false
+    else if (prev === 0x2f && (c === 0x2f || c === 0x2e)) clean = false
+    prev = c
     end++
   }
-  return ascii ? b.toString('latin1', off, end) : decodeName(b.subarray(off, end))
+  scanClean = clean && end > off && prev !== 0x2f
+  if (!ascii) return decodeName(b.subarray(off, end))
+  return latin1Slice ? latin1Slice.call(b, off, end) : b.toString('latin1', off, end)
 }
+
+/** Buffer's own latin1 decoder, what toString('latin1', ...) ends in, without its per-call argument handling (one name per entry). */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Buffer, start: number, end: number) => string }).latin1Slice
 
 /** Bytes of a NUL-terminated field. */
 function cBytes(b: Buffer, off: number, len: number): Buffer {

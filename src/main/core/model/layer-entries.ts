@@ -98,6 +98,7 @@ export class LayerEntries implements LayerCounts {
 
   /** The digest as a 32-character latin1 string (what crypto.hash makes fastest: no Buffer per file). */
   setDigestLatin1(slot: number, digest: string): void {
+    // 32 charCodeAt beat buf.write(digest, at, 32, 'latin1') in a cold process (measured at 100k files).
     const d = this.digests
     const at = slot * 32
     for (let k = 0; k < 32; k++) d[at + k] = digest.charCodeAt(k)

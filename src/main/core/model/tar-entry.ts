@@ -23,6 +23,12 @@ export interface TarHeader {
 /** Receives one entry's content; returning a promise pauses the reader (backpressure). */
 export interface EntrySink {
   write(chunk: Buffer): void | Promise<void>
+  /**
+   * Optional, and then what the tar reader calls instead of write for part of a chunk: the
+   * content bytes buf[start, end), so no Buffer view is made per entry for a sink that only
+   * reads them (hashing 100k small files).
+   */
+  writeAt?(buf: Buffer, start: number, end: number): void | Promise<void>
   end(): void | Promise<void>
   /** The input stopped early (error, cancel): free what the sink holds (a decoder process). */
   abort?(): void
