@@ -93,4 +93,46 @@ describe('exportImage over a unix socket', () => {
     setTimeout(() => ac.abort(), 50)
     await expect(collect(hang, ac.signal)).rejects.toMatchObject({ code: 'CANCELLED' })
   })
+
+  it('ends once the archive is complete, not when the engine ends the response after its clean-up; the rest is drained', async () => {
+    let closedAt = 0
+    let endSentAt = 0
+    const docker = await fakeEngine((s, _path) => {
+      s.on('close', () => (closedAt = performance.now()))
+      const all = Buffer.concat(chunkedPieces())
+      const last = all.subarray(all.length - 5) // "0\r\n\r\n", the end of the response: sent only after a "clean-up"
+      s.write(all.subarray(0, all.length - 5))
+      setTimeout(() => {
+        endSentAt = performance.now()
+        s.end(last)
+      }, 600)
+    })
+    const parts: Buffer[] = []
+    let got = 0
+    await exportImage(docker, 'sha256:abc', (c) => {
+      parts.push(Buffer.from(c))
+      got += c.length
+    }, undefined, () => got >= body.length)
+    expect(Buffer.concat(parts).equals(body)).toBe(true)
+    // Answered before the engine's end (600 ms later), and the connection is closed once that comes.
+    expect(endSentAt).toBe(0)
+    await new Promise((r) => setTimeout(r, 900))
+    expect(endSentAt).toBeGreaterThan(0)
+    expect(closedAt).toBeGreaterThanOrEqual(endSentAt)
+
+    // Without `complete`, the export waits for the response's end.
+    server?.close()
+    let ended = false
+    const slow = await fakeEngine((s) => {
+      const all = Buffer.concat(chunkedPieces())
+      s.write(all.subarray(0, all.length - 5))
+      setTimeout(() => {
+        ended = true
+        s.end(all.subarray(all.length - 5))
+      }, 300)
+    })
+    expect((await collect(slow)).equals(body)).toBe(true)
+    expect(ended).toBe(true)
+  })
 })
+

@@ -217,6 +217,40 @@ describe('TarReader', () => {
     bad[10] = 0x41 // breaks the checksum
     await expect(headers(bad)).rejects.toMatchObject({ code: 'ARCHIVE_INVALID', message: expect.stringContaining('not a tar header') })
   })
+
+  it('push() answers undefined for a chunk consumed at once, a promise only while a sink waits, and throws what write() rejects', async () => {
+    const tar = makeTar([{ path: 'a', content: 'x'.repeat(700) }, { path: 'b', content: 'y'.repeat(10) }])
+    const seen: string[] = []
+    const sync = new TarReader((h) => {
+      seen.push(h.path)
+      return null
+    }, { label: 'sync.tar' })
+    for (let i = 0; i < tar.length; i += 512) expect(sync.push(tar.subarray(i, i + 512))).toBeUndefined()
+    await sync.end()
+    expect(seen).toEqual(['a', 'b'])
+
+    let release!: () => void
+    const gate = new Promise<void>((r) => (release = r))
+    const got: number[] = []
+    const waiting = new TarReader(
+      (h) => (h.path === 'a' ? { write: (c: Buffer) => void got.push(c.length), end: () => gate } : null),
+      { label: 'wait.tar' }
+    )
+    const p = waiting.push(tar)
+    expect(p).toBeInstanceOf(Promise)
+    let settled = false
+    void p!.then(() => (settled = true))
+    await Promise.resolve()
+    expect(settled).toBe(false)
+    release()
+    await p
+    expect(got.reduce((a, b) => a + b, 0)).toBe(700)
+    await waiting.end()
+
+    const bad = Buffer.from(tar)
+    bad[10] = 0x41
+    expect(() => new TarReader(() => null, { label: 'bad.tar' }).push(bad)).toThrow(/not a tar header/)
+  })
 })
 
 describe('BlobSink', () => {

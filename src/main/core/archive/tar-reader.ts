@@ -64,6 +64,11 @@ export class TarReader {
     return this.entries
   }
 
+  /** The end-of-archive marker has been read: nothing after it belongs to the archive. */
+  get finished(): boolean {
+    return this.done
+  }
+
   /**
    * Consumes `chunk` (valid only until the returned promise settles). Synchronous unless an
    * entry's sink answers with a promise: at 100k small files, an await per header and per
@@ -75,6 +80,14 @@ export class TarReader {
     } catch (e) {
       return Promise.reject(e)
     }
+  }
+
+  /**
+   * write() for a reader of a socket: undefined when `chunk` is consumed already (then the
+   * socket reads on without pausing for a promise), else the promise of write(). Throws as write rejects.
+   */
+  push(chunk: Buffer): Promise<void> | undefined {
+    return this.consume(chunk, 0)
   }
 
   /** Reads `chunk` from `pos`; returns a promise only when a sink is still working on it. */

@@ -95,12 +95,18 @@ export class EngineSource implements LayerSource {
             image.id,
             (chunk) => {
               const len = chunk.length
-              return tar.write(chunk).then(() => {
+              const counted = (): void => {
                 done += len
                 opts.onBytes?.(done, total)
-              })
+              }
+              // Consumed at once (the usual case): no promise, so the socket is not paused per read.
+              const wait = tar.push(chunk)
+              if (wait) return wait.then(counted)
+              counted()
             },
-            opts.signal
+            opts.signal,
+            // The archive is complete at its end marker: the engine's clean-up after it is not waited for.
+            () => tar.finished
           ),
         {
           paths: opts.paths,
