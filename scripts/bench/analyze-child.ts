@@ -22,6 +22,10 @@ async function engineRun(image: string, cacheDir: string): Promise<void> {
       onProgress: (p) => {
         const at = performance.now() - t
         if (p.phase === 'export' && p.bytesDone > 0) {
+          if (phases.firstByte === undefined) {
+            const c = process.cpuUsage(c0)
+            phases.cpuBeforeFirstByte = (c.user + c.system) / 1000
+          }
           phases.firstByte ??= at
           phases.lastByte = at
         } else phases[p.phase] ??= at

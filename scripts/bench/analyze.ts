@@ -123,7 +123,7 @@ async function bench(image: string, runs: number): Promise<void> {
       console.log(`  floor: read + sha256 only   median ${floorMs.toFixed(0)} ms (runs ${list(floors)})   ratio ${(floorMs / saveMs).toFixed(2)}x of docker save; first analysis ${(firstMs / floorMs).toFixed(2)}x of the floor`)
     } else if (floorSkipped) console.log(`  floor: not measured (${floorSkipped})`)
     const ph = (k: string): string => median(firsts.map((r) => r.phases[k] ?? NaN)).toFixed(0)
-    console.log(`    phases (medians, ms from open): read starts ${ph('preparing')}, first byte ${ph('firstByte')}, last byte ${ph('lastByte')}, model ${ph('analyse')}, done ${firstMs.toFixed(0)}`)
+    console.log(`    phases (medians, ms from open): read starts ${ph('preparing')}, first byte ${ph('firstByte')}, last byte ${ph('lastByte')}, model ${ph('analyse')}, done ${firstMs.toFixed(0)}; CPU before the first byte ${ph('cpuBeforeFirstByte')} ms`)
     console.log(`  cached re-open            median ${againMs.toFixed(0)} ms (runs ${list(agains.map((r) => r.ms))}; exports ${agains.map((r) => r.exports).join(', ')}, cached layers ${agains[0]!.cachedLayers})   ratio ${(againMs / firstMs).toFixed(3)}x of first   [target <= 0.05x]`)
     console.log(`  peak RSS first analysis   ${list(firsts.map((r) => r.maxRssMb))} MB (process before open: ${f.baseRssMb.toFixed(0)} MB)   [target <= 150 MB at 100k files, <= 500 MB at 1M]`)
     console.log(`  peak RSS re-open          ${list(agains.map((r) => r.maxRssMb))} MB`)
