@@ -406,7 +406,7 @@ function decodeLayer(buf: Buffer, diffId: string, paths: PathTable): LayerEntrie
   for (let i = 0; i < n; i++) {
     let end = pathStr.indexOf('\0', start)
     if (end < 0) end = pathStr.length
-    pathId[i] = paths.intern(pathStr.slice(start, end))
+    pathId[i] = paths.internAt(pathStr, start, end)
     start = end + 1
   }
   e.count = n

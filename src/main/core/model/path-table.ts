@@ -43,6 +43,23 @@ export class PathTable {
     return this.child(this.lastDirId, path.slice(slash + 1))
   }
 
+  /**
+   * intern(s.slice(start, end)) without that slice: the cache decoder reads a million paths out
+   * of one string, and a string per path (besides its name) was most of its garbage.
+   */
+  internAt(s: string, start: number, end: number): number {
+    if (start >= end) return ROOT
+    const slash = s.lastIndexOf('/', end - 1)
+    if (slash < start) return this.child(ROOT, s.slice(start, end))
+    const dirLen = slash - start
+    if (this.lastDirId === ROOT || dirLen !== this.lastDir.length || !s.startsWith(this.lastDir, start)) {
+      const dir = s.slice(start, slash)
+      this.lastDirId = this.walk(dir)
+      this.lastDir = dir
+    }
+    return this.child(this.lastDirId, s.slice(slash + 1, end))
+  }
+
   private walk(path: string): number {
     let id = ROOT
     let start = 0
