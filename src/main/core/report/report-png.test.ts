@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildReportModel } from './report-model'
 import { renderModel } from './render-report'
-import { comparison, dockerfileAnalysis, multiAnalysis, singleAnalysis } from './testdata/models'
+import { comparison, dockerfileAnalysis, multiAnalysis, registryPair, singleAnalysis } from './testdata/models'
 import { decodePng, pixelDiff, pngSize } from './testdata/png'
 
 const FONTS = join(__dirname, '../../../../resources/fonts')
@@ -49,13 +49,7 @@ describe('PNG output', () => {
   })
 
   it('renders the download figures (a registry comparison): a valid PNG that differs from the one without them', () => {
-    const a = singleAnalysis()
-    const b = multiAnalysis()
-    a.image.downloadSize = 120_345_678
-    b.image.downloadSize = 41_000_123
-    const c = comparison()
-    c.delta.downloadBytes = 41_000_123 - 120_345_678
-    const m = buildReportModel({ a, b, comparison: c, dockerfile: dockerfileAnalysis(), generator: 'Layerscope test' })
+    const m = buildReportModel({ ...registryPair(), dockerfile: dockerfileAnalysis(), generator: 'Layerscope test' })
     const png = decodePng(Buffer.from(renderModel(m, { format: 'png', theme: 'dark', width: 600, fontsDir: FONTS }).data, 'base64'))
     const without = decodePng(pngOf(600, 'dark'))
     expect(png.width).toBe(600)

@@ -4,7 +4,7 @@ import { formatBytes, formatDelta, formatDockerSize, formatPercent, groupDigits 
 import { buildReportModel } from './report-model'
 import { renderReportSvg } from './report-svg'
 import { PALETTES } from './report-theme'
-import { comparison, dockerfileAnalysis, HOSTILE, multiAnalysis, singleAnalysis } from './testdata/models'
+import { comparison, dockerfileAnalysis, HOSTILE, multiAnalysis, registryPair, singleAnalysis } from './testdata/models'
 import { svgTexts } from './testdata/svg-texts'
 
 const single = () => buildReportModel({ a: singleAnalysis(), directories: [{ path: '/app/node_modules', bytes: 180_000_000, files: 9 }] })
@@ -80,20 +80,8 @@ describe('renderReportSvg', () => {
   })
 
   describe('download (compressed) figures', () => {
-    const registrySingle = () => {
-      const a = singleAnalysis()
-      a.image.downloadSize = 120_345_678
-      return buildReportModel({ a })
-    }
-    const registryCompare = () => {
-      const a = singleAnalysis()
-      const b = multiAnalysis()
-      a.image.downloadSize = 120_345_678
-      b.image.downloadSize = 41_000_123
-      const c = comparison()
-      c.delta.downloadBytes = 41_000_123 - 120_345_678
-      return buildReportModel({ a, b, comparison: c })
-    }
+    const registrySingle = () => buildReportModel({ a: registryPair().a })
+    const registryCompare = () => buildReportModel(registryPair())
 
     it('a single image from a registry shows its download size, labelled, to the byte', () => {
       const texts = svgTexts(renderReportSvg(registrySingle()))

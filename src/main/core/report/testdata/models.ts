@@ -156,3 +156,14 @@ export function dockerfileAnalysis(): DockerfileAnalysis {
     ]
   }
 }
+
+/** A comparison of two registry images: download sizes on both sides and in the delta. */
+export function registryPair(): { a: ImageAnalysis; b: ImageAnalysis; comparison: Comparison } {
+  const a = singleAnalysis()
+  const b = multiAnalysis()
+  a.image.downloadSize = 120_345_678
+  b.image.downloadSize = 41_000_123
+  const c = comparison()
+  c.delta.downloadBytes = 41_000_123 - 120_345_678
+  return { a, b, comparison: c }
+}
