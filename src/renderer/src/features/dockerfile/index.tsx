@@ -35,6 +35,11 @@ export function DockerfileScreen(): React.JSX.Element {
   const images = useApp((s) => s.images)
   const engine = useApp((s) => s.engine)
   const [tab, setTab] = useState<Tab>('stage')
+  /** A line named in a panel: highlighted in the editor, with its stage's tab shown. */
+  const toLine = (line: number): void => {
+    focus(line)
+    setTab('stage')
+  }
 
   // A view carrying a path (e.g. from another screen) opens it; else reopen the last one.
   useEffect(() => {
@@ -266,19 +271,13 @@ export function DockerfileScreen(): React.JSX.Element {
                 {tab === 'advice' && (
                   <AdvicePanel
                     advice={analysis.advice}
-                    onLine={(l) => {
-                      focus(l)
-                      setTab('stage')
-                    }}
+                    onLine={toLine}
                   />
                 )}
                 {tab === 'context' && (
                   <ContextPanel
                     context={analysis.context}
-                    onLine={(l) => {
-                      focus(l)
-                      setTab('stage')
-                    }}
+                    onLine={toLine}
                   />
                 )}
                 {tab === 'layers' && (
@@ -286,10 +285,7 @@ export function DockerfileScreen(): React.JSX.Element {
                     state={links}
                     suggestions={(images ?? []).flatMap((i) => i.repoTags).slice(0, 200)}
                     onLink={(k) => void linkImage(k)}
-                    onLine={(l) => {
-                      focus(l)
-                      setTab('stage')
-                    }}
+                    onLine={toLine}
                   />
                 )}
               </div>
