@@ -14,24 +14,26 @@ describe('PathTable.path', () => {
 })
 
 describe('PathTable.internAt', () => {
-  it('gives the ids intern gives for the same paths read in place, in any mix and order', () => {
+  it('reads paths in place: one id per distinct path, each printing back as itself, its parent its directory', () => {
     const list = ['a', 'a/b', 'a/b/c', 'a/b/d', 'a/bb/c', 'a/b/c', 'x', 'a/b', 'z/y/x/w', 'z/y/x/v', 'a/b/c/e', 'long-directory-name-here/f', 'long-directory-name-here/g', '']
     const joined = list.join('\0')
-    const byPath = new PathTable()
-    const want = list.map((p) => byPath.intern(p))
-    const inPlace = new PathTable()
+    const t = new PathTable()
     let start = 0
-    const got = list.map((p, i) => {
-      const id = i % 3 === 2 ? inPlace.intern(p) : inPlace.internAt(joined, start, start + p.length)
+    const ids = list.map((p, i) => {
+      // Mixed with intern (the same rule for a whole string), as tar and cache paths meet in one table.
+      const id = i % 3 === 2 ? t.intern(p) : t.internAt(joined, start, start + p.length)
       start += p.length + 1
       return id
     })
-    expect(got).toEqual(want)
-    expect(got.map((id) => inPlace.path(id))).toEqual(list)
+    expect(ids.map((id) => t.path(id))).toEqual(list)
+    list.forEach((p, i) => list.forEach((q, j) => expect(ids[i] === ids[j]).toBe(p === q)))
+    list.forEach((p, i) => {
+      const slash = p.lastIndexOf('/')
+      if (slash > 0) expect(t.path(t.parent(ids[i]!))).toBe(p.slice(0, slash))
+    })
     // A directory that is a prefix of the last one is not mistaken for it.
-    const t = new PathTable()
+    const u = new PathTable()
     const s = 'ab/c\0a/c'
-    const ids = [t.internAt(s, 0, 4), t.internAt(s, 5, 8)]
-    expect(ids.map((id) => t.path(id))).toEqual(['ab/c', 'a/c'])
+    expect([u.internAt(s, 0, 4), u.internAt(s, 5, 8)].map((id) => u.path(id))).toEqual(['ab/c', 'a/c'])
   })
 })

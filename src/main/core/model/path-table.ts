@@ -30,17 +30,7 @@ export class PathTable {
 
   /** Id of a normalised path ("" = root), created with its parents when new. */
   intern(path: string): number {
-    if (path === '') return ROOT
-    // Tar order keeps siblings together: reuse the last directory instead of walking from the root.
-    const slash = path.lastIndexOf('/')
-    if (slash < 0) return this.child(ROOT, path)
-    // Same directory as the last path: compared in place, no slice of it.
-    if (this.lastDirId === ROOT || slash !== this.lastDir.length || !path.startsWith(this.lastDir)) {
-      const dir = path.slice(0, slash)
-      this.lastDirId = this.walk(dir)
-      this.lastDir = dir
-    }
-    return this.child(this.lastDirId, path.slice(slash + 1))
+    return this.internAt(path, 0, path.length)
   }
 
   /**
@@ -49,10 +39,11 @@ export class PathTable {
    */
   internAt(s: string, start: number, end: number): number {
     if (start >= end) return ROOT
+    // Tar order keeps siblings together: reuse the last directory instead of walking from the root.
     const slash = s.lastIndexOf('/', end - 1)
     if (slash < start) return this.child(ROOT, s.slice(start, end))
-    const dirLen = slash - start
-    if (this.lastDirId === ROOT || dirLen !== this.lastDir.length || !s.startsWith(this.lastDir, start)) {
+    // Same directory as the last path: compared in place, no slice of it.
+    if (this.lastDirId === ROOT || slash - start !== this.lastDir.length || !s.startsWith(this.lastDir, start)) {
       const dir = s.slice(start, slash)
       this.lastDirId = this.walk(dir)
       this.lastDir = dir
