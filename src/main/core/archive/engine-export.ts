@@ -31,7 +31,7 @@ export async function exportImage(engine: ExportEngine, id: string, write: Write
   return exportViaSocket(c.socketPath, `/images/${encodeURIComponent(id)}/get`, write, signal, complete)
 }
 
-/** How long the drained rest of a complete export may take before its connection is closed. */
+/** How long the drained rest of a complete export may stay silent before its connection is closed. */
 const DRAIN_MS = 60_000
 
 async function exportViaClient(engine: ExportEngine, id: string, write: Write, signal?: AbortSignal, complete?: () => boolean): Promise<void> {
