@@ -134,5 +134,22 @@ describe('exportImage over a unix socket', () => {
     expect((await collect(slow)).equals(body)).toBe(true)
     expect(ended).toBe(true)
   })
-})
 
+  it('closes a drained connection whose rest stays silent for the idle time (a daemon that never ends the response)', async () => {
+    let closedAt = 0
+    const docker = await fakeEngine((s) => {
+      s.on('close', () => (closedAt = performance.now()))
+      const all = Buffer.concat(chunkedPieces())
+      // Everything but the response's end, which never comes; the socket stays open.
+      s.write(all.subarray(0, all.length - 5))
+    })
+    let got = 0
+    await exportImage(docker, 'sha256:abc', (c) => void (got += c.length), undefined, () => got >= body.length, 150)
+    const answeredAt = performance.now()
+    expect(got).toBe(body.length)
+    await new Promise((r) => setTimeout(r, 500))
+    // Closed by the idle timeout, not before it (and not left open for good).
+    expect(closedAt).toBeGreaterThan(0)
+    expect(closedAt - answeredAt).toBeGreaterThanOrEqual(100)
+  })
+})

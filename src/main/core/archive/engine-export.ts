@@ -21,18 +21,26 @@ export type ExportEngine = Pick<EngineClient, 'connection' | 'saveImages'>
 const READ_BUF = 256 * 1024
 const MAX_HEAD = 64 * 1024
 
+/** How long the drained rest of a complete export may stay silent before its connection is closed. */
+const DRAIN_MS = 60_000
+
 /**
  * Streams the export of `id` into `write`, one chunk at a time; the chunk is only valid until
  * the promise `write` returns has settled (the buffer is reused), so consumers copy what they keep.
+ * `drainIdleMs`: see DRAIN_MS (tests shorten it).
  */
-export async function exportImage(engine: ExportEngine, id: string, write: Write, signal?: AbortSignal, complete?: () => boolean): Promise<void> {
+export async function exportImage(
+  engine: ExportEngine,
+  id: string,
+  write: Write,
+  signal?: AbortSignal,
+  complete?: () => boolean,
+  drainIdleMs = DRAIN_MS
+): Promise<void> {
   const c = engine.connection
   if (c?.kind !== 'unix') return exportViaClient(engine, id, write, signal, complete)
-  return exportViaSocket(c.socketPath, `/images/${encodeURIComponent(id)}/get`, write, signal, complete)
+  return exportViaSocket(c.socketPath, `/images/${encodeURIComponent(id)}/get`, write, signal, complete, drainIdleMs)
 }
-
-/** How long the drained rest of a complete export may stay silent before its connection is closed. */
-const DRAIN_MS = 60_000
 
 async function exportViaClient(engine: ExportEngine, id: string, write: Write, signal?: AbortSignal, complete?: () => boolean): Promise<void> {
   const stream = await engine.saveImages([id], signal)
@@ -51,7 +59,7 @@ async function exportViaClient(engine: ExportEngine, id: string, write: Write, s
   }
 }
 
-function exportViaSocket(socketPath: string, path: string, write: Write, signal?: AbortSignal, complete?: () => boolean): Promise<void> {
+function exportViaSocket(socketPath: string, path: string, write: Write, signal: AbortSignal | undefined, complete: (() => boolean) | undefined, drainIdleMs: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const buf = Buffer.allocUnsafe(READ_BUF)
     let head: Buffer | null = Buffer.alloc(0)
@@ -74,7 +82,7 @@ function exportViaSocket(socketPath: string, path: string, write: Write, signal?
       settled = true
       signal?.removeEventListener('abort', onAbort)
       if (!err && draining && state !== 'done') {
-        sock.setTimeout(DRAIN_MS, () => sock.destroy())
+        sock.setTimeout(drainIdleMs, () => sock.destroy())
         sock.unref()
       } else sock.destroy()
       if (err) reject(err)
