@@ -75,6 +75,19 @@ describe('AnalysisService events', () => {
     expect(ev.filter((e) => e.preview).length).toBe(1)
   })
 
+  it('every export event says how many layers the image has, also before the stream reaches its first layer', async () => {
+    // The fake never says which layer its bytes belong to: the count comes from the description.
+    const src = new EngineLikeSource()
+    const ev: Ev[] = []
+    const done = svc.openFrom(src, { onProgress: (p) => ev.push(p), noCache: true })
+    src.historyGate.resolve()
+    for (const g of src.gates) g.resolve()
+    await done
+    const exp = ev.filter((e) => e.phase === 'export')
+    expect(exp.length).toBeGreaterThan(0)
+    expect(exp.every((e) => e.layerCount === D.length && e.layerIndex === undefined)).toBe(true)
+  })
+
   it('holds layers read before the history answered until the preview is out', async () => {
     const src = new EngineLikeSource()
     const ev: Ev[] = []

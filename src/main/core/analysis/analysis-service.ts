@@ -286,11 +286,14 @@ export class AnalysisService {
     let total = ctx.described?.engineSize ?? 0
     // Before the first byte: the engine prepares its export (seconds on big images), an archive opens.
     events.progress({ phase: src.readPhase === 'export' ? 'preparing' : src.readPhase, bytesDone: 0, bytesTotal: total })
-    // "Layer i of n" where the source says which layer its bytes belong to (stream sources).
+    // "Layer i of n": n from the description, on every event (also before the stream reaches
+    // its first layer); i where the source says which layer its bytes belong to (stream sources).
     const layerCount = ctx.described?.layers.length
     let layerIndex: number | undefined
-    const layerFields = (): { layerIndex?: number; layerCount?: number } =>
-      layerIndex === undefined ? {} : { layerIndex, ...(layerCount ? { layerCount } : {}) }
+    const layerFields = (): { layerIndex?: number; layerCount?: number } => ({
+      ...(layerIndex !== undefined ? { layerIndex } : {}),
+      ...(layerCount ? { layerCount } : {})
+    })
     const read: ReadImageResult = await src.read(ctx.described, {
       paths,
       skip: (d) => useCache && this.cache.hasLayer(d),
