@@ -2,7 +2,7 @@
 // peak RSS of the analysing process. Ratios are measured in the same run; no fixed times.
 // Also a floor: the export read with every byte hashed and nothing else (read-hash-child.ts).
 //   npm run bench:analyze -- IMAGE [IMAGE...]
-//   npm run bench:analyze -- --build-100k --build-1g --build-1m [--keep] [--runs=N]
+//   npm run bench:analyze -- --build-100k --build-1g --build-1m [--keep] [--runs=N]   (N rounds, default 3)
 //   npm run bench:analyze -- --synthetic=1000000   (a generated 1M-entry archive, no engine)
 // The analysis runs in a child process (bundled JS, fresh cache dir) so its maxRSS is its own.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const runsArg = args.find((a) => a.startsWith('--runs='))
-  const runs = runsArg ? Math.max(1, Number(runsArg.slice(7)) || 2) : 2
+  const runs = runsArg ? Math.max(1, Number(runsArg.slice(7)) || 3) : 3
   // Inside the repo so the bundle's external packages resolve from node_modules.
   const dir = fileURLToPath(new URL('../../node_modules/.cache/layerscope-bench/', import.meta.url))
   mkdirSync(dir, { recursive: true })
