@@ -89,6 +89,12 @@ function exportViaSocket(socketPath: string, path: string, write: Write, signal:
       else resolve()
     }
     const onAbort = (): void => finish(new LayerscopeError('CANCELLED', 'Cancelled.'))
+    /** After a consumed read: a complete archive answers now, and what is left of the response is drained. */
+    const endIfComplete = (): void => {
+      if (!complete?.()) return
+      draining = true
+      finish()
+    }
 
     /** Body bytes of one read: de-chunked and handed to `write` in order. */
     const body = (data: Buffer): Array<Buffer> => {
@@ -195,20 +201,15 @@ function exportViaSocket(socketPath: string, path: string, write: Write, signal:
           inflight.then(() => finish(), finish)
           return false
         }
-        if (!pending && complete?.()) {
-          draining = true
-          finish()
+        if (!pending) {
+          endIfComplete()
           return true
         }
-        if (!pending) return true
         // The buffer is reused by the next read: pause until this one is consumed.
         pending.then(
           () => {
             if (settled) return
-            if (complete?.()) {
-              draining = true
-              finish()
-            }
+            endIfComplete()
             sock.resume()
           },
           (e: unknown) => finish(e)

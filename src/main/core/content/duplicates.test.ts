@@ -81,4 +81,3 @@ describe('duplicates in the final filesystem', () => {
     expect(img.analysis.duplicates!.groups).toEqual([{ digest: sha(a), size: a.length, bytes: a.length, copies: 2, paths: ['/a1', '/a2'] }])
   })
 })
-

@@ -74,7 +74,7 @@ export function findDuplicates(paths: PathTable, layers: LayerEntries[], refs: R
   for (let at = 0; at < cap; at++) {
     const h = head[at]!
     if (h === -1 || next[h] === -1) continue
-    // Within a chain, split by size and full digest (a 48-bit prefix collision is rare but possible).
+    // Within a chain, split by size and full digest (a 32-bit prefix collision is rare but real: the test finds one).
     const left: number[] = []
     for (let m = h; m >= 0; m = next[m]!) left.push(m)
     while (left.length > 1) {

@@ -115,7 +115,6 @@ export class FileDigestSink implements EntrySink {
   }
 }
 
-
 /**
  * The per-entry hook of a layer's tar reader: records each header in `entries` and, for a
  * regular file, returns a sink that hashes its content into the file's digest slot.
