@@ -130,6 +130,37 @@ describe('AnalysisService events', () => {
     expect(ev.length).toBe(n)
   })
 
+  it('an open right after another waits for its cache writes, and skips the layers they share', async () => {
+    // A compare opens B the moment A answered, before A's layers are on disk.
+    const gate = deferred()
+    const save = svc.cache.saveLayer.bind(svc.cache)
+    svc.cache.saveLayer = async (d, e) => (await gate.promise, save(d, e))
+    const first = new EngineLikeSource()
+    first.historyGate.resolve()
+    for (const g of first.gates) g.resolve()
+    await svc.openFrom(first)
+    const src = new EngineLikeSource()
+    Object.assign(src.described, { id: hex('e'), layers: [{ diffId: D[0] }, { diffId: D[1] }, { diffId: hex('d') }] })
+    let skips: boolean[] = []
+    const read = src.read.bind(src)
+    src.read = (image, opts) => ((skips = image!.layers.map((l) => opts.skip(l.diffId))), read(image, opts))
+    const ev: Ev[] = []
+    const done = svc.openFrom(src, { onProgress: (p) => ev.push(p) })
+    await tick()
+    let started = false
+    void src.readStarted.promise.then(() => (started = true))
+    await tick()
+    expect(started).toBe(false)
+    gate.resolve()
+    await src.readStarted.promise
+    expect(skips).toEqual([true, true, false])
+    src.historyGate.resolve()
+    for (const g of src.gates) g.resolve()
+    await done
+    expect(ev.find((e) => e.preview)!.preview!.layers.map((l) => l.cached)).toEqual([true, true, false])
+    await svc.flush()
+  })
+
   it('a failing read ends the open with its error and no event after it', async () => {
     const src = new EngineLikeSource()
     src.failAt = 1

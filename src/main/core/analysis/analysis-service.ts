@@ -148,6 +148,8 @@ export class AnalysisService {
     if (described) {
       const again = this.reopenInMemory(ctx, described)
       if (again) return again
+      if (!o.noCache) await this.layerWritesOf(described.layers)
+      throwIfCancelled(o.signal)
       const ci = o.noCache ? null : this.cache.loadImage(described.id)
       // Started now so base detection overlaps the summary check and the read.
       ctx.baseP = src.baseImage?.(described, ci?.base)
@@ -384,6 +386,21 @@ export class AnalysisService {
   }
 
   private pending = new Set<Promise<void>>()
+  /** Layer cache writes under way, by diff ID (an open that needs one waits for it, see layerWritesOf). */
+  private readonly writing = new Map<string, Promise<void>>()
+
+  /**
+   * Waits for the cache writes of these layers that an earlier open started: a layer just read
+   * is then skipped, not read or fetched again (a compare opens B right after A, which share a base).
+   */
+  private async layerWritesOf(layers: ReadonlyArray<{ diffId: string }>): Promise<void> {
+    const ws = new Set<Promise<void>>()
+    for (const l of layers) {
+      const w = this.writing.get(l.diffId)
+      if (w) ws.add(w)
+    }
+    if (ws.size > 0) await Promise.all([...ws])
+  }
 
   private track(p: Promise<void>): void {
     this.pending.add(p)
@@ -418,18 +435,31 @@ export class AnalysisService {
     base?: BaseResult
   ): Promise<void> {
     try {
-      const seen = new Set<string>()
-      for (const l of layers) {
-        if (!writeLayers || seen.has(l.diffId)) continue
-        seen.add(l.diffId)
-        if (!this.cache.hasLayer(l.diffId)) await this.cache.saveLayer(l.diffId, l.entries)
-      }
+      if (writeLayers) await this.writeLayers(layers)
       const compressed: Record<string, number> = {}
       for (const l of layers) if (l.compressedBytes !== undefined) compressed[l.diffId] = l.compressedBytes
       await this.cache.saveImage({ id, config, format, compressed, analysis, base })
     } catch {
       // A cache that cannot be written (read-only disk, full) must not fail the analysis.
     }
+  }
+
+  /**
+   * Writes the layers the cache lacks, one after another. They are in `writing` before the
+   * first await, so an open that starts the moment this one answered waits for them.
+   */
+  private async writeLayers(layers: ModelLayer[]): Promise<void> {
+    const todo = [...new Map(layers.map((l) => [l.diffId, l])).values()].filter((l) => !this.writing.has(l.diffId) && !this.cache.hasLayer(l.diffId))
+    const written = (async () => {
+      for (const l of todo) await this.cache.saveLayer(l.diffId, l.entries)
+    })()
+    const settled: Promise<void> = written
+      .catch(() => undefined)
+      .finally(() => {
+        for (const l of todo) if (this.writing.get(l.diffId) === settled) this.writing.delete(l.diffId)
+      })
+    for (const l of todo) this.writing.set(l.diffId, settled)
+    await written
   }
 
   // ---- cache --------------------------------------------------------------------------
